@@ -1,0 +1,88 @@
+package config
+
+import (
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// A migration moves the database one version on. Migrations are never edited
+// once released: each declares the tables as they were at its version (the
+// snapshot types below), so a later change of a model cannot change history.
+type migration struct {
+	version int
+	name    string
+	up      func(tx *gorm.DB) error
+}
+
+var migrations = []migration{
+	{1, "profiles and settings", func(tx *gorm.DB) error {
+		type profile struct {
+			ID        uint   `gorm:"primaryKey"`
+			Name      string `gorm:"size:60;not null;uniqueIndex"`
+			CreatedAt time.Time
+			UpdatedAt time.Time
+		}
+		type setting struct {
+			ProfileID uint   `gorm:"primaryKey;autoIncrement:false"`
+			Key       string `gorm:"primaryKey;size:100"`
+			Value     string `gorm:"not null"`
+			Secret    bool   `gorm:"not null"`
+		}
+		return tx.Migrator().AutoMigrate(&profile{}, &setting{})
+	}},
+	{2, "run history for Uitvoering", func(tx *gorm.DB) error {
+		type run struct {
+			ID         uint      `gorm:"primaryKey"`
+			ProfileID  uint      `gorm:"not null;index:idx_runs_profile_task"`
+			Task       string    `gorm:"size:40;not null;index:idx_runs_profile_task"`
+			Trigger    string    `gorm:"size:20;not null"`
+			StartedAt  time.Time `gorm:"not null"`
+			FinishedAt *time.Time
+			State      string `gorm:"size:20;not null"`
+			Summary    string `gorm:"not null;default:''"`
+		}
+		return tx.Migrator().AutoMigrate(&run{})
+	}},
+}
+
+// LatestVersion is the schema version this build writes.
+var LatestVersion = migrations[len(migrations)-1].version
+
+type schemaVersion struct {
+	Version   int `gorm:"primaryKey;autoIncrement:false"`
+	Name      string
+	AppliedAt time.Time
+}
+
+// migrate brings the database up to version upTo, each step in its own
+// transaction. A database newer than this build is refused rather than
+// risked.
+func migrate(db *gorm.DB, upTo int) error {
+	if err := db.AutoMigrate(&schemaVersion{}); err != nil {
+		return fmt.Errorf("schema versions: %w", err)
+	}
+	var current int
+	if err := db.Model(&schemaVersion{}).Select("COALESCE(MAX(version), 0)").Scan(&current).Error; err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if current > LatestVersion {
+		return fmt.Errorf("%w: database version %d, this program knows up to %d", ErrNewerDatabase, current, LatestVersion)
+	}
+	for _, m := range migrations {
+		if m.version <= current || m.version > upTo {
+			continue
+		}
+		err := db.Transaction(func(tx *gorm.DB) error {
+			if err := m.up(tx); err != nil {
+				return err
+			}
+			return tx.Create(&schemaVersion{Version: m.version, Name: m.name, AppliedAt: time.Now().UTC()}).Error
+		})
+		if err != nil {
+			return fmt.Errorf("migration %d (%s): %w", m.version, m.name, err)
+		}
+	}
+	return nil
+}

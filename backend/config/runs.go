@@ -1,0 +1,52 @@
+package config
+
+import (
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// The scheduled tasks of the Planning tab (F8), in the manual's order.
+const (
+	TaskOrders      = "orders"      // Importeren orders
+	TaskOrdersStock = "ordersStock" // Importeren orders + exporteren voorraad
+)
+
+// Tasks lists the task kinds every profile has.
+var Tasks = []string{TaskOrders, TaskOrdersStock}
+
+// Run is one execution of a task, shown on the Uitvoering tab (F9).
+type Run struct {
+	ID         uint       `json:"id" gorm:"primaryKey"`
+	ProfileID  uint       `json:"profileId"`
+	Task       string     `json:"task"`
+	Trigger    string     `json:"trigger"` // "schedule" or "manual"
+	StartedAt  time.Time  `json:"startedAt"`
+	FinishedAt *time.Time `json:"finishedAt"`
+	State      string     `json:"state"` // running, ok, failed
+	Summary    string     `json:"summary"`
+}
+
+// LastRun returns the newest run of a task, or nil when it never ran.
+func (s *Store) LastRun(profileID uint, task string) (*Run, error) {
+	var r Run
+	err := s.db.Where("profile_id = ? AND task = ?", profileID, task).Order("started_at DESC, id DESC").Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Runs lists a profile's newest runs, at most limit.
+func (s *Store) Runs(profileID uint, limit int) ([]Run, error) {
+	var rs []Run
+	err := s.db.Where("profile_id = ?", profileID).Order("started_at DESC, id DESC").Limit(limit).Find(&rs).Error
+	return rs, err
+}
+
+// AddRun records a run (the task runner of a later issue writes these).
+func (s *Store) AddRun(r *Run) error { return s.db.Create(r).Error }
