@@ -499,3 +499,23 @@ func (s *Store) SetReadOnly(id uint, key, value string) error {
 		DoUpdates: clause.AssignmentColumns([]string{"value"}),
 	}).Create(&row).Error
 }
+
+// SetProgram validates and stores one program-wide setting.
+func (s *Store) SetProgram(key, value string) error {
+	decl := Lookup(key)
+	if decl == nil || decl.Scope != ScopeProgram {
+		return &ValidationError{[]Issue{{Key: key, Code: "unknown_setting"}}}
+	}
+	value = Normalize(decl, value)
+	if code, arg := checkValue(decl, value); code != "" || value == "" {
+		if code == "" {
+			code = CodeRequired
+		}
+		return &ValidationError{[]Issue{{Key: key, Code: code, Arg: arg}}}
+	}
+	row := setting{ProfileID: programID, Key: key, Value: value}
+	return s.db.Clauses(clause.OnConflict{
+		Columns:   []clause.Column{{Name: "profile_id"}, {Name: "key"}},
+		DoUpdates: clause.AssignmentColumns([]string{"value"}),
+	}).Create(&row).Error
+}

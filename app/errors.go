@@ -1,0 +1,83 @@
+package app
+
+import (
+	"errors"
+
+	"github.com/s-connect/s-connect/backend/config"
+)
+
+// Error is the one error shape every bound method gives the UI: a stable
+// code to act on, the step that failed (for connection tests), a message in
+// the user's language, and per-field messages for a form.
+type Error struct {
+	Code    string       `json:"code"`
+	Step    string       `json:"step,omitempty"`
+	Message string       `json:"message"`
+	Fields  []FieldError `json:"fields,omitempty"`
+}
+
+// FieldError is a message about one setting.
+type FieldError struct {
+	Key     string `json:"key"`
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *Error) Error() string { return e.Code + ": " + e.Message }
+
+// NotAvailableError is returned by buttons whose work a later version brings:
+// the button answers clearly instead of doing nothing.
+type NotAvailableError struct{ Feature string }
+
+func (e *NotAvailableError) Error() string { return e.Feature + " is not available yet" }
+
+// userError turns any error from a service into the Error the UI shows. It
+// never shows err.Error() to a user: unknown errors get a general message and
+// go to the log in full.
+func (a *Services) userError(err error) *Error {
+	lang := a.language()
+	t := func(key, arg string) string { return a.msgs.T(lang, key, arg) }
+	var ve *config.ValidationError
+	var na *NotAvailableError
+	switch {
+	case errors.As(err, &ve):
+		out := &Error{Code: "invalid", Message: t("err.invalid", "")}
+		for _, is := range ve.Issues {
+			key := "err." + is.Code
+			if !a.msgs.Has(key) {
+				key = "err.invalid_value"
+			}
+			out.Fields = append(out.Fields, FieldError{Key: is.Key, Code: is.Code, Message: t(key, is.Arg)})
+		}
+		return out
+	case errors.As(err, &na):
+		return &Error{Code: "not_available", Step: na.Feature,
+			Message: t("err.not_available", t("action."+na.Feature, ""))}
+	case errors.Is(err, config.ErrNotFound):
+		return &Error{Code: "not_found", Message: t("err.not_found", "")}
+	case errors.Is(err, config.ErrLastProfile):
+		return &Error{Code: "last_profile", Message: t("err.last_profile", "")}
+	case errors.Is(err, config.ErrSecretUnreadable):
+		return &Error{Code: "secret_unreadable", Message: t("err.secret_unreadable", "")}
+	case errors.Is(err, errBadRequest):
+		return &Error{Code: "bad_request", Message: t("err.bad_request", "")}
+	}
+	a.log.Error("unexpected error", "err", err)
+	return &Error{Code: "internal", Message: t("err.internal", "")}
+}
+
+// errBadRequest marks arguments the UI should never send (an unknown task).
+var errBadRequest = errors.New("bad request")
+
+// FormatError is the ErrorFormatter for Wails and the HTTP adapter alike.
+func (a *Services) FormatError(err error) any { return a.userError(err) }
+
+// language is the UI language for messages.
+func (a *Services) language() string {
+	lang, err := a.store.ProgramValue("ui.language")
+	if err != nil {
+		a.log.Warn("read language", "err", err)
+		return Languages[0]
+	}
+	return lang
+}

@@ -1,0 +1,113 @@
+package app
+
+import (
+	"time"
+
+	"github.com/s-connect/s-connect/backend/config"
+)
+
+// Connections tests the links to SnelStart and the shop and fills the pick
+// lists from the administration. The connectors arrive in later versions;
+// until then each button says so.
+type Connections struct{ s *Services }
+
+// TestStep is one step of a connection test, with its outcome.
+type TestStep struct {
+	Step    string `json:"step"`
+	OK      bool   `json:"ok"`
+	Message string `json:"message"`
+}
+
+// PickOption is one item of a SnelStart list (sjabloon, omzetgroep, artikel).
+type PickOption struct {
+	Value string `json:"value"`
+	Label string `json:"label"`
+}
+
+// TestSnelStart runs *Verbinding testen* on the Koppeling SnelStart tab.
+func (c *Connections) TestSnelStart(profileID uint) ([]TestStep, error) {
+	return nil, &NotAvailableError{"testSnelStart"}
+}
+
+// TestOpenCart runs *Verbinding testen* on the Koppeling OpenCart tab.
+func (c *Connections) TestOpenCart(profileID uint) ([]TestStep, error) {
+	return nil, &NotAvailableError{"testOpenCart"}
+}
+
+// PickOptions lists the items of a SnelStart list matching query.
+func (c *Connections) PickOptions(profileID uint, list, query string) ([]PickOption, error) {
+	return nil, &NotAvailableError{"pick"}
+}
+
+// Tasks shows the scheduled tasks and runs them on demand (F8, F9).
+type Tasks struct{ s *Services }
+
+// TaskStatus is one row of the Uitvoering overview.
+type TaskStatus struct {
+	Task     string      `json:"task"`
+	Interval string      `json:"interval"`
+	NextRun  string      `json:"nextRun"`
+	LastRun  *config.Run `json:"lastRun"`
+}
+
+// List returns each task of a profile with its schedule and last run.
+func (t *Tasks) List(profileID uint) ([]TaskStatus, error) {
+	view, err := t.s.store.View(profileID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]TaskStatus, 0, len(config.Tasks))
+	for _, task := range config.Tasks {
+		last, err := t.s.store.LastRun(profileID, task)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, TaskStatus{Task: task, LastRun: last,
+			Interval: view.Values["planning."+task+".interval"], NextRun: view.Values["planning."+task+".nextRun"]})
+	}
+	return out, nil
+}
+
+// History returns a profile's newest runs.
+func (t *Tasks) History(profileID uint) ([]config.Run, error) { return t.s.store.Runs(profileID, 50) }
+
+// RunNow runs a task at once (*Nu uitvoeren*).
+func (t *Tasks) RunNow(profileID uint, task string) (*config.Run, error) {
+	if err := checkTask(task); err != nil {
+		return nil, err
+	}
+	return nil, &NotAvailableError{"runNow"}
+}
+
+// Preview shows what a run would create, without writing (B1).
+func (t *Tasks) Preview(profileID uint, task string) (*config.Run, error) {
+	if err := checkTask(task); err != nil {
+		return nil, err
+	}
+	return nil, &NotAvailableError{"preview"}
+}
+
+func checkTask(task string) error {
+	for _, k := range config.Tasks {
+		if k == task {
+			return nil
+		}
+	}
+	return errBadRequest
+}
+
+// License reads and shows the licence (F2).
+type License struct{ s *Services }
+
+// LicenseInfo is what the Instellingen tab shows of a licence.
+type LicenseInfo struct {
+	Licensee string    `json:"licensee"`
+	Modules  []string  `json:"modules"`
+	Shops    []string  `json:"shops"`
+	Until    time.Time `json:"until"`
+}
+
+// Import checks a licence file's content and stores it (*Licentie inlezen*).
+func (l *License) Import(content string) (*LicenseInfo, error) {
+	return nil, &NotAvailableError{"importLicense"}
+}

@@ -1,0 +1,67 @@
+package app
+
+import "github.com/s-connect/s-connect/backend/config"
+
+// Profiles manages the profiles (F12): one per shop–administration pair.
+type Profiles struct{ s *Services }
+
+// List returns every profile by name.
+func (p *Profiles) List() ([]config.Profile, error) { return p.s.store.Profiles() }
+
+// Create adds a profile with default settings.
+func (p *Profiles) Create(name string) (config.Profile, error) {
+	return p.changed(p.s.store.CreateProfile(name))
+}
+
+// Rename gives a profile another name.
+func (p *Profiles) Rename(id uint, name string) (config.Profile, error) {
+	return p.changed(p.s.store.RenameProfile(id, name))
+}
+
+// Copy makes a new profile with the settings of another.
+func (p *Profiles) Copy(id uint, name string) (config.Profile, error) {
+	return p.changed(p.s.store.CopyProfile(id, name))
+}
+
+// Delete removes a profile with its settings and history; not the last one.
+func (p *Profiles) Delete(id uint) error {
+	if err := p.s.store.DeleteProfile(id); err != nil {
+		return err
+	}
+	p.s.events.Emit(EventProfilesChanged, nil)
+	return nil
+}
+
+func (p *Profiles) changed(pr config.Profile, err error) (config.Profile, error) {
+	if err == nil {
+		p.s.events.Emit(EventProfilesChanged, pr)
+	}
+	return pr, err
+}
+
+// Program tells about the program itself and holds its language switch.
+type Program struct{ s *Services }
+
+// ProgramInfo is shown on the Instellingen tab.
+type ProgramInfo struct {
+	Version   string `json:"version"`
+	Commit    string `json:"commit"`
+	Mode      string `json:"mode"`
+	ConfigDir string `json:"configDir"`
+	Language  string `json:"language"`
+}
+
+// Info returns the build, the run mode and the configuration folder.
+func (p *Program) Info() ProgramInfo {
+	return ProgramInfo{Version: p.s.build.Version, Commit: p.s.build.Commit, Mode: p.s.mode,
+		ConfigDir: p.s.dir, Language: p.s.language()}
+}
+
+// SetLanguage switches the UI language (nl or en) at once.
+func (p *Program) SetLanguage(lang string) error {
+	if err := p.s.store.SetProgram("ui.language", lang); err != nil {
+		return err
+	}
+	p.s.events.Emit(EventLanguageChanged, lang)
+	return nil
+}

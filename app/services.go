@@ -1,0 +1,105 @@
+// Package app holds the services the UI calls — bound to the desktop window
+// through Wails and served to a browser by the HTTP adapter of `serve` —
+// and the two ways of showing them. The services are thin: they check their
+// arguments, call one backend function and let FormatError turn a failure
+// into a message for the user.
+package app
+
+import (
+	"log/slog"
+
+	"github.com/s-connect/s-connect/backend/config"
+)
+
+// BuildInfo says which build this is.
+type BuildInfo struct {
+	Version string `json:"version"`
+	Commit  string `json:"commit"`
+}
+
+// Services is what the bound services share. Build it once in main.
+type Services struct {
+	store  *config.Store
+	msgs   *Messages
+	log    *slog.Logger
+	events Emitter
+	build  BuildInfo
+	mode   string
+	dir    string
+
+	Profiles    *Profiles
+	Settings    *Settings
+	Connections *Connections
+	Tasks       *Tasks
+	License     *License
+	Program     *Program
+}
+
+// Options configure NewServices.
+type Options struct {
+	Store     *config.Store
+	Messages  *Messages
+	Log       *slog.Logger
+	Build     BuildInfo
+	Mode      string // "desktop" or "serve"
+	ConfigDir string
+}
+
+// NewServices builds the services. Events go nowhere until SetEmitter.
+func NewServices(o Options) *Services {
+	s := &Services{store: o.Store, msgs: o.Messages, log: o.Log, events: nopEmitter{},
+		build: o.Build, mode: o.Mode, dir: o.ConfigDir}
+	s.Profiles = &Profiles{s}
+	s.Settings = &Settings{s}
+	s.Connections = &Connections{s}
+	s.Tasks = &Tasks{s}
+	s.License = &License{s}
+	s.Program = &Program{s}
+	return s
+}
+
+// Bound lists the services the UI may call, for Wails' Bind and the HTTP
+// adapter alike.
+func (s *Services) Bound() []any {
+	return []any{s.Profiles, s.Settings, s.Connections, s.Tasks, s.License, s.Program}
+}
+
+// SetEmitter chooses where events go (the Wails runtime or the SSE broker).
+func (s *Services) SetEmitter(e Emitter) { s.events = e }
+
+// Events the UI listens to.
+const (
+	EventProfilesChanged = "profiles:changed"
+	EventSettingsSaved   = "settings:saved"
+	EventLanguageChanged = "language:changed"
+)
+
+// EnsureProfile creates the demo profile when the store has none, so a new
+// user sees a filled-in example instead of an empty window (B12).
+func (s *Services) EnsureProfile() error {
+	ps, err := s.store.Profiles()
+	if err != nil || len(ps) > 0 {
+		return err
+	}
+	p, err := s.store.CreateProfile(s.msgs.T(Languages[0], "demo.profileName", ""))
+	if err != nil {
+		return err
+	}
+	_, err = s.store.Save(p.ID, demoSettings, nil)
+	return err
+}
+
+// demoSettings fill the demo profile with a believable example shop.
+var demoSettings = map[string]string{
+	"shop.ftp.host":             "ftp.voorbeeldwinkel.nl",
+	"shop.ftp.user":             "webshop",
+	"shop.ftp.root":             "/public_html/",
+	"shop.url":                  "https://www.voorbeeldwinkel.nl/",
+	"sales.template":            "Webshop",
+	"sales.shippingArticle":     "VERZEND",
+	"sales.discountArticle":     "KORTING",
+	"sales.paymentFeeArticle":   "BETAALKOSTEN",
+	"sales.differenceArticle":   "VERSCHIL",
+	"articles.revenueGroup":     "Omzet hoog",
+	"articles.revenueGroupByVat": "9=Omzet laag\n21=Omzet hoog",
+}

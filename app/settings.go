@@ -1,0 +1,35 @@
+package app
+
+import "github.com/s-connect/s-connect/backend/config"
+
+// Settings reads and saves a profile's settings.
+type Settings struct{ s *Services }
+
+// Schema returns the declaration the form is drawn from.
+func (st *Settings) Schema() config.Schema { return config.GetSchema() }
+
+// Get returns a profile's settings; secrets are flagged as set, never sent.
+func (st *Settings) Get(profileID uint) (config.View, error) { return st.s.store.View(profileID) }
+
+// Save checks and stores changes; on an invalid value nothing is saved and
+// the error lists the fields. clear lists secrets to remove.
+func (st *Settings) Save(profileID uint, changes map[string]string, clear []string) (config.SaveResult, error) {
+	res, err := st.s.store.Save(profileID, changes, clear)
+	if err != nil {
+		return res, err
+	}
+	st.s.events.Emit(EventSettingsSaved, profileID)
+	return res, nil
+}
+
+// sampleOrder is the order the description preview is filled from.
+var sampleOrder = map[string]string{
+	"ordernummer": "1042", "klantnaam": "Anna de Vries", "bedrijf": "De Vries B.V.",
+	"winkelnaam": "Voorbeeldwinkel", "datum": "28-11-2026", "betaalmethode": "iDEAL",
+	"verzendmethode": "PostNL",
+}
+
+// PreviewDescription shows *Omschrijving order* filled in for an example order.
+func (st *Settings) PreviewDescription(template string) string {
+	return config.ExpandTemplate(template, sampleOrder)
+}

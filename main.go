@@ -1,0 +1,127 @@
+// Command s-connect connects an OpenCart webshop to SnelStart.
+//
+//	s-connect                 the desktop window
+//	s-connect serve           the same UI in a browser, on 127.0.0.1 with a token
+//	s-connect version         the version and commit
+//
+// The configuration folder is the user's (see config.DefaultDir) unless
+// --config-dir or SCONNECT_CONFIG_DIR says otherwise (tests, portable use).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/s-connect/s-connect/app"
+	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/frontend"
+)
+
+// Stamped at build time with -ldflags "-X main.version=… -X main.commit=…".
+var (
+	version = "dev"
+	commit  = ""
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	cmd := "desktop"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		cmd, args = args[0], args[1:]
+	}
+	fl := flag.NewFlagSet("s-connect "+cmd, flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	dir := fl.String("config-dir", os.Getenv("SCONNECT_CONFIG_DIR"), "configuration folder (default: the user's)")
+	addr := fl.String("addr", envOr("SCONNECT_ADDR", "127.0.0.1:0"), "serve: loopback address to listen on")
+	token := fl.String("token", os.Getenv("SCONNECT_TOKEN"), "serve: access token (default: random)")
+	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	switch cmd {
+	case "version":
+		fmt.Fprintf(stdout, "S-Connect %s %s\n", version, commit)
+		return 0
+	case "desktop", "serve":
+	default:
+		fmt.Fprintf(stderr, "s-connect: unknown command %q (use: serve, version, or none for the window)\n", cmd)
+		return 2
+	}
+
+	svc, closeAll, err := setup(*dir, cmd)
+	if err != nil {
+		fmt.Fprintln(stderr, "s-connect:", err)
+		return 1
+	}
+	defer closeAll()
+
+	if cmd == "serve" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		if *token == "" {
+			*token = app.NewToken()
+		}
+		if err := app.Serve(ctx, svc, frontend.Dist(), *addr, *token, stdout); err != nil {
+			fmt.Fprintln(stderr, "s-connect serve:", err)
+			return 1
+		}
+		return 0
+	}
+	if err := app.RunDesktop(svc, frontend.Dist()); err != nil {
+		fmt.Fprintln(stderr, "s-connect:", err)
+		fmt.Fprintln(stderr, "s-connect: this build has no window; use `s-connect serve` (or build with `make build`)")
+		return 1
+	}
+	return 0
+}
+
+// setup opens the log and the store and builds the services.
+func setup(dir, mode string) (*app.Services, func(), error) {
+	if dir == "" {
+		d, err := config.DefaultDir()
+		if err != nil {
+			return nil, nil, fmt.Errorf("no configuration folder: %w", err)
+		}
+		dir = d
+	}
+	log, logFile, err := app.OpenLog(dir)
+	if err != nil {
+		return nil, nil, fmt.Errorf("log: %w", err)
+	}
+	store, err := config.Open(dir)
+	if err != nil {
+		logFile.Close()
+		if errors.Is(err, config.ErrNewerDatabase) {
+			return nil, nil, fmt.Errorf("%w: install the newest S-Connect", err)
+		}
+		return nil, nil, err
+	}
+	msgs, err := app.LoadMessages()
+	if err != nil {
+		store.Close()
+		logFile.Close()
+		return nil, nil, err
+	}
+	svc := app.NewServices(app.Options{Store: store, Messages: msgs, Log: log,
+		Build: app.BuildInfo{Version: version, Commit: commit}, Mode: mode, ConfigDir: dir})
+	if err := svc.EnsureProfile(); err != nil {
+		store.Close()
+		logFile.Close()
+		return nil, nil, fmt.Errorf("first profile: %w", err)
+	}
+	log.Info("started", "mode", mode, "version", version)
+	return svc, func() { store.Close(); logFile.Close() }, nil
+}
+
+func envOr(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
