@@ -91,15 +91,15 @@ func (s *Services) EnsureProfile() error {
 
 // demoSettings fill the demo profile with a believable example shop.
 var demoSettings = map[string]string{
-	"shop.ftp.host":             "ftp.voorbeeldwinkel.nl",
-	"shop.ftp.user":             "webshop",
-	"shop.ftp.root":             "/public_html/",
-	"shop.url":                  "https://www.voorbeeldwinkel.nl/",
-	"sales.template":            "Webshop",
-	"sales.shippingArticle":     "VERZEND",
-	"sales.discountArticle":     "KORTING",
-	"sales.paymentFeeArticle":   "BETAALKOSTEN",
-	"sales.differenceArticle":   "VERSCHIL",
-	"articles.revenueGroup":     "Omzet hoog",
+	"shop.ftp.host":              "ftp.voorbeeldwinkel.nl",
+	"shop.ftp.user":              "webshop",
+	"shop.ftp.root":              "/public_html/",
+	"shop.url":                   "https://www.voorbeeldwinkel.nl/",
+	"sales.template":             "Webshop",
+	"sales.shippingArticle":      "VERZEND",
+	"sales.discountArticle":      "KORTING",
+	"sales.paymentFeeArticle":    "BETAALKOSTEN",
+	"sales.differenceArticle":    "VERSCHIL",
+	"articles.revenueGroup":      "Omzet hoog",
 	"articles.revenueGroupByVat": "9=Omzet laag\n21=Omzet hoog",
 }
