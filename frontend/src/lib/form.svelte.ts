@@ -1,0 +1,113 @@
+// The state of the configuration window: the profiles, the chosen profile's
+// settings as loaded and as edited, and what the last save said.
+import { call, CallError, on } from './api';
+import { applyChoice, changes, type Schema, type Values } from './schema';
+import { setLanguage, t } from './i18n.svelte';
+
+export interface Profile {
+  id: number;
+  name: string;
+}
+
+interface View {
+  profileId: number;
+  values: Values;
+  secretsSet: Record<string, boolean>;
+  missing: { key: string; code: string }[];
+}
+
+export type Notice = { kind: 'ok' | 'error' | 'info'; text: string } | null;
+
+class Form {
+  schema = $state<Schema | null>(null);
+  profiles = $state<Profile[]>([]);
+  profileId = $state<number | null>(null);
+  saved = $state<Values>({});
+  values = $state<Values>({});
+  secretsSet = $state<Record<string, boolean>>({});
+  clear = $state<string[]>([]);
+  errors = $state<Record<string, string>>({});
+  missing = $state<string[]>([]);
+  notice = $state<Notice>(null);
+  busy = $state(false);
+
+  pending = $derived(this.schema ? changes(this.schema, this.saved, this.values) : {});
+  dirty = $derived(Object.keys(this.pending).length > 0 || this.clear.length > 0);
+
+  setting(key: string) {
+    return this.schema?.settings.find((s) => s.key === key);
+  }
+
+  async init(): Promise<void> {
+    this.schema = await call<Schema>('Settings.Schema');
+    await this.loadProfiles();
+    const first = this.profiles[0];
+    if (first) await this.select(first.id);
+    on('profiles:changed', () => void this.loadProfiles());
+    on('language:changed', (lang) => setLanguage(String(lang)));
+  }
+
+  async loadProfiles(): Promise<void> {
+    this.profiles = await call<Profile[]>('Profiles.List');
+  }
+
+  /** Loads a profile's settings, dropping any unsaved edits. */
+  async select(id: number): Promise<void> {
+    const view = await call<View>('Settings.Get', id);
+    this.profileId = id;
+    this.saved = { ...view.values };
+    this.values = { ...view.values };
+    this.secretsSet = view.secretsSet ?? {};
+    this.missing = (view.missing ?? []).map((m) => m.key);
+    this.clear = [];
+    this.errors = {};
+    setLanguage(view.values['ui.language']);
+  }
+
+  set(key: string, value: string): void {
+    const s = this.setting(key);
+    this.values = s?.kind === 'choice' && this.schema ? applyChoice(this.schema, key, value, this.values) : { ...this.values, [key]: value };
+    if (this.errors[key]) {
+      const { [key]: _, ...rest } = this.errors;
+      this.errors = rest;
+    }
+  }
+
+  toggleClear(key: string): void {
+    this.clear = this.clear.includes(key) ? this.clear.filter((k) => k !== key) : [...this.clear, key];
+  }
+
+  async save(): Promise<boolean> {
+    if (this.profileId === null) return false;
+    if (!this.dirty) {
+      this.notice = { kind: 'info', text: t('save.nothing') };
+      return true;
+    }
+    this.busy = true;
+    this.notice = { kind: 'info', text: t('save.busy') };
+    try {
+      const res = await call<{ missing: { key: string }[] }>('Settings.Save', this.profileId, this.pending, this.clear);
+      await this.select(this.profileId);
+      await this.loadProfiles();
+      const missing = (res.missing ?? []).map((m) => t(`setting.${m.key}.label`));
+      this.notice = missing.length
+        ? { kind: 'info', text: t('save.savedMissing', missing.join(', ')) }
+        : { kind: 'ok', text: t('save.saved') };
+      return true;
+    } catch (e) {
+      this.showError(e);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Shows an error from a call: per field when it has fields, else as a notice. */
+  showError(e: unknown): void {
+    const info = e instanceof CallError ? e.info : { code: 'internal', message: '' };
+    this.errors = Object.fromEntries((info.fields ?? []).map((f) => [f.key, f.message]));
+    this.notice = { kind: 'error', text: info.message || t('err.' + info.code) };
+  }
+}
+
+export const form = new Form();

@@ -1,0 +1,24 @@
+// Messages in the user's language. The strings live in ../locales/*.json —
+// the same files the Go side reads for its error messages.
+import nl from '../locales/nl.json';
+import en from '../locales/en.json';
+
+const catalogs: Record<string, Record<string, string>> = { nl, en };
+
+export const i18n = $state({ lang: 'nl' });
+
+export function setLanguage(lang: string): void {
+  i18n.lang = lang in catalogs ? lang : 'nl';
+  if (typeof document !== 'undefined') document.documentElement.lang = i18n.lang;
+}
+
+/** The message for key with {arg} filled in; the key itself if unknown. */
+export function t(key: string, arg = ''): string {
+  const msg = catalogs[i18n.lang]?.[key] ?? catalogs.nl[key];
+  return msg === undefined ? key : msg.replaceAll('{arg}', arg);
+}
+
+/** Whether a message exists (for optional texts). */
+export function has(key: string): boolean {
+  return key in catalogs.nl;
+}

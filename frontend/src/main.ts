@@ -1,0 +1,7 @@
+import { mount } from 'svelte';
+import App from './App.svelte';
+import { hideToken } from './lib/api';
+import './style.css';
+
+hideToken();
+mount(App, { target: document.getElementById('app')! });
