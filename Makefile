@@ -1,0 +1,66 @@
+# S-Connect — see README.md. The two commands: `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null)
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
+DESKTOP_TAGS := desktop,production,webkit2_41
+FRONTEND_SRC := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
+GO_SRC := $(shell find . -name '*.go' -not -path './frontend/node_modules/*') go.mod go.sum
+
+.PHONY: run test deps deps-run build desktop frontend vet go-test frontend-test e2e screenshot clean
+
+## run: build and start S-Connect — the window when there is a display, else the browser UI (serve)
+run: deps-run
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		$(MAKE) --no-print-directory desktop && exec ./bin/s-connect-desktop; \
+	else \
+		$(MAKE) --no-print-directory build && echo "No display: starting the browser UI. Open the link below." && \
+		exec ./bin/s-connect serve --addr $${SCONNECT_ADDR:-127.0.0.1:8484}; \
+	fi
+
+## test: install what is missing, then run every test (Go, frontend, end-to-end, desktop build)
+test: deps vet go-test frontend-test build e2e desktop
+	@echo "make test: all passed"
+
+deps:
+	@scripts/deps.sh test
+
+deps-run:
+	@scripts/deps.sh run
+
+frontend/dist/index.html: $(FRONTEND_SRC) frontend/package-lock.json
+	cd frontend && npm run build --silent
+
+frontend: frontend/dist/index.html
+
+## build: the program without the desktop window (serve, version), for servers and tests
+build: bin/s-connect
+bin/s-connect: frontend/dist/index.html $(GO_SRC)
+	go build -ldflags "$(LDFLAGS)" -o $@ .
+
+## desktop: the program with its window (WebKitGTK 4.1)
+desktop: bin/s-connect-desktop
+bin/s-connect-desktop: frontend/dist/index.html $(GO_SRC)
+	go build -tags $(DESKTOP_TAGS) -ldflags "$(LDFLAGS)" -o $@ .
+
+vet:
+	go vet ./...
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
+
+go-test:
+	go test -race -count=1 ./...
+
+frontend-test:
+	cd frontend && npx vitest run && npm run check --silent
+
+e2e: bin/s-connect
+	cd frontend && SCONNECT_BIN=$(CURDIR)/bin/s-connect node --test --test-concurrency=1 e2e/*.e2e.mjs
+
+## screenshot: the desktop window under Xvfb, for the README
+screenshot: bin/s-connect-desktop
+	scripts/screenshot.sh bin/s-connect-desktop docs/screenshot.png
+
+clean:
+	rm -rf bin frontend/dist/assets frontend/dist/index.html frontend/dist/icon.png
