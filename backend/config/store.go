@@ -48,6 +48,12 @@ type setting struct {
 	Secret    bool   `gorm:"not null"`
 }
 
+// upsertSetting writes a setting row, replacing the one with the same key.
+var upsertSetting = clause.OnConflict{
+	Columns:   []clause.Column{{Name: "profile_id"}, {Name: "key"}},
+	DoUpdates: clause.AssignmentColumns([]string{"value", "secret"}),
+}
+
 // programID is the profile id under which program-wide settings are kept.
 const programID = 0
 
@@ -448,10 +454,6 @@ func applyFollowers(vals map[string]string) {
 
 // write stores the settings of a checked save.
 func (s *Store) write(tx *gorm.DB, id uint, vals, changes map[string]string, clear []string) error {
-	upsert := clause.OnConflict{
-		Columns:   []clause.Column{{Name: "profile_id"}, {Name: "key"}},
-		DoUpdates: clause.AssignmentColumns([]string{"value", "secret"}),
-	}
 	for _, st := range Settings {
 		if st.Key == "profile.name" || (st.Kind == KindReadOnly) {
 			continue
@@ -474,7 +476,7 @@ func (s *Store) write(tx *gorm.DB, id uint, vals, changes map[string]string, cle
 		} else if !changed && !st.ReadOnly {
 			continue
 		}
-		if err := tx.Clauses(upsert).Create(&row).Error; err != nil {
+		if err := tx.Clauses(upsertSetting).Create(&row).Error; err != nil {
 			return fmt.Errorf("save %s: %w", st.Key, err)
 		}
 	}
@@ -494,10 +496,7 @@ func (s *Store) SetReadOnly(id uint, key, value string) error {
 		return fmt.Errorf("%s is not a read-only setting", key)
 	}
 	row := setting{ProfileID: id, Key: key, Value: value}
-	return s.db.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "profile_id"}, {Name: "key"}},
-		DoUpdates: clause.AssignmentColumns([]string{"value"}),
-	}).Create(&row).Error
+	return s.db.Clauses(upsertSetting).Create(&row).Error
 }
 
 // SetProgram validates and stores one program-wide setting.
@@ -514,8 +513,5 @@ func (s *Store) SetProgram(key, value string) error {
 		return &ValidationError{[]Issue{{Key: key, Code: code, Arg: arg}}}
 	}
 	row := setting{ProfileID: programID, Key: key, Value: value}
-	return s.db.Clauses(clause.OnConflict{
-		Columns:   []clause.Column{{Name: "profile_id"}, {Name: "key"}},
-		DoUpdates: clause.AssignmentColumns([]string{"value"}),
-	}).Create(&row).Error
+	return s.db.Clauses(upsertSetting).Create(&row).Error
 }
