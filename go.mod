@@ -40,4 +40,5 @@ require (
 	golang.org/x/net v0.25.0 // indirect
 	golang.org/x/sys v0.20.0 // indirect
 	golang.org/x/text v0.20.0 // indirect
+	golang.org/x/time v0.16.0 // indirect
 )
