@@ -38,6 +38,9 @@ func Literal(v any) string {
 	case nil:
 		return "null"
 	case string:
+		// Invalid UTF-8 cannot travel in a URL intact; make it visible
+		// rather than let it change the literal on the way.
+		x = strings.ToValidUTF8(x, "\uFFFD")
 		return "'" + strings.ReplaceAll(x, "'", "''") + "'"
 	case Guid:
 		if !guidRE.MatchString(string(x)) {
