@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/s-connect/s-connect/backend/config"
 )
@@ -31,6 +32,20 @@ type NotAvailableError struct{ Feature string }
 
 func (e *NotAvailableError) Error() string { return e.Feature + " is not available yet" }
 
+// NeedsError means an action needs settings that are still empty.
+type NeedsError struct {
+	Code string   // "snelstart_not_set"
+	Keys []string // the empty settings
+}
+
+func (e *NeedsError) Error() string { return e.Code + ": " + strings.Join(e.Keys, ", ") }
+
+// SnelStartError is a failed call to SnelStart outside a connection test.
+type SnelStartError struct{ Err error }
+
+func (e *SnelStartError) Error() string { return e.Err.Error() }
+func (e *SnelStartError) Unwrap() error { return e.Err }
+
 // userError turns any error from a service into the Error the UI shows. It
 // never shows err.Error() to a user: unknown errors get a general message and
 // go to the log in full.
@@ -39,7 +54,18 @@ func (a *Services) userError(err error) *Error {
 	t := func(key, arg string) string { return a.msgs.T(lang, key, arg) }
 	var ve *config.ValidationError
 	var na *NotAvailableError
+	var ne *NeedsError
+	var se *SnelStartError
 	switch {
+	case errors.As(err, &ne):
+		names := make([]string, len(ne.Keys))
+		for i, k := range ne.Keys {
+			names[i] = t("setting."+k+".label", "")
+		}
+		return &Error{Code: ne.Code, Message: t("err."+ne.Code, strings.Join(names, ", "))}
+	case errors.As(err, &se):
+		a.log.Warn("snelstart call failed", "err", err)
+		return &Error{Code: "snelstart", Message: snelstartMessage(t, se.Err, "")}
 	case errors.As(err, &ve):
 		out := &Error{Code: "invalid", Message: t("err.invalid", "")}
 		for _, is := range ve.Issues {

@@ -162,7 +162,7 @@ func TestErrorsAreMapped(t *testing.T) {
 	call(t, srv, testToken, "app.Program.SetLanguage", "nl")
 
 	// A button whose work comes later says so, with the button's name.
-	code, r = call(t, srv, testToken, "app.Connections.TestSnelStart", id)
+	code, r = call(t, srv, testToken, "app.Connections.TestOpenCart", id)
 	if code != http.StatusUnprocessableEntity || r.Error.Code != "not_available" || !strings.Contains(r.Error.Message, "Verbinding testen") {
 		t.Fatalf("not available: %d %+v", code, r.Error)
 	}

@@ -6,39 +6,6 @@ import (
 	"github.com/s-connect/s-connect/backend/config"
 )
 
-// Connections tests the links to SnelStart and the shop and fills the pick
-// lists from the administration. The connectors arrive in later versions;
-// until then each button says so.
-type Connections struct{ s *Services }
-
-// TestStep is one step of a connection test, with its outcome.
-type TestStep struct {
-	Step    string `json:"step"`
-	OK      bool   `json:"ok"`
-	Message string `json:"message"`
-}
-
-// PickOption is one item of a SnelStart list (sjabloon, omzetgroep, artikel).
-type PickOption struct {
-	Value string `json:"value"`
-	Label string `json:"label"`
-}
-
-// TestSnelStart runs *Verbinding testen* on the Koppeling SnelStart tab.
-func (c *Connections) TestSnelStart(profileID uint) ([]TestStep, error) {
-	return nil, &NotAvailableError{"testSnelStart"}
-}
-
-// TestOpenCart runs *Verbinding testen* on the Koppeling OpenCart tab.
-func (c *Connections) TestOpenCart(profileID uint) ([]TestStep, error) {
-	return nil, &NotAvailableError{"testOpenCart"}
-}
-
-// PickOptions lists the items of a SnelStart list matching query.
-func (c *Connections) PickOptions(profileID uint, list, query string) ([]PickOption, error) {
-	return nil, &NotAvailableError{"pick"}
-}
-
 // Tasks shows the scheduled tasks and runs them on demand (F8, F9).
 type Tasks struct{ s *Services }
 

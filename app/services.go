@@ -51,7 +51,7 @@ func NewServices(o Options) *Services {
 		build: o.Build, mode: o.Mode, dir: o.ConfigDir}
 	s.Profiles = &Profiles{s}
 	s.Settings = &Settings{s}
-	s.Connections = &Connections{s}
+	s.Connections = &Connections{s: s}
 	s.Tasks = &Tasks{s}
 	s.License = &License{s}
 	s.Program = &Program{s}

@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/s-connect/s-connect/backend/snelstart"
+)
 
 // BuiltinSubscriptionKey is the SnelStart Ocp-Apim-Subscription-Key a vendor
 // build may carry (set with -ldflags "-X …/config.BuiltinSubscriptionKey=…").
@@ -16,11 +20,6 @@ var Placeholders = []string{
 	"ordernummer", "klantnaam", "bedrijf", "winkelnaam", "datum", "betaalmethode", "verzendmethode",
 }
 
-// The real SnelStart B2B addresses (reference/snelstart-b2b-api.md §1).
-const (
-	SnelStartAPIURL  = "https://b2bapi.snelstart.nl/v2/"
-	SnelStartAuthURL = "https://auth.snelstart.nl/" // the token is at {auth}b2b/token
-)
 
 // Intervals of a scheduled task (Planning): "off" up to daily at a set time.
 var intervals = []string{"off", "5m", "10m", "15m", "30m", "1h", "2h", "4h", "12h", "daily"}
@@ -67,8 +66,8 @@ func buildSettings() []Setting {
 		{Key: "snelstart.clientKey", Kind: KindSecret, Required: true, ShowIf: online},
 		{Key: "snelstart.subscriptionKey", Kind: KindSecret, Required: BuiltinSubscriptionKey == "", ShowIf: online},
 		{Key: "snelstart.administration", Kind: KindReadOnly, ReadOnly: true, ShowIf: online},
-		{Key: "snelstart.apiBaseURL", Kind: KindURL, Default: SnelStartAPIURL, Required: true, Advanced: true, ShowIf: online},
-		{Key: "snelstart.authBaseURL", Kind: KindURL, Default: SnelStartAuthURL, Required: true, Advanced: true, ShowIf: online},
+		{Key: "snelstart.apiBaseURL", Kind: KindURL, Default: snelstart.DefaultAPIBaseURL, Required: true, Advanced: true, ShowIf: online},
+		{Key: "snelstart.authBaseURL", Kind: KindURL, Default: snelstart.DefaultAuthBaseURL, Required: true, Advanced: true, ShowIf: online},
 
 		// Koppeling OpenCart (F4)
 		{Key: "shop.transport", Kind: KindChoice, Default: "bridge", Choices: choices("bridge", "mysql")},

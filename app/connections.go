@@ -1,0 +1,165 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/snelstart"
+)
+
+// Connections tests the links to SnelStart and the shop and fills the pick
+// lists from the administration.
+type Connections struct {
+	s *Services
+
+	mu      sync.Mutex
+	clients map[uint]cachedClient // one client per profile, so its token is reused
+}
+
+type cachedClient struct {
+	fingerprint string
+	client      *snelstart.Client
+}
+
+// TestStep is one step of a connection test, with its outcome.
+type TestStep struct {
+	Step    string `json:"step"`
+	OK      bool   `json:"ok"`
+	Message string `json:"message"`
+}
+
+// TestReport is the outcome of *Verbinding testen*.
+type TestReport struct {
+	OK      bool       `json:"ok"`
+	Summary string     `json:"summary"`
+	Steps   []TestStep `json:"steps"`
+}
+
+// PickOption is one item of a SnelStart list (sjabloon, omzetgroep, artikel).
+type PickOption = snelstart.Option
+
+const connectTimeout = 45 * time.Second
+
+// snelstartClient returns the profile's client, made anew when its settings
+// changed. missing lists required settings that are empty.
+func (c *Connections) snelstartClient(profileID uint) (*snelstart.Client, []string, error) {
+	v, err := c.s.store.Values(profileID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if v["snelstart.subscriptionKey"] == "" {
+		v["snelstart.subscriptionKey"] = config.BuiltinSubscriptionKey
+	}
+	fp := strings.Join([]string{v["snelstart.clientKey"], v["snelstart.subscriptionKey"], v["snelstart.apiBaseURL"], v["snelstart.authBaseURL"]}, "\x00")
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cc, ok := c.clients[profileID]; ok && cc.fingerprint == fp {
+		return cc.client, nil, nil
+	}
+	client, missing, err := snelstart.FromSettings(v)
+	if err != nil || len(missing) > 0 {
+		return nil, missing, err
+	}
+	if c.clients == nil {
+		c.clients = map[uint]cachedClient{}
+	}
+	c.clients[profileID] = cachedClient{fp, client}
+	return client, nil, nil
+}
+
+// TestSnelStart runs *Verbinding testen* on the Koppeling SnelStart tab and
+// remembers the administration's name.
+func (c *Connections) TestSnelStart(profileID uint) (TestReport, error) {
+	lang := c.s.language()
+	t := func(key, arg string) string { return c.s.msgs.T(lang, key, arg) }
+	client, missing, err := c.snelstartClient(profileID)
+	if err != nil {
+		return TestReport{}, err
+	}
+	if len(missing) > 0 {
+		names := make([]string, len(missing))
+		for i, k := range missing {
+			names[i] = t("setting."+k+".label", "")
+		}
+		msg := t("test.missing", strings.Join(names, ", "))
+		return TestReport{Summary: msg, Steps: []TestStep{{Step: "settings", Message: msg}}}, nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+	defer cancel()
+	report := TestReport{OK: true}
+	for _, st := range client.Probe(ctx) {
+		step := TestStep{Step: st.Step, OK: st.Err == nil, Message: t("test.snelstart."+st.Step+".ok", st.Detail)}
+		if st.Err != nil {
+			step.Message = snelstartMessage(t, st.Err, st.Scope)
+			report.OK = false
+			report.Summary = step.Message
+		}
+		if st.Step == snelstart.StepCompany && st.Err == nil {
+			if err := c.s.store.SetReadOnly(profileID, "snelstart.administration", st.Detail); err != nil {
+				return TestReport{}, err
+			}
+			report.Summary = t("test.snelstart.success", st.Detail)
+		}
+		report.Steps = append(report.Steps, step)
+	}
+	if report.OK {
+		c.s.events.Emit(EventSettingsSaved, profileID)
+	}
+	return report, nil
+}
+
+// snelstartMessage says in the user's words what a failed step means.
+func snelstartMessage(t func(string, string) string, err error, scope string) string {
+	switch {
+	case errors.Is(err, snelstart.ErrInvalidClientKey):
+		return t("snelstart.err.clientKey", "")
+	case errors.Is(err, snelstart.ErrInvalidSubscriptionKey):
+		return t("snelstart.err.subscriptionKey", "")
+	case errors.Is(err, snelstart.ErrForbidden):
+		return t("snelstart.err.scope", scope)
+	case errors.Is(err, snelstart.ErrTimeout):
+		return t("snelstart.err.timeout", "")
+	case errors.Is(err, snelstart.ErrNetwork):
+		return t("snelstart.err.network", "")
+	case errors.Is(err, snelstart.ErrRateLimited):
+		return t("snelstart.err.rateLimited", "")
+	case errors.Is(err, snelstart.ErrServer), errors.Is(err, snelstart.ErrMaybeWritten):
+		return t("snelstart.err.server", "")
+	case errors.Is(err, snelstart.ErrUnauthorized):
+		return t("snelstart.err.unauthorized", "")
+	}
+	return t("snelstart.err.unexpected", "")
+}
+
+// PickOptions lists the items of a SnelStart list matching query.
+func (c *Connections) PickOptions(profileID uint, list, query string) ([]PickOption, error) {
+	client, missing, err := c.snelstartClient(profileID)
+	if err != nil {
+		return nil, err
+	}
+	if len(missing) > 0 {
+		return nil, &NeedsError{Code: "snelstart_not_set", Keys: missing}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+	defer cancel()
+	opts, err := client.Options(ctx, list, query)
+	if errors.Is(err, snelstart.ErrUnknownList) {
+		return nil, errBadRequest
+	}
+	if err != nil {
+		return nil, &SnelStartError{Err: err}
+	}
+	if opts == nil {
+		opts = []PickOption{}
+	}
+	return opts, nil
+}
+
+// TestOpenCart runs *Verbinding testen* on the Koppeling OpenCart tab.
+func (c *Connections) TestOpenCart(profileID uint) (TestReport, error) {
+	return TestReport{}, &NotAvailableError{"testOpenCart"}
+}
