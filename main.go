@@ -3,6 +3,7 @@
 //	s-connect                 the desktop window
 //	s-connect serve           the same UI in a browser, on 127.0.0.1 with a token
 //	s-connect version         the version and commit
+//	s-connect snelstart-sim   a simulated SnelStart administration (demo, tests)
 //
 // The configuration folder is the user's (see config.DefaultDir) unless
 // --config-dir or SCONNECT_CONFIG_DIR says otherwise (tests, portable use).
@@ -36,6 +37,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]
 	}
+	if cmd == "snelstart-sim" {
+		return runSim(args, stdout, stderr)
+	}
 	fl := flag.NewFlagSet("s-connect "+cmd, flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	dir := fl.String("config-dir", os.Getenv("SCONNECT_CONFIG_DIR"), "configuration folder (default: the user's)")
@@ -50,7 +54,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "desktop", "serve":
 	default:
-		fmt.Fprintf(stderr, "s-connect: unknown command %q (use: serve, version, or none for the window)\n", cmd)
+		fmt.Fprintf(stderr, "s-connect: unknown command %q (use: serve, version, snelstart-sim, or none for the window)\n", cmd)
 		return 2
 	}
 

@@ -20,7 +20,6 @@ var Placeholders = []string{
 	"ordernummer", "klantnaam", "bedrijf", "winkelnaam", "datum", "betaalmethode", "verzendmethode",
 }
 
-
 // Intervals of a scheduled task (Planning): "off" up to daily at a set time.
 var intervals = []string{"off", "5m", "10m", "15m", "30m", "1h", "2h", "4h", "12h", "daily"}
 

@@ -174,4 +174,3 @@ func (c *Client) Options(ctx context.Context, list, query string) ([]Option, err
 	}
 	return nil, ErrUnknownList
 }
-

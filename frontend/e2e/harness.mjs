@@ -8,37 +8,59 @@ import { chromium } from 'playwright-core';
 
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 
-export async function startServe() {
+function binary() {
   const bin = process.env.SCONNECT_BIN;
   if (!bin || !existsSync(bin)) {
     throw new Error(`SCONNECT_BIN must name the built s-connect binary (got ${bin}); run the tests with 'make test'`);
   }
-  const dir = mkdtempSync(join(tmpdir(), 'sconnect-e2e-'));
-  const proc = spawn(bin, ['serve', '--config-dir', dir, '--addr', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  return bin;
+}
+
+/** Runs `s-connect args…` until it prints a line matching re; resolves the match. */
+async function startCommand(args, re, what) {
+  const proc = spawn(binary(), args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   proc.stderr.on('data', (d) => (stderr += d));
-  const url = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('serve printed no URL in 15 s: ' + stderr)), 15000);
+  const match = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} printed nothing usable in 15 s: ${stderr}`)), 15000);
     let out = '';
     proc.stdout.on('data', (d) => {
       out += d;
-      const m = out.match(/open (http:\/\/127\.0\.0\.1:\d+\/\?token=\w+)/);
+      const m = out.match(re);
       if (m) {
         clearTimeout(timer);
-        resolve(m[1]);
+        resolve(m);
       }
     });
-    proc.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+    proc.on('exit', (code) => reject(new Error(`${what} exited with ${code}: ${stderr}`)));
   });
+  const stop = async () => {
+    if (proc.exitCode === null) proc.kill('SIGTERM');
+    await new Promise((r) => (proc.exitCode !== null ? r() : proc.on('exit', r)));
+  };
+  return { match, stop };
+}
+
+/** `s-connect serve` with a configuration folder of its own. */
+export async function startServe() {
+  const dir = mkdtempSync(join(tmpdir(), 'sconnect-e2e-'));
+  const { match, stop } = await startCommand(['serve', '--config-dir', dir, '--addr', '127.0.0.1:0'],
+    /open (http:\/\/127\.0\.0\.1:\d+\/\?token=\w+)/, 'serve');
   return {
-    url,
+    url: match[1],
     dir,
     async stop() {
-      proc.kill('SIGTERM');
-      await new Promise((r) => (proc.exitCode !== null ? r() : proc.on('exit', r)));
+      await stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** `s-connect snelstart-sim`: a seeded SnelStart administration. */
+export async function startSnelStartSim() {
+  const { match, stop } = await startCommand(['snelstart-sim', '--addr', '127.0.0.1:0', '--strict'],
+    /api=(\S+) auth=(\S+) koppelsleutel=(\S+) abonnementssleutel=(\S+)/, 'snelstart-sim');
+  return { api: match[1], auth: match[2], clientKey: match[3], subscriptionKey: match[4], stop };
 }
 
 export async function launchBrowser() {

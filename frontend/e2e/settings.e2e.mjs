@@ -220,8 +220,8 @@ describe('configuration window', () => {
   });
 
   test('buttons whose work comes later say so', async () => {
-    await openTab(['snelstart']);
-    await page.click('[data-action=testSnelStart]');
+    await openTab(['opencart']);
+    await page.click('[data-action=testOpenCart]');
     await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent?.includes('nog niet beschikbaar'));
     await page.click('[role=tablist] [data-tab=execution]');
     await page.locator('tr[data-task=orders] button', { hasText: 'Nu uitvoeren' }).click();

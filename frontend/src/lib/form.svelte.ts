@@ -18,6 +18,14 @@ interface View {
 
 export type Notice = { kind: 'ok' | 'error' | 'info'; text: string } | null;
 
+/** The outcome of a connection test, shown on the tab it was run from. */
+export interface Report {
+  tab: string;
+  ok: boolean;
+  summary: string;
+  steps: { step: string; ok: boolean; message: string }[];
+}
+
 class Form {
   schema = $state<Schema | null>(null);
   profiles = $state<Profile[]>([]);
@@ -30,6 +38,7 @@ class Form {
   missing = $state<string[]>([]);
   notice = $state<Notice>(null);
   busy = $state(false);
+  report = $state<Report | null>(null);
 
   pending = $derived(this.schema ? changes(this.schema, this.saved, this.values) : {});
   dirty = $derived(Object.keys(this.pending).length > 0 || this.clear.length > 0);
@@ -54,6 +63,7 @@ class Form {
   /** Loads a profile's settings, dropping any unsaved edits. */
   async select(id: number): Promise<void> {
     const view = await call<View>('Settings.Get', id);
+    if (id !== this.profileId) this.report = null;
     this.profileId = id;
     this.saved = { ...view.values };
     this.values = { ...view.values };
@@ -99,6 +109,21 @@ class Form {
       return false;
     } finally {
       this.busy = false;
+    }
+  }
+
+  /** Runs a connection test and shows its steps; a pass reloads what it found. */
+  async test(tab: string, method: string): Promise<void> {
+    if (this.profileId === null) return;
+    this.report = null;
+    this.notice = { kind: 'info', text: t('test.busy') };
+    try {
+      const r = await call<Omit<Report, 'tab'>>(method, this.profileId);
+      this.report = { ...r, tab };
+      this.notice = { kind: r.ok ? 'ok' : 'error', text: r.summary };
+      if (r.ok) await this.select(this.profileId);
+    } catch (e) {
+      this.showError(e);
     }
   }
 
