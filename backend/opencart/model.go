@@ -1,0 +1,131 @@
+// Package opencart is the one place that knows OpenCart's database: the
+// model of a shop's orders and products, and how versions 2.3, 3.0, 4.0 and
+// 4.1 store them (reference/opencart.md). Transports (direct MySQL, the PHP
+// bridge) only move rows of whitelisted tables and columns; this package
+// turns rows into orders, whichever transport brought them.
+package opencart
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+)
+
+// Order is one webshop order. Amounts are in the shop's default currency,
+// as OpenCart stores them; CurrencyValue converts to what the customer saw.
+type Order struct {
+	ID              int
+	StoreID         int
+	StoreName       string
+	CustomerID      int // 0 for a guest
+	CustomerGroupID int
+	FirstName       string
+	LastName        string
+	Email           string
+	Telephone       string
+	Payment         Address
+	Shipping        Address
+	PaymentMethod   Method
+	ShippingMethod  Method
+	Comment         string
+	Total           decimal.Decimal
+	StatusID        int
+	LanguageID      int
+	CurrencyCode    string
+	CurrencyValue   decimal.Decimal
+	Added           time.Time // in the shop's time zone
+	Modified        time.Time
+	Lines           []Line
+	Totals          []Total
+}
+
+// Address is a billing or shipping address as the order stores it.
+type Address struct {
+	FirstName  string
+	LastName   string
+	Company    string
+	Address1   string
+	Address2   string
+	City       string
+	Postcode   string
+	Country    string
+	CountryID  int
+	CountryISO string // ISO 3166 alpha-2, from the country table
+	Zone       string
+	ZoneID     int
+}
+
+// Method is a payment or shipping method: its title and its code
+// (e.g. "flat.flat"); 4.0.2+ keep both in one JSON column.
+type Method struct {
+	Name string
+	Code string
+}
+
+// Line is a product line. Price and Tax are per unit excluding tax; Total
+// is Price × Quantity (reference §1.3).
+type Line struct {
+	ID        int
+	ProductID int
+	MasterID  int // 4.x: the parent product of a variant
+	Name      string
+	Model     string
+	Quantity  int
+	Price     decimal.Decimal
+	Total     decimal.Decimal
+	Tax       decimal.Decimal
+	Options   []LineOption
+}
+
+// LineOption is a chosen product option (size, colour).
+type LineOption struct {
+	ID                   int
+	ProductOptionID      int
+	ProductOptionValueID int
+	Name                 string
+	Value                string
+	Type                 string
+}
+
+// Total is one order_total row: sub_total, shipping, tax, coupon, …
+// Discounts are negative.
+type Total struct {
+	Code      string
+	Title     string
+	Value     decimal.Decimal
+	SortOrder int
+}
+
+// Product is a catalogue product with every code field and its stock.
+type Product struct {
+	ID       int
+	MasterID int // 4.x variants
+	Model    string
+	Codes    map[string]string // sku, upc, ean, jan, isbn, mpn (4.1: from product_code)
+	Quantity int
+	Subtract bool
+	Status   bool
+	Price    decimal.Decimal
+	Name     string // in the shop's default language
+	Options  []OptionValue
+}
+
+// OptionValue is a product option value with its own stock.
+type OptionValue struct {
+	ID              int // product_option_value_id
+	ProductOptionID int
+	OptionID        int
+	OptionValueID   int
+	Quantity        int
+	Subtract        bool
+}
+
+// Status is an order status with its name in the shop's language.
+type Status struct {
+	ID   int
+	Name string
+}
+
+// CodeFields are the product fields that may hold the SnelStart article
+// code (Veld SnelStart-artikelcode).
+var CodeFields = []string{"model", "sku", "upc", "ean", "jan", "isbn", "mpn", "product_id"}

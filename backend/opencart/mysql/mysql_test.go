@@ -1,0 +1,382 @@
+package mysql_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/s-connect/s-connect/backend/opencart"
+	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/mysql"
+	"github.com/s-connect/s-connect/backend/testsvc"
+)
+
+func TestMain(m *testing.M) { testsvc.Main(m) }
+
+type shopDB struct {
+	db     *sql.DB
+	cfg    mysql.Config
+	fix    *fixture.Shop
+	prefix string
+}
+
+// newShop loads a version's schema into a fresh database and writes a shop.
+func newShop(t *testing.T, version, prefix string, orders int) *shopDB {
+	t.Helper()
+	m := testsvc.StartMariaDB(t)
+	name := m.NewDatabase(t)
+	db, err := sql.Open("mysql", m.DSN(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	ctx := context.Background()
+	if _, err := db.Exec("SET SESSION sql_mode = 'NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION'"); err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1) // the session setting above must hold for the inserts
+	if err := fixture.LoadSchema(ctx, db, version, prefix); err != nil {
+		t.Fatal(err)
+	}
+	fix, err := fixture.Write(ctx, db, fixture.Config{Version: version, Prefix: prefix, Orders: orders, Products: 60, Customers: 30, Seed: 42})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &shopDB{db: db, fix: fix, prefix: prefix,
+		cfg: mysql.Config{Host: "127.0.0.1", Port: m.Port, Database: name, User: "root", Prefix: prefix}}
+}
+
+func open(t *testing.T, cfg mysql.Config) (*mysql.Transport, *opencart.Shop) {
+	t.Helper()
+	tr, err := mysql.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tr.Close() })
+	shop, err := opencart.NewShop(context.Background(), tr, opencart.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr, shop
+}
+
+func same(a, b any) (string, string, bool) {
+	x, _ := json.Marshal(a)
+	y, _ := json.Marshal(b)
+	return string(x), string(y), string(x) == string(y)
+}
+
+func TestOrdersRoundTripEveryVersion(t *testing.T) {
+	for _, version := range fixture.Versions {
+		for _, prefix := range []string{"oc_", "shop2_"} {
+			t.Run(version+"/"+prefix, func(t *testing.T) {
+				s := newShop(t, version, prefix, 150)
+				cfg := s.cfg
+				if prefix == "shop2_" {
+					cfg.Prefix = "" // found from the tables
+				}
+				_, shop := open(t, cfg)
+				if shop.Version() != version {
+					t.Fatalf("detected version %s, want %s", shop.Version(), version)
+				}
+				if shop.Schema().Prefix != prefix || shop.Currency != "EUR" || shop.Name != "Wijnhandel ’t Vaatje" || shop.Language != 2 {
+					t.Fatalf("shop: prefix %q currency %q name %q language %d", shop.Schema().Prefix, shop.Currency, shop.Name, shop.Language)
+				}
+				var got []opencart.Order
+				after := 0
+				for {
+					page, next, err := shop.Orders(context.Background(), opencart.OrderQuery{AfterID: after, Limit: 37})
+					if err != nil {
+						t.Fatal(err)
+					}
+					got = append(got, page...)
+					if next == 0 {
+						break
+					}
+					after = next
+				}
+				var want []opencart.Order
+				for _, o := range s.fix.Orders {
+					if o.StatusID > 0 {
+						want = append(want, o)
+					}
+				}
+				if len(got) != len(want) || len(want) < 100 {
+					t.Fatalf("read %d orders, want %d (status 0 left out)", len(got), len(want))
+				}
+				for i := range want {
+					if x, y, ok := same(got[i], want[i]); !ok {
+						t.Fatalf("order %d differs:\n got %s\nwant %s", want[i].ID, x, y)
+					}
+				}
+				// Filters: status, store, dates.
+				page, _, err := shop.Orders(context.Background(), opencart.OrderQuery{Statuses: []int{0, 5}, StoreIDs: []int{1}, Limit: 1000})
+				if err != nil {
+					t.Fatal(err)
+				}
+				n := 0
+				for _, o := range want {
+					if o.StatusID == 5 && o.StoreID == 1 {
+						n++
+					}
+				}
+				if len(page) != n || n == 0 {
+					t.Fatalf("status 5 in store 1: %d orders, want %d", len(page), n)
+				}
+				since := want[len(want)/2].Added
+				page, _, _ = shop.Orders(context.Background(), opencart.OrderQuery{AddedSince: since, Limit: 1000})
+				n = 0
+				for _, o := range want {
+					if !o.Added.Before(since) {
+						n++
+					}
+				}
+				if len(page) != n {
+					t.Fatalf("added since %v: %d, want %d (time zone?)", since, len(page), n)
+				}
+			})
+		}
+	}
+}
+
+// counting counts the reads a transport makes.
+type counting struct {
+	opencart.Transport
+	selects atomic.Int32
+}
+
+func (c *counting) Select(ctx context.Context, q opencart.Query) ([]opencart.Row, error) {
+	c.selects.Add(1)
+	return c.Transport.Select(ctx, q)
+}
+
+func TestAPageOfOrdersTakesAFixedNumberOfReads(t *testing.T) {
+	s := newShop(t, "4.0", "oc_", 260)
+	tr, err := mysql.Open(context.Background(), s.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tr.Close()
+	c := &counting{Transport: tr}
+	shop, err := opencart.NewShop(context.Background(), c, opencart.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := 0
+	for page := 0; page < 2; page++ {
+		c.selects.Store(0)
+		orders, next, err := shop.Orders(context.Background(), opencart.OrderQuery{AfterID: after, Limit: 100})
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := 0
+		for _, o := range orders {
+			lines += len(o.Lines)
+		}
+		if len(orders) != 100 || lines < 200 {
+			t.Fatalf("page %d: %d orders with %d lines", page, len(orders), lines)
+		}
+		// orders, lines, options, totals (+ countries, first page only)
+		if n := c.selects.Load(); n > 5 || n < 4 {
+			t.Fatalf("page %d: %d reads for 100 orders with %d lines, want 4–5", page, n, lines)
+		}
+		after = next
+	}
+}
+
+func TestProductsByEveryCodeField(t *testing.T) {
+	for _, version := range fixture.Versions {
+		t.Run(version, func(t *testing.T) {
+			s := newShop(t, version, "oc_", 5)
+			_, shop := open(t, s.cfg)
+			for _, field := range opencart.CodeFields {
+				var codes []string
+				want := map[int]opencart.Product{}
+				for _, p := range s.fix.Products {
+					code := p.Codes[field]
+					switch field {
+					case "model":
+						code = p.Model
+					case "product_id":
+						code = fmtInt(p.ID)
+					}
+					if code != "" && len(codes) < 9 {
+						codes = append(codes, code)
+						want[p.ID] = p
+					}
+				}
+				if len(codes) == 0 {
+					t.Fatalf("fixture has no %s codes", field)
+				}
+				got, err := shop.ProductsByCode(context.Background(), field, append(codes, "BESTAAT-NIET"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(got) != len(want) {
+					t.Fatalf("%s: %d products, want %d", field, len(got), len(want))
+				}
+				for _, p := range got {
+					if x, y, ok := same(p, want[p.ID]); !ok {
+						t.Fatalf("%s: product %d differs:\n got %s\nwant %s", field, p.ID, x, y)
+					}
+				}
+			}
+			all, next, err := shop.Products(context.Background(), 0, 1000)
+			if err != nil || next != 0 || len(all) != len(s.fix.Products) {
+				t.Fatalf("all products: %d (next %d) %v, want %d", len(all), next, err, len(s.fix.Products))
+			}
+			variants := 0
+			for _, p := range all {
+				if p.MasterID > 0 {
+					variants++
+				}
+			}
+			if (version >= "4.0") != (variants > 0) {
+				t.Fatalf("variants read: %d", variants)
+			}
+		})
+	}
+}
+
+func fmtInt(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+func TestStockWritesEveryVersion(t *testing.T) {
+	for _, version := range fixture.Versions {
+		t.Run(version, func(t *testing.T) {
+			s := newShop(t, version, "oc_", 5)
+			_, shop := open(t, s.cfg)
+			ctx := context.Background()
+			var updates []opencart.StockUpdate
+			wantQty := map[int]int{}
+			wantOpt := map[int]int{}
+			changes := 0
+			for i, p := range s.fix.Products {
+				q := p.Quantity
+				if i%2 == 0 {
+					q = p.Quantity + 7
+					changes++
+				}
+				updates = append(updates, opencart.StockUpdate{ProductID: p.ID, Quantity: q})
+				wantQty[p.ID] = q
+				for _, ov := range p.Options {
+					updates = append(updates, opencart.StockUpdate{ProductID: p.ID, OptionValueID: ov.ID, Quantity: ov.Quantity + 1})
+					wantOpt[ov.ID] = ov.Quantity + 1
+					changes++
+				}
+			}
+			updates = append(updates, opencart.StockUpdate{ProductID: 99999, Quantity: 3}, opencart.StockUpdate{ProductID: 1, OptionValueID: 99999, Quantity: 3})
+			before := time.Now().Add(-2 * time.Second)
+			res, err := shop.SetStock(ctx, updates)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Matched != len(updates)-2 || res.Changed != changes {
+				t.Fatalf("result %+v, want matched %d changed %d", res, len(updates)-2, changes)
+			}
+			all, _, err := shop.Products(ctx, 0, 1000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range all {
+				if p.Quantity != wantQty[p.ID] {
+					t.Fatalf("product %d quantity %d, want %d", p.ID, p.Quantity, wantQty[p.ID])
+				}
+				for _, ov := range p.Options {
+					if ov.Quantity != wantOpt[ov.ID] {
+						t.Fatalf("option value %d quantity %d, want %d", ov.ID, ov.Quantity, wantOpt[ov.ID])
+					}
+				}
+			}
+			// date_modified moved for changed products (shop zone), not for the others.
+			var bumped int
+			if err := s.db.QueryRow("SELECT COUNT(*) FROM `oc_product` WHERE date_modified > '2025-06-01'").Scan(&bumped); err != nil {
+				t.Fatal(err)
+			}
+			if bumped == 0 || bumped == len(all) {
+				t.Fatalf("%d of %d products got a new date_modified", bumped, len(all))
+			}
+			_ = before
+			// Writing the same again changes nothing.
+			res, _ = shop.SetStock(ctx, updates)
+			if res.Changed != 0 {
+				t.Fatalf("second write changed %d rows", res.Changed)
+			}
+		})
+	}
+}
+
+func TestRefusedQueries(t *testing.T) {
+	s := newShop(t, "3.0", "oc_", 3)
+	tr, _ := open(t, s.cfg)
+	ctx := context.Background()
+	bad := []opencart.Query{
+		{Table: "user", Columns: []string{"password"}},
+		{Table: "order", Columns: []string{"order_id; DROP TABLE oc_order"}},
+		{Table: "order", Columns: []string{"order_id"}, Where: []opencart.Cond{{Column: "order_id", Op: "= 1 OR 1 =", Values: []any{1}}}},
+		{Table: "order", Columns: []string{"order_id"}, Where: []opencart.Cond{{Column: "ip", Op: "=", Values: []any{"x"}}}},
+		{Table: "order", Columns: []string{"order_id"}, Where: []opencart.Cond{{Column: "order_id", Op: "=", Values: []any{1.5}}}},
+		{Table: "product_code", Columns: []string{"code"}}, // not in a 3.0 shop
+	}
+	for _, q := range bad {
+		if _, err := tr.Select(ctx, q); err == nil {
+			t.Errorf("query %+v was not refused", q)
+		}
+	}
+	// A value is data, never SQL.
+	rows, err := tr.Select(ctx, opencart.Query{Table: "order", Columns: []string{"order_id"}, Where: []opencart.Cond{opencart.Eq("email", "x' OR '1'='1")}})
+	if err != nil || len(rows) != 0 {
+		t.Fatalf("injection in a value: %d rows, %v", len(rows), err)
+	}
+	var n int
+	s.db.QueryRow("SELECT COUNT(*) FROM `oc_order`").Scan(&n)
+	if n != 3 {
+		t.Fatalf("orders table changed: %d rows", n)
+	}
+}
+
+func TestConnectionStepErrors(t *testing.T) {
+	s := newShop(t, "4.1", "oc_", 1)
+	ctx := context.Background()
+	var se *mysql.StepError
+	cases := []struct {
+		change func(*mysql.Config)
+		step   mysql.Step
+	}{
+		{func(c *mysql.Config) { c.Port = 1 }, mysql.StepConnect},
+		{func(c *mysql.Config) { c.Password = "fout" }, mysql.StepLogin},
+		{func(c *mysql.Config) { c.Database = "bestaat_niet" }, mysql.StepDatabase},
+		{func(c *mysql.Config) { c.Prefix = "xx_" }, mysql.StepTables},
+	}
+	for _, c := range cases {
+		cfg := s.cfg
+		c.change(&cfg)
+		_, err := mysql.Open(ctx, cfg)
+		if !errors.As(err, &se) || se.Step != c.step {
+			t.Errorf("want step %s, got %v", c.step, err)
+		}
+	}
+	cfg := s.cfg
+	cfg.Prefix = "oc_; DROP"
+	if _, err := mysql.Open(ctx, cfg); err == nil || !strings.Contains(err.Error(), "prefix") {
+		t.Errorf("bad prefix: %v", err)
+	}
+}
+
+func TestOrderStatuses(t *testing.T) {
+	s := newShop(t, "2.3", "oc_", 1)
+	_, shop := open(t, s.cfg)
+	st, err := shop.OrderStatuses(context.Background())
+	if err != nil || len(st) != 14 || st[0].Name != "Pending" || st[3].ID != 5 {
+		t.Fatalf("statuses: %+v %v", st, err)
+	}
+	sort.Ints(shop.Processing)
+	if len(shop.Processing) != 5 || shop.Processing[0] != 1 || len(shop.Complete) != 2 {
+		t.Fatalf("processing %v complete %v", shop.Processing, shop.Complete)
+	}
+}

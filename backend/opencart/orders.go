@@ -1,0 +1,213 @@
+package opencart
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+)
+
+// OrderQuery selects a page of orders. Status 0 (unfinished checkouts) is
+// never returned.
+type OrderQuery struct {
+	AddedSince    time.Time // date_added at or after (Vanaf datum/tijd)
+	ModifiedSince time.Time // date_modified at or after (incremental runs)
+	Statuses      []int     // empty: every status but 0
+	StoreIDs      []int     // empty: every store
+	AfterID       int       // keyset paging: orders with a higher id
+	Limit         int       // page size, default 100
+}
+
+var orderColumns = []string{"order_id", "store_id", "store_name", "customer_id", "customer_group_id", "firstname",
+	"lastname", "email", "telephone", "payment_firstname", "payment_lastname", "payment_company", "payment_address_1",
+	"payment_address_2", "payment_city", "payment_postcode", "payment_country", "payment_country_id", "payment_zone",
+	"payment_zone_id", "payment_method", "payment_code", "shipping_firstname", "shipping_lastname", "shipping_company",
+	"shipping_address_1", "shipping_address_2", "shipping_city", "shipping_postcode", "shipping_country",
+	"shipping_country_id", "shipping_zone", "shipping_zone_id", "shipping_method", "shipping_code", "comment", "total",
+	"order_status_id", "language_id", "currency_code", "currency_value", "date_added", "date_modified"}
+
+// present keeps the columns the shop's schema has.
+func (s *Shop) present(table string, cols []string) []string {
+	out := make([]string, 0, len(cols))
+	for _, c := range cols {
+		if s.schema.Has(table, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Orders reads one page of orders with their lines, options and totals in
+// a fixed number of reads, whatever the number of lines. next is the AfterID
+// of the following page, 0 when this was the last.
+func (s *Shop) Orders(ctx context.Context, q OrderQuery) (orders []Order, next int, err error) {
+	if q.Limit <= 0 {
+		q.Limit = 100
+	}
+	where := []Cond{Gt("order_id", q.AfterID)}
+	var statuses []int
+	for _, st := range q.Statuses {
+		if st > 0 {
+			statuses = append(statuses, st)
+		}
+	}
+	if len(statuses) > 0 {
+		where = append(where, In("order_status_id", sortInts(statuses)))
+	} else {
+		where = append(where, Gt("order_status_id", 0))
+	}
+	if len(q.StoreIDs) > 0 {
+		where = append(where, In("store_id", q.StoreIDs))
+	}
+	if !q.AddedSince.IsZero() {
+		where = append(where, Ge("date_added", s.formatTime(q.AddedSince)))
+	}
+	if !q.ModifiedSince.IsZero() {
+		where = append(where, Ge("date_modified", s.formatTime(q.ModifiedSince)))
+	}
+	rows, err := s.t.Select(ctx, Query{Table: "order", Columns: s.present("order", orderColumns), Where: where,
+		OrderBy: []string{"order_id"}, Limit: q.Limit})
+	if err != nil {
+		return nil, 0, fmt.Errorf("opencart: orders: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, 0, nil
+	}
+	ids := make([]int, len(rows))
+	byID := make(map[int]int, len(rows))
+	orders = make([]Order, len(rows))
+	for i, r := range rows {
+		orders[i] = s.order(r)
+		ids[i] = orders[i].ID
+		byID[orders[i].ID] = i
+	}
+	if err := s.fillLines(ctx, ids, orders, byID); err != nil {
+		return nil, 0, err
+	}
+	if err := s.fillTotals(ctx, ids, orders, byID); err != nil {
+		return nil, 0, err
+	}
+	if err := s.fillCountries(ctx, orders); err != nil {
+		return nil, 0, err
+	}
+	if len(rows) == q.Limit {
+		next = ids[len(ids)-1]
+	}
+	return orders, next, nil
+}
+
+func (s *Shop) order(r Row) Order {
+	return Order{
+		ID: atoi(r["order_id"]), StoreID: atoi(r["store_id"]), StoreName: r["store_name"],
+		CustomerID: atoi(r["customer_id"]), CustomerGroupID: atoi(r["customer_group_id"]),
+		FirstName: r["firstname"], LastName: r["lastname"], Email: r["email"], Telephone: r["telephone"],
+		Payment: address(r, "payment_"), Shipping: address(r, "shipping_"),
+		PaymentMethod: s.method(r, "payment_"), ShippingMethod: s.method(r, "shipping_"),
+		Comment: r["comment"], Total: dec(r["total"]), StatusID: atoi(r["order_status_id"]),
+		LanguageID: atoi(r["language_id"]), CurrencyCode: r["currency_code"], CurrencyValue: dec(r["currency_value"]),
+		Added: s.parseTime(r["date_added"]), Modified: s.parseTime(r["date_modified"]),
+	}
+}
+
+func address(r Row, p string) Address {
+	return Address{FirstName: r[p+"firstname"], LastName: r[p+"lastname"], Company: r[p+"company"],
+		Address1: r[p+"address_1"], Address2: r[p+"address_2"], City: r[p+"city"], Postcode: r[p+"postcode"],
+		Country: r[p+"country"], CountryID: atoi(r[p+"country_id"]), Zone: r[p+"zone"], ZoneID: atoi(r[p+"zone_id"])}
+}
+
+// method reads a payment or shipping method: 4.0.2+ store JSON
+// {"name":…,"code":…} in *_method; older versions a title and *_code.
+func (s *Shop) method(r Row, p string) Method {
+	if s.Caps.JSONMethods {
+		var m struct {
+			Name string `json:"name"`
+			Code string `json:"code"`
+		}
+		if json.Unmarshal([]byte(r[p+"method"]), &m) == nil {
+			return Method{Name: m.Name, Code: m.Code}
+		}
+		return Method{Name: r[p+"method"]}
+	}
+	return Method{Name: r[p+"method"], Code: r[p+"code"]}
+}
+
+func (s *Shop) fillLines(ctx context.Context, ids []int, orders []Order, byID map[int]int) error {
+	lines, err := s.t.Select(ctx, Query{Table: "order_product", Columns: s.present("order_product", Whitelist["order_product"]),
+		Where: []Cond{In("order_id", ids)}, OrderBy: []string{"order_product_id"}})
+	if err != nil {
+		return fmt.Errorf("opencart: order lines: %w", err)
+	}
+	lineAt := map[int][2]int{} // order_product_id → order index, line index
+	for _, r := range lines {
+		i, ok := byID[atoi(r["order_id"])]
+		if !ok {
+			continue
+		}
+		o := &orders[i]
+		o.Lines = append(o.Lines, Line{ID: atoi(r["order_product_id"]), ProductID: atoi(r["product_id"]),
+			MasterID: atoi(r["master_id"]), Name: r["name"], Model: r["model"], Quantity: atoi(r["quantity"]),
+			Price: dec(r["price"]), Total: dec(r["total"]), Tax: dec(r["tax"])})
+		lineAt[atoi(r["order_product_id"])] = [2]int{i, len(o.Lines) - 1}
+	}
+	opts, err := s.t.Select(ctx, Query{Table: "order_option", Columns: Whitelist["order_option"],
+		Where: []Cond{In("order_id", ids)}, OrderBy: []string{"order_option_id"}})
+	if err != nil {
+		return fmt.Errorf("opencart: order options: %w", err)
+	}
+	for _, r := range opts {
+		at, ok := lineAt[atoi(r["order_product_id"])]
+		if !ok {
+			continue
+		}
+		l := &orders[at[0]].Lines[at[1]]
+		l.Options = append(l.Options, LineOption{ID: atoi(r["order_option_id"]), ProductOptionID: atoi(r["product_option_id"]),
+			ProductOptionValueID: atoi(r["product_option_value_id"]), Name: r["name"], Value: r["value"], Type: r["type"]})
+	}
+	return nil
+}
+
+func (s *Shop) fillTotals(ctx context.Context, ids []int, orders []Order, byID map[int]int) error {
+	rows, err := s.t.Select(ctx, Query{Table: "order_total", Columns: []string{"order_total_id", "order_id", "code", "title", "value", "sort_order"},
+		Where: []Cond{In("order_id", ids)}, OrderBy: []string{"order_total_id"}})
+	if err != nil {
+		return fmt.Errorf("opencart: order totals: %w", err)
+	}
+	for _, r := range rows {
+		if i, ok := byID[atoi(r["order_id"])]; ok {
+			orders[i].Totals = append(orders[i].Totals, Total{Code: r["code"], Title: r["title"], Value: dec(r["value"]), SortOrder: atoi(r["sort_order"])})
+		}
+	}
+	for i := range orders {
+		sort.SliceStable(orders[i].Totals, func(a, b int) bool { return orders[i].Totals[a].SortOrder < orders[i].Totals[b].SortOrder })
+	}
+	return nil
+}
+
+// fillCountries sets the ISO codes of the addresses' countries, reading
+// the ones not seen before in one go.
+func (s *Shop) fillCountries(ctx context.Context, orders []Order) error {
+	var unknown []int
+	for _, o := range orders {
+		for _, id := range []int{o.Payment.CountryID, o.Shipping.CountryID} {
+			if _, ok := s.countries[id]; !ok && id > 0 {
+				unknown = append(unknown, id)
+				s.countries[id] = ""
+			}
+		}
+	}
+	if len(unknown) > 0 {
+		rows, err := s.t.Select(ctx, Query{Table: "country", Columns: []string{"country_id", "iso_code_2"}, Where: []Cond{In("country_id", sortInts(unknown))}})
+		if err != nil {
+			return fmt.Errorf("opencart: countries: %w", err)
+		}
+		for _, r := range rows {
+			s.countries[atoi(r["country_id"])] = r["iso_code_2"]
+		}
+	}
+	for i := range orders {
+		orders[i].Payment.CountryISO = s.countries[orders[i].Payment.CountryID]
+		orders[i].Shipping.CountryISO = s.countries[orders[i].Shipping.CountryID]
+	}
+	return nil
+}

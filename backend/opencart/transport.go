@@ -1,0 +1,176 @@
+package opencart
+
+import (
+	"context"
+	"fmt"
+	"slices"
+)
+
+// Transport moves rows between S-Connect and a shop's database. It knows
+// nothing of orders: it reads rows of whitelisted tables and columns with
+// structured conditions, and sets stock quantities. No SQL text crosses it.
+type Transport interface {
+	// Schema reports the shop's prefix and which whitelisted tables and
+	// columns exist, so the model can tell the versions apart.
+	Schema(ctx context.Context) (Schema, error)
+	// Select reads rows; NULL reads as "" (4.1 made most columns NULLable).
+	Select(ctx context.Context, q Query) ([]Row, error)
+	// SetQuantities sets product.quantity or product_option_value.quantity
+	// (and bumps product.date_modified) for a batch.
+	SetQuantities(ctx context.Context, table string, updates []Quantity) (StockResult, error)
+	Close() error
+}
+
+// Row is one row, column → value as text.
+type Row map[string]string
+
+// Query is a structured read: Table and Columns from the whitelist,
+// conditions ANDed, ordered by OrderBy (ascending), at most Limit rows.
+type Query struct {
+	Table   string
+	Columns []string
+	Where   []Cond
+	OrderBy []string
+	Limit   int
+}
+
+// Cond is column op values. Ops: = <> > >= < <= in.
+type Cond struct {
+	Column string
+	Op     string
+	Values []any // one value, or the list for "in"
+}
+
+// Eq and friends build conditions.
+func Eq(col string, v any) Cond { return Cond{col, "=", []any{v}} }
+func Gt(col string, v any) Cond { return Cond{col, ">", []any{v}} }
+func Ge(col string, v any) Cond { return Cond{col, ">=", []any{v}} }
+func In[T any](col string, vs []T) Cond {
+	values := make([]any, len(vs))
+	for i, v := range vs {
+		values[i] = v
+	}
+	return Cond{col, "in", values}
+}
+
+// Quantity is a stock level for a product (OptionValueID 0) or an option value.
+type Quantity struct {
+	ID       int // product_id or product_option_value_id
+	Quantity int
+}
+
+// StockResult says what a stock write found and did.
+type StockResult struct {
+	Matched int // rows that exist
+	Changed int // rows whose quantity was different and is now set
+}
+
+// Schema is what a transport found in the shop's database.
+type Schema struct {
+	Prefix  string
+	Version string              // as index.php says, when the transport can read it
+	Columns map[string][]string // table (without prefix) → its whitelisted columns present
+}
+
+// Has reports whether table.column exists.
+func (s Schema) Has(table, column string) bool {
+	return slices.Contains(s.Columns[table], column)
+}
+
+// HasTable reports whether table exists.
+func (s Schema) HasTable(table string) bool { _, ok := s.Columns[table]; return ok }
+
+// Whitelist is every table and column a transport may read: the union over
+// the supported versions. Anything else is refused before it reaches SQL.
+var Whitelist = map[string][]string{
+	"order": {"order_id", "store_id", "store_name", "customer_id", "customer_group_id", "firstname", "lastname",
+		"email", "telephone", "payment_firstname", "payment_lastname", "payment_company", "payment_address_1",
+		"payment_address_2", "payment_city", "payment_postcode", "payment_country", "payment_country_id",
+		"payment_zone", "payment_zone_id", "payment_method", "payment_code", "shipping_firstname",
+		"shipping_lastname", "shipping_company", "shipping_address_1", "shipping_address_2", "shipping_city",
+		"shipping_postcode", "shipping_country", "shipping_country_id", "shipping_zone", "shipping_zone_id",
+		"shipping_method", "shipping_code", "comment", "total", "order_status_id", "language_id", "currency_code",
+		"currency_value", "date_added", "date_modified"},
+	"order_product": {"order_product_id", "order_id", "product_id", "master_id", "name", "model", "quantity", "price", "total", "tax"},
+	"order_option":  {"order_option_id", "order_id", "order_product_id", "product_option_id", "product_option_value_id", "name", "value", "type"},
+	"order_total":   {"order_total_id", "order_id", "extension", "code", "title", "value", "sort_order"},
+	"order_status":  {"order_status_id", "language_id", "name"},
+	"product": {"product_id", "master_id", "model", "sku", "upc", "ean", "jan", "isbn", "mpn", "quantity", "subtract",
+		"status", "price", "date_modified"},
+	"product_code":         {"product_code_id", "product_id", "code", "value"},
+	"product_description":  {"product_id", "language_id", "name"},
+	"product_option_value": {"product_option_value_id", "product_option_id", "product_id", "option_id", "option_value_id", "quantity", "subtract"},
+	"country":              {"country_id", "name", "iso_code_2"},
+	"country_description":  {"country_id", "language_id", "name"},
+	"currency":             {"currency_id", "code", "value", "status"},
+	"setting":              {"setting_id", "store_id", "code", "key", "value", "serialized"},
+	"store":                {"store_id", "name", "url"},
+	"language":             {"language_id", "code", "status"},
+	// customer.approved is only probed: 2.3 has it, 3.0 moved it to customer_approval.
+	"customer": {"customer_id", "approved"},
+}
+
+// Ops are the comparison operators a condition may use.
+var Ops = []string{"=", "<>", ">", ">=", "<", "<="}
+
+// MaxLimit bounds one read; a page of orders is far below it.
+const MaxLimit = 10000
+
+// Check validates a query against the whitelist and the shop's schema, so
+// both transports refuse the same things the same way.
+func (q Query) Check(s Schema) error {
+	allowed, ok := Whitelist[q.Table]
+	if !ok || !s.HasTable(q.Table) {
+		return fmt.Errorf("opencart: table %q not allowed", q.Table)
+	}
+	col := func(c string) error {
+		if !slices.Contains(allowed, c) || !s.Has(q.Table, c) {
+			return fmt.Errorf("opencart: column %s.%q not allowed", q.Table, c)
+		}
+		return nil
+	}
+	if len(q.Columns) == 0 {
+		return fmt.Errorf("opencart: no columns")
+	}
+	for _, c := range q.Columns {
+		if err := col(c); err != nil {
+			return err
+		}
+	}
+	for _, c := range q.OrderBy {
+		if err := col(c); err != nil {
+			return err
+		}
+	}
+	for _, w := range q.Where {
+		if err := col(w.Column); err != nil {
+			return err
+		}
+		switch {
+		case w.Op == "in":
+			if len(w.Values) == 0 || len(w.Values) > MaxLimit {
+				return fmt.Errorf("opencart: %d values for in", len(w.Values))
+			}
+		case slices.Contains(Ops, w.Op):
+			if len(w.Values) != 1 {
+				return fmt.Errorf("opencart: %s takes one value", w.Op)
+			}
+		default:
+			return fmt.Errorf("opencart: operator %q not allowed", w.Op)
+		}
+		for _, v := range w.Values {
+			switch v.(type) {
+			case string, int, int64:
+			default:
+				return fmt.Errorf("opencart: value of type %T not allowed", v)
+			}
+		}
+	}
+	if q.Limit < 0 || q.Limit > MaxLimit {
+		return fmt.Errorf("opencart: limit %d", q.Limit)
+	}
+	return nil
+}
+
+// StockTables are the tables SetQuantities may write.
+var StockTables = map[string]string{"product": "product_id", "product_option_value": "product_option_value_id"}
