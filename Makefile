@@ -9,7 +9,7 @@ DESKTOP_TAGS := desktop,production,webkit2_41
 FRONTEND_SRC := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/node_modules/*') go.mod go.sum
 
-.PHONY: run test deps deps-run build desktop frontend vet go-test frontend-test e2e screenshot clean
+.PHONY: run test deps deps-run build desktop frontend vet go-test frontend-test e2e screenshot bench clean
 
 ## run: build and start S-Connect — the window when there is a display, else the browser UI (serve)
 run: deps-run
@@ -57,6 +57,10 @@ frontend-test:
 
 e2e: bin/s-connect
 	cd frontend && SCONNECT_BIN=$(CURDIR)/bin/s-connect node --test --test-concurrency=1 e2e/*.e2e.mjs
+
+## bench: the benchmarks whose figures are in BENCHMARKS.md
+bench: deps
+	go test -run XXX -bench . -benchtime 3x ./backend/opencart/mysql/
 
 ## screenshot: the desktop window under Xvfb, for the README
 screenshot: bin/s-connect-desktop

@@ -28,6 +28,14 @@ type shopDB struct {
 
 // newShop loads a version's schema into a fresh database and writes a shop.
 func newShop(t *testing.T, version, prefix string, orders int) *shopDB {
+	return newShopSized(t, version, prefix, orders, 60)
+}
+
+func newShopTB(b *testing.B, version string, orders, products int) *shopDB {
+	return newShopSized(b, version, "oc_", orders, products)
+}
+
+func newShopSized(t testing.TB, version, prefix string, orders, products int) *shopDB {
 	t.Helper()
 	m := testsvc.StartMariaDB(t)
 	name := m.NewDatabase(t)
@@ -44,7 +52,7 @@ func newShop(t *testing.T, version, prefix string, orders int) *shopDB {
 	if err := fixture.LoadSchema(ctx, db, version, prefix); err != nil {
 		t.Fatal(err)
 	}
-	fix, err := fixture.Write(ctx, db, fixture.Config{Version: version, Prefix: prefix, Orders: orders, Products: 60, Customers: 30, Seed: 42})
+	fix, err := fixture.Write(ctx, db, fixture.Config{Version: version, Prefix: prefix, Orders: orders, Products: products, Customers: 30, Seed: 42})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +60,7 @@ func newShop(t *testing.T, version, prefix string, orders int) *shopDB {
 		cfg: mysql.Config{Host: "127.0.0.1", Port: m.Port, Database: name, User: "root", Prefix: prefix}}
 }
 
-func open(t *testing.T, cfg mysql.Config) (*mysql.Transport, *opencart.Shop) {
+func open(t testing.TB, cfg mysql.Config) (*mysql.Transport, *opencart.Shop) {
 	t.Helper()
 	tr, err := mysql.Open(context.Background(), cfg)
 	if err != nil {

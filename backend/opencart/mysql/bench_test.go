@@ -1,0 +1,72 @@
+package mysql_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/s-connect/s-connect/backend/opencart"
+)
+
+// BenchmarkReadOrders reads a shop of 10,000 orders (3 lines on average)
+// page by page through the direct transport.
+func BenchmarkReadOrders(b *testing.B) {
+	for _, version := range []string{"3.0", "4.1"} {
+		b.Run(version, func(b *testing.B) {
+			s := newShopTB(b, version, 10000, 60)
+			_, shop := open(b, s.cfg)
+			ctx := context.Background()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				n, lines := 0, 0
+				for after := 0; ; {
+					page, next, err := shop.Orders(ctx, opencart.OrderQuery{AfterID: after, Limit: 500})
+					if err != nil {
+						b.Fatal(err)
+					}
+					n += len(page)
+					for _, o := range page {
+						lines += len(o.Lines)
+					}
+					if next == 0 {
+						break
+					}
+					after = next
+				}
+				if n < 9000 || lines < 25000 {
+					b.Fatalf("read %d orders, %d lines", n, lines)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/10k-orders")
+		})
+	}
+}
+
+// BenchmarkSetStock writes the stock of 20,000 products, every one changed.
+func BenchmarkSetStock(b *testing.B) {
+	for _, version := range []string{"3.0", "4.1"} {
+		b.Run(version, func(b *testing.B) {
+			s := newShopTB(b, version, 1, 20000)
+			_, shop := open(b, s.cfg)
+			ctx := context.Background()
+			updates := make([]opencart.StockUpdate, 0, 20000)
+			for _, p := range s.fix.Products {
+				if p.MasterID == 0 && len(updates) < 20000 {
+					updates = append(updates, opencart.StockUpdate{ProductID: p.ID, Quantity: p.Quantity})
+				}
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; b.Loop(); i++ {
+				for j := range updates {
+					updates[j].Quantity += 1 - 2*(i%2) // every row differs from what is stored
+				}
+				res, err := shop.SetStock(ctx, updates)
+				if err != nil || res.Changed != len(updates) {
+					b.Fatalf("changed %d of %d: %v", res.Changed, len(updates), err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ms/20k-products")
+		})
+	}
+}
