@@ -1,5 +1,5 @@
 // Package testsvc starts the real services the integration tests need —
-// today a private MariaDB — on free loopback ports with their own temporary
+// a private MariaDB and OpenSSH server — on free loopback ports with their own temporary
 // folders, and stops them when the tests end. A missing program fails the
 // test with what to install; nothing is skipped silently.
 package testsvc
@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -42,6 +43,9 @@ func Main(m *testing.M) {
 	if maria != nil {
 		maria.stop()
 		os.RemoveAll(maria.dir)
+	}
+	if sshd != nil {
+		sshd.stop()
 	}
 	os.Exit(code)
 }
@@ -159,7 +163,7 @@ func (m *MariaDB) stop() {
 		m.root.Close()
 	}
 	if m.cmd != nil && m.cmd.Process != nil {
-		m.cmd.Process.Signal(os.Interrupt)
+		m.cmd.Process.Signal(syscall.SIGTERM)
 		done := make(chan struct{})
 		go func() { m.cmd.Wait(); close(done) }()
 		select {
