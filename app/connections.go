@@ -32,11 +32,15 @@ type TestStep struct {
 	Message string `json:"message"`
 }
 
-// TestReport is the outcome of *Verbinding testen*.
+// TestReport is the outcome of *Verbinding testen*. HostKey is set when an
+// SSH server was met for the first time: the UI shows Fingerprint and, on
+// the user's yes, passes HostKey to AcceptHostKey.
 type TestReport struct {
-	OK      bool       `json:"ok"`
-	Summary string     `json:"summary"`
-	Steps   []TestStep `json:"steps"`
+	OK          bool       `json:"ok"`
+	Summary     string     `json:"summary"`
+	Steps       []TestStep `json:"steps"`
+	HostKey     string     `json:"hostKey,omitempty"`
+	Fingerprint string     `json:"fingerprint,omitempty"`
 }
 
 // PickOption is one item of a SnelStart list (sjabloon, omzetgroep, artikel).
@@ -157,9 +161,4 @@ func (c *Connections) PickOptions(profileID uint, list, query string) ([]PickOpt
 		opts = []PickOption{}
 	}
 	return opts, nil
-}
-
-// TestOpenCart runs *Verbinding testen* on the Koppeling OpenCart tab.
-func (c *Connections) TestOpenCart(profileID uint) (TestReport, error) {
-	return TestReport{}, &NotAvailableError{"testOpenCart"}
 }

@@ -221,6 +221,7 @@ describe('configuration window', () => {
 
   test('buttons whose work comes later say so', async () => {
     await openTab(['opencart']);
+    await page.locator('[data-key="shop.transport"] select').selectOption('bridge'); // the bridge comes next
     await page.click('[data-action=testOpenCart]');
     await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent?.includes('nog niet beschikbaar'));
     await page.click('[role=tablist] [data-tab=execution]');

@@ -21,6 +21,9 @@ export type Notice = { kind: 'ok' | 'error' | 'info'; text: string } | null;
 /** The outcome of a connection test, shown on the tab it was run from. */
 export interface Report {
   tab: string;
+  method: string;
+  hostKey?: string;
+  fingerprint?: string;
   ok: boolean;
   summary: string;
   steps: { step: string; ok: boolean; message: string }[];
@@ -118,8 +121,8 @@ class Form {
     this.report = null;
     this.notice = { kind: 'info', text: t('test.busy') };
     try {
-      const r = await call<Omit<Report, 'tab'>>(method, this.profileId);
-      this.report = { ...r, tab };
+      const r = await call<Omit<Report, 'tab' | 'method'>>(method, this.profileId);
+      this.report = { ...r, tab, method };
       this.notice = { kind: r.ok ? 'ok' : 'error', text: r.summary };
       if (r.ok) await this.select(this.profileId);
     } catch (e) {

@@ -1,0 +1,103 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/testsvc"
+)
+
+func shopProfile(t *testing.T, s *Services) (uint, map[string]string) {
+	t.Helper()
+	m := testsvc.StartMariaDB(t)
+	name := m.NewDatabase(t)
+	db, err := sql.Open("mysql", m.DSN(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	db.Exec("SET SESSION sql_mode = 'NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION'")
+	if err := fixture.LoadSchema(context.Background(), db, "3.0", "oc_"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fixture.Write(context.Background(), db, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 40, Products: 10, Customers: 5, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	ps, _ := s.store.Profiles()
+	settings := map[string]string{"shop.transport": "mysql", "shop.db.host": "127.0.0.1", "shop.db.port": strconv.Itoa(m.Port),
+		"shop.db.name": name, "shop.db.user": "root", "shop.since": "2020-01-01T00:00"}
+	if _, err := s.store.Save(ps[0].ID, settings, nil); err != nil {
+		t.Fatal(err)
+	}
+	return ps[0].ID, settings
+}
+
+func TestOpenCartDirectConnectionTest(t *testing.T) {
+	s := newTestServices(t)
+	id, _ := shopProfile(t, s)
+	rep, err := s.Connections.TestOpenCart(id)
+	if err != nil || !rep.OK {
+		t.Fatalf("report: %+v %v", rep, err)
+	}
+	if rep.Summary != "Verbinding geslaagd met de webshop ‘Wijnhandel ’t Vaatje’." {
+		t.Fatalf("summary %q", rep.Summary)
+	}
+	last := rep.Steps[len(rep.Steps)-1]
+	if last.Step != "orders" || !strings.HasSuffix(last.Message, "orders vanaf Vanaf datum/tijd.") || strings.HasPrefix(last.Message, "0 ") {
+		t.Fatalf("orders step: %+v", last)
+	}
+	if !strings.Contains(rep.Steps[3].Message, "OpenCart 3.0, prefix ‘oc_’") {
+		t.Fatalf("tables step: %+v", rep.Steps[3])
+	}
+	for _, c := range []struct {
+		change map[string]string
+		step   string
+		text   string
+	}{
+		{map[string]string{"shop.db.password": "fout"}, "login", "weigert de gebruikersnaam of het wachtwoord"},
+		{map[string]string{"shop.db.password": "", "shop.db.name": "nergens"}, "database", "bestaat niet"},
+		{map[string]string{"shop.db.name": "mysql"}, "tables", "Geen OpenCart-tabellen"},
+		{map[string]string{"shop.db.port": "1"}, "connect", "niet bereikbaar"},
+	} {
+		var clear []string
+		if v, ok := c.change["shop.db.password"]; ok && v == "" {
+			clear = []string{"shop.db.password"}
+			delete(c.change, "shop.db.password")
+		}
+		if _, err := s.store.Save(id, c.change, clear); err != nil {
+			t.Fatal(err)
+		}
+		rep, _ := s.Connections.TestOpenCart(id)
+		last := rep.Steps[len(rep.Steps)-1]
+		if rep.OK || last.Step != c.step || !strings.Contains(last.Message, c.text) {
+			t.Errorf("%v: %+v", c.change, rep)
+		}
+	}
+}
+
+func TestOpenCartThroughSSHTrustsOnFirstUse(t *testing.T) {
+	s := newTestServices(t)
+	id, _ := shopProfile(t, s)
+	sshd := testsvc.StartSSHD(t)
+	s.store.Save(id, map[string]string{"shop.db.viaSSH": "true", "shop.ftp.protocol": "sftp", "shop.ftp.host": "127.0.0.1",
+		"shop.ftp.port": strconv.Itoa(sshd.Port), "shop.ftp.user": sshd.User, "shop.ftp.password": sshd.Password}, nil)
+	rep, err := s.Connections.TestOpenCart(id)
+	if err != nil || rep.OK || rep.HostKey != sshd.HostKey || !strings.Contains(rep.Summary, rep.Fingerprint) {
+		t.Fatalf("first contact: %+v %v", rep, err)
+	}
+	if err := s.Connections.AcceptHostKey(id, rep.HostKey); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ = s.Connections.TestOpenCart(id)
+	if !rep.OK || rep.Steps[0].Step != "ssh" || !rep.Steps[0].OK {
+		t.Fatalf("after trusting: %+v", rep)
+	}
+	if err := s.Connections.AcceptHostKey(id, "geen sleutel"); err == nil {
+		t.Fatal("a malformed key was accepted")
+	}
+}
