@@ -47,6 +47,9 @@ func Main(m *testing.M) {
 	if sshd != nil {
 		sshd.stop()
 	}
+	if ftpSrv != nil {
+		ftpSrv.stop()
+	}
 	os.Exit(code)
 }
 

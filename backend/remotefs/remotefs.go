@@ -1,0 +1,111 @@
+// Package remotefs reaches a shop's files over FTP, FTPS (explicit and
+// implicit) and SFTP behind one small interface. Every step has a time-out;
+// TLS certificates are verified, and a self-signed one is trusted only by
+// the fingerprint the user accepted; SSH host keys likewise (trust on first
+// use, a change is refused).
+package remotefs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+)
+
+// FS is a remote file system. Paths are absolute ("/public_html/x.php")
+// as the server shows them after login.
+type FS interface {
+	ReadFile(ctx context.Context, name string) ([]byte, error)
+	WriteFile(ctx context.Context, name string, data []byte) error
+	MkdirAll(ctx context.Context, dir string) error
+	ReadDir(ctx context.Context, dir string) ([]Entry, error)
+	Remove(ctx context.Context, name string) error
+	RemoveAll(ctx context.Context, dir string) error
+	Close() error
+}
+
+// Entry is a directory entry.
+type Entry struct {
+	Name  string
+	IsDir bool
+	Size  int64
+}
+
+// Protocols, as the setting shop.ftp.protocol names them.
+const (
+	FTP          = "ftp"
+	FTPSExplicit = "ftps-explicit"
+	FTPSImplicit = "ftps-implicit"
+	SFTP         = "sftp"
+)
+
+// Config says how to reach the server.
+type Config struct {
+	Protocol   string
+	Host       string
+	Port       int
+	User       string
+	Password   string
+	PrivateKey string // SFTP
+	HostKey    string // SFTP: accepted server key (authorized_keys form)
+	// CertFingerprint is the accepted certificate of an FTPS server whose
+	// certificate does not verify (self-signed): SHA-256, colon-hex.
+	CertFingerprint string
+	Timeout         time.Duration // per step; default 20 s
+}
+
+// Errors, per step of a connection, that the UI turns into advice.
+var (
+	ErrConnect     = errors.New("remotefs: cannot connect")
+	ErrTLS         = errors.New("remotefs: TLS failed")
+	ErrAuth        = errors.New("remotefs: login refused")
+	ErrCertChanged = errors.New("remotefs: the server's certificate has changed")
+	ErrNotExist    = fs.ErrNotExist
+)
+
+// UnknownCertError is an FTPS certificate that does not verify and was not
+// accepted before: show Fingerprint; on the user's yes store it.
+type UnknownCertError struct {
+	Fingerprint string
+	Subject     string
+}
+
+func (e *UnknownCertError) Error() string {
+	return "remotefs: unknown certificate " + e.Fingerprint + " (" + e.Subject + ")"
+}
+
+// Dial connects and logs in.
+func Dial(ctx context.Context, cfg Config) (FS, error) {
+	if cfg.Timeout == 0 {
+		cfg.Timeout = 20 * time.Second
+	}
+	switch cfg.Protocol {
+	case FTP, FTPSExplicit, FTPSImplicit:
+		if cfg.Port == 0 {
+			cfg.Port = 21
+			if cfg.Protocol == FTPSImplicit {
+				cfg.Port = 990
+			}
+		}
+		return dialFTP(ctx, cfg)
+	case SFTP:
+		if cfg.Port == 0 {
+			cfg.Port = 22
+		}
+		return dialSFTP(ctx, cfg)
+	}
+	return nil, fmt.Errorf("remotefs: unknown protocol %q", cfg.Protocol)
+}
+
+// clean tidies a remote path. A relative path is relative to the folder
+// the login starts in (for SFTP that is not "/").
+func clean(p string) string {
+	p = strings.TrimSpace(p)
+	if p == "" {
+		return "."
+	}
+	return path.Clean(p)
+}
