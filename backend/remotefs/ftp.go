@@ -203,10 +203,37 @@ func (f *ftpFS) Remove(_ context.Context, name string) error {
 	return notExist(f.c.Delete(clean(name)), name)
 }
 
+// RemoveAll deletes a folder with everything in it, hidden files (such as
+// .htaccess) included: "LIST -a" shows them on vsftpd, ProFTPD and
+// Pure-FTPd, where a plain LIST does not.
 func (f *ftpFS) RemoveAll(_ context.Context, dir string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	return notExist(f.c.RemoveDirRecur(clean(dir)), dir)
+	return f.removeAll(clean(dir))
+}
+
+func (f *ftpFS) removeAll(dir string) error {
+	list, err := f.c.List("-a " + dir)
+	if err != nil {
+		if list, err = f.c.List(dir); err != nil {
+			return notExist(err, dir)
+		}
+	}
+	for _, e := range list {
+		name := path.Base(e.Name)
+		if name == "." || name == ".." {
+			continue
+		}
+		p := path.Join(dir, name)
+		if e.Type == ftp.EntryTypeFolder {
+			if err := f.removeAll(p); err != nil {
+				return err
+			}
+		} else if err := f.c.Delete(p); err != nil {
+			return notExist(err, p)
+		}
+	}
+	return notExist(f.c.RemoveDir(dir), dir)
 }
 
 func (f *ftpFS) Close() error {

@@ -1,0 +1,433 @@
+<?php
+/*
+ * S-Connect bridge for OpenCart 2.3 – 4.1 (PHP 7.4 – 8.3).
+ *
+ * A fixed set of authenticated row operations on this shop's database:
+ * schema, select (whitelisted tables and columns, structured conditions,
+ * bound values) and setQuantities (stock). It never runs SQL sent by the
+ * client and never touches files but its own nonce list and OpenCart's
+ * product cache. Every request is signed with HMAC-SHA256 over method, path,
+ * timestamp, nonce and the body's hash; the timestamp must be within five
+ * minutes and a nonce is accepted once. Anything else gets a bare 404.
+ *
+ * Installed by S-Connect over FTP into a folder of its own inside the shop
+ * root; "Verbinding verwijderen" removes it. The secret is in secret.php.
+ */
+error_reporting(0);
+ini_set('display_errors', '0');
+
+define('SC_WINDOW', 300);
+define('SC_MAX_BODY', 4194304);
+define('SC_MAX_LIMIT', 10000);
+$SC_WHITELIST = json_decode('__WHITELIST__', true);
+
+function sc_deny()
+{
+    http_response_code(404);
+    header('Content-Length: 0');
+    exit;
+}
+
+function sc_reply($data, $code = 200)
+{
+    http_response_code($code);
+    header('Content-Type: application/json; charset=utf-8');
+    header('Cache-Control: no-store');
+    echo json_encode($data, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES);
+    exit;
+}
+
+function sc_fail($message, $code = 400)
+{
+    sc_reply(array('error' => $message), $code);
+}
+
+// ---- authentication -------------------------------------------------------
+
+if (($_SERVER['REQUEST_METHOD'] ?? '') !== 'POST') {
+    sc_deny();
+}
+if ((fileperms(__FILE__) & 0002) || (fileperms(__DIR__) & 0002)) {
+    sc_deny(); // a world-writable bridge could have been changed by anyone
+}
+$secret = @include __DIR__ . '/secret.php';
+if (!is_string($secret) || strlen($secret) < 64) {
+    sc_deny();
+}
+$body = file_get_contents('php://input', false, null, 0, SC_MAX_BODY + 1);
+if ($body === false || strlen($body) > SC_MAX_BODY) {
+    sc_deny();
+}
+$ts = $_SERVER['HTTP_X_SC_TIMESTAMP'] ?? '';
+$nonce = $_SERVER['HTTP_X_SC_NONCE'] ?? '';
+$signature = $_SERVER['HTTP_X_SC_SIGNATURE'] ?? '';
+if (!ctype_digit($ts) || abs(time() - (int)$ts) > SC_WINDOW) {
+    sc_deny();
+}
+if (!preg_match('/^[A-Za-z0-9]{16,64}$/', $nonce) || !preg_match('/^[a-f0-9]{64}$/', $signature)) {
+    sc_deny();
+}
+$path = parse_url($_SERVER['REQUEST_URI'] ?? '', PHP_URL_PATH);
+$message = "POST\n" . $path . "\n" . $ts . "\n" . $nonce . "\n" . hash('sha256', $body);
+if (!hash_equals(hash_hmac('sha256', $message, $secret), $signature)) {
+    sc_deny();
+}
+if (!sc_nonce_once($nonce, (int)$ts)) {
+    sc_deny();
+}
+
+// sc_nonce_once records a nonce for the window and says whether it is new.
+function sc_nonce_once($nonce, $ts)
+{
+    $file = __DIR__ . '/nonces.php';
+    $fh = fopen($file, 'c+');
+    if ($fh === false || !flock($fh, LOCK_EX)) {
+        return false;
+    }
+    $keep = array();
+    $seen = false;
+    $now = time();
+    while (($line = fgets($fh)) !== false) {
+        $parts = explode(' ', trim($line));
+        if (count($parts) !== 2 || !ctype_digit($parts[1])) {
+            continue;
+        }
+        if ((int)$parts[1] < $now - 2 * SC_WINDOW) {
+            continue;
+        }
+        if (hash_equals($parts[0], $nonce)) {
+            $seen = true;
+        }
+        $keep[] = $parts[0] . ' ' . $parts[1];
+    }
+    if (!$seen) {
+        $keep[] = $nonce . ' ' . $ts;
+    }
+    ftruncate($fh, 0);
+    rewind($fh);
+    fwrite($fh, "<?php exit; ?>\n" . implode("\n", $keep) . "\n");
+    fflush($fh);
+    flock($fh, LOCK_UN);
+    fclose($fh);
+    return !$seen;
+}
+
+// ---- the shop -------------------------------------------------------------
+
+// sc_defines reads define('NAME', 'value') lines of a PHP file without
+// running it.
+function sc_defines($file)
+{
+    $src = @file_get_contents($file);
+    $out = array();
+    if ($src === false) {
+        return $out;
+    }
+    preg_match_all("/define\\(\\s*['\"]([A-Z_]+)['\"]\\s*,\\s*(?:'((?:[^'\\\\]|\\\\.)*)'|\"((?:[^\"\\\\]|\\\\.)*)\"|(\\d+))\\s*\\)/", $src, $m, PREG_SET_ORDER);
+    foreach ($m as $d) {
+        if (isset($d[4]) && $d[4] !== '') {
+            $out[$d[1]] = $d[4];
+        } elseif (isset($d[3]) && $d[3] !== '') {
+            $out[$d[1]] = stripcslashes($d[3]);
+        } else {
+            $out[$d[1]] = stripslashes($d[2] ?? '');
+        }
+    }
+    return $out;
+}
+
+$root = dirname(__DIR__);
+$config = sc_defines($root . '/config.php');
+$index = sc_defines($root . '/index.php');
+if (!isset($config['DB_DATABASE'])) {
+    sc_fail('config.php of the shop not found or not readable', 500);
+}
+
+$request = json_decode($body, true);
+if (!is_array($request) || !isset($request['op']) || !is_string($request['op'])) {
+    sc_fail('bad request');
+}
+$prefix = $config['DB_PREFIX'] ?? '';
+if (isset($request['prefix']) && $request['prefix'] !== '') {
+    $prefix = $request['prefix'];
+}
+if (!is_string($prefix) || !preg_match('/^[A-Za-z0-9_]{0,32}$/', $prefix)) {
+    sc_fail('bad prefix');
+}
+
+function sc_connect($config)
+{
+    $host = $config['DB_HOSTNAME'] ?? 'localhost';
+    $port = (int)($config['DB_PORT'] ?? 3306);
+    $socket = null;
+    if (strpos($host, '/') !== false) {
+        $colon = strpos($host, ':');
+        if ($host[0] !== '/' && $colon !== false) {
+            $socket = substr($host, $colon + 1);
+            $host = substr($host, 0, $colon);
+        } else {
+            $socket = $host;
+            $host = 'localhost';
+        }
+    } elseif (preg_match('/^(.+):(\d+)$/', $host, $hp)) {
+        $host = $hp[1];
+        $port = (int)$hp[2];
+    }
+    mysqli_report(MYSQLI_REPORT_OFF);
+    $db = @new mysqli($host, $config['DB_USERNAME'] ?? '', $config['DB_PASSWORD'] ?? '', $config['DB_DATABASE'], $port ?: 3306, $socket);
+    if ($db->connect_errno) {
+        sc_fail('database: ' . $db->connect_error, 502);
+    }
+    $db->set_charset('utf8mb4');
+    $db->query("SET SESSION sql_mode = 'NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION'");
+    return $db;
+}
+
+$db = sc_connect($config);
+
+// The whitelisted columns that exist, per table.
+function sc_schema($db, $prefix, $whitelist)
+{
+    $like = str_replace('_', '\\_', $prefix) . '%';
+    $st = $db->prepare('SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME LIKE ? ORDER BY TABLE_NAME, ORDINAL_POSITION');
+    $st->bind_param('s', $like);
+    $st->execute();
+    $st->bind_result($table, $column);
+    $out = array();
+    while ($st->fetch()) {
+        if (strpos($table, $prefix) !== 0) {
+            continue;
+        }
+        $name = substr($table, strlen($prefix));
+        if (!isset($whitelist[$name])) {
+            continue;
+        }
+        if (!isset($out[$name])) {
+            $out[$name] = array();
+        }
+        if (in_array($column, $whitelist[$name], true)) {
+            $out[$name][] = $column;
+        }
+    }
+    $st->close();
+    return $out;
+}
+
+$schema = sc_schema($db, $prefix, $SC_WHITELIST);
+
+function sc_zone($db, $prefix, $schema)
+{
+    if (!isset($schema['setting'])) {
+        return;
+    }
+    $res = $db->query("SELECT `value` FROM `" . $prefix . "setting` WHERE store_id = 0 AND `key` = 'config_timezone' LIMIT 1");
+    if ($res && ($row = $res->fetch_row()) && @date_default_timezone_set($row[0])) {
+        return;
+    }
+    date_default_timezone_set('Europe/Amsterdam');
+}
+
+sc_zone($db, $prefix, $schema);
+
+function sc_column($schema, $table, $column)
+{
+    if (!is_string($column) || !isset($schema[$table]) || !in_array($column, $schema[$table], true)) {
+        sc_fail('column not allowed');
+    }
+    return '`' . $column . '`';
+}
+
+function sc_value($v)
+{
+    if (is_int($v) || is_string($v)) {
+        return $v;
+    }
+    sc_fail('value not allowed');
+}
+
+// sc_run prepares and runs a statement with bound values; it returns the
+// result for a SELECT.
+function sc_run($db, $sql, $args)
+{
+    $st = $db->prepare($sql);
+    if ($st === false) {
+        sc_fail('statement refused: ' . $db->error, 500);
+    }
+    if (count($args) > 0) {
+        $types = '';
+        foreach ($args as $a) {
+            $types .= is_int($a) ? 'i' : 's';
+        }
+        $st->bind_param($types, ...$args);
+    }
+    if (!$st->execute()) {
+        sc_fail('statement failed: ' . $st->error, 500);
+    }
+    return $st;
+}
+
+function sc_fetch($st)
+{
+    $meta = $st->result_metadata();
+    $names = array();
+    $row = array();
+    $refs = array();
+    foreach ($meta->fetch_fields() as $f) {
+        $names[] = $f->name;
+        $row[$f->name] = null;
+        $refs[] = &$row[$f->name];
+    }
+    $st->bind_result(...$refs);
+    $out = array();
+    while ($st->fetch()) {
+        $r = array();
+        foreach ($names as $n) {
+            $r[$n] = $row[$n] === null ? '' : (string)$row[$n];
+        }
+        $out[] = $r;
+    }
+    $st->close();
+    return $out;
+}
+
+function sc_select($db, $prefix, $schema, $p)
+{
+    $table = $p['table'] ?? '';
+    if (!is_string($table) || !isset($schema[$table])) {
+        sc_fail('table not allowed');
+    }
+    $columns = $p['columns'] ?? array();
+    if (!is_array($columns) || count($columns) === 0) {
+        sc_fail('no columns');
+    }
+    $cols = array();
+    foreach ($columns as $c) {
+        $cols[] = sc_column($schema, $table, $c);
+    }
+    $sql = 'SELECT ' . implode(', ', $cols) . ' FROM `' . $prefix . $table . '`';
+    $args = array();
+    $where = array();
+    foreach (($p['where'] ?? array()) as $w) {
+        if (!is_array($w)) {
+            sc_fail('bad condition');
+        }
+        $col = sc_column($schema, $table, $w['column'] ?? null);
+        $op = $w['op'] ?? '';
+        $values = $w['values'] ?? array();
+        if (!is_array($values)) {
+            sc_fail('bad values');
+        }
+        if ($op === 'in') {
+            if (count($values) === 0 || count($values) > SC_MAX_LIMIT) {
+                sc_fail('bad values');
+            }
+            $where[] = $col . ' IN (' . implode(',', array_fill(0, count($values), '?')) . ')';
+        } elseif (in_array($op, array('=', '<>', '>', '>=', '<', '<='), true) && count($values) === 1) {
+            $where[] = $col . ' ' . $op . ' ?';
+        } else {
+            sc_fail('operator not allowed');
+        }
+        foreach ($values as $v) {
+            $args[] = sc_value($v);
+        }
+    }
+    if (count($where) > 0) {
+        $sql .= ' WHERE ' . implode(' AND ', $where);
+    }
+    $order = array();
+    foreach (($p['orderBy'] ?? array()) as $c) {
+        $order[] = sc_column($schema, $table, $c);
+    }
+    if (count($order) > 0) {
+        $sql .= ' ORDER BY ' . implode(', ', $order);
+    }
+    $limit = $p['limit'] ?? 0;
+    if (!is_int($limit) || $limit < 0 || $limit > SC_MAX_LIMIT) {
+        sc_fail('bad limit');
+    }
+    if ($limit > 0) {
+        $sql .= ' LIMIT ' . $limit;
+    }
+    return sc_fetch(sc_run($db, $sql, $args));
+}
+
+function sc_quantities($db, $prefix, $schema, $config, $p)
+{
+    $keys = array('product' => 'product_id', 'product_option_value' => 'product_option_value_id');
+    $table = $p['table'] ?? '';
+    if (!is_string($table) || !isset($keys[$table]) || !isset($schema[$table])) {
+        sc_fail('table not allowed');
+    }
+    $key = $keys[$table];
+    $want = array();
+    foreach (($p['updates'] ?? array()) as $u) {
+        if (!is_array($u) || !is_int($u['id'] ?? null) || !is_int($u['quantity'] ?? null)) {
+            sc_fail('bad update');
+        }
+        $want[$u['id']] = $u['quantity'];
+    }
+    if (count($want) === 0 || count($want) > SC_MAX_LIMIT) {
+        return array('matched' => 0, 'changed' => 0);
+    }
+    $ids = array_keys($want);
+    $in = implode(',', array_fill(0, count($ids), '?'));
+    $rows = sc_fetch(sc_run($db, 'SELECT `' . $key . '`, `quantity` FROM `' . $prefix . $table . '` WHERE `' . $key . '` IN (' . $in . ')', $ids));
+    $changed = array();
+    foreach ($rows as $r) {
+        if ((int)$r['quantity'] !== $want[(int)$r[$key]]) {
+            $changed[] = (int)$r[$key];
+        }
+    }
+    if (count($changed) > 0) {
+        $now = date('Y-m-d H:i:s');
+        $sql = 'UPDATE `' . $prefix . $table . '` SET `quantity` = CASE `' . $key . '`';
+        $args = array();
+        foreach ($changed as $id) {
+            $sql .= ' WHEN ? THEN ?';
+            $args[] = $id;
+            $args[] = $want[$id];
+        }
+        $sql .= ' END';
+        if ($table === 'product') {
+            $sql .= ', `date_modified` = ?';
+            $args[] = $now;
+        }
+        $sql .= ' WHERE `' . $key . '` IN (' . implode(',', array_fill(0, count($changed), '?')) . ')';
+        foreach ($changed as $id) {
+            $args[] = $id;
+        }
+        sc_run($db, $sql, $args)->close();
+        if ($table === 'product_option_value') {
+            $args = array_merge(array($now), $changed);
+            sc_run($db, 'UPDATE `' . $prefix . 'product` SET `date_modified` = ? WHERE `product_id` IN (SELECT `product_id` FROM `' . $prefix .
+                'product_option_value` WHERE `product_option_value_id` IN (' . implode(',', array_fill(0, count($changed), '?')) . '))', $args)->close();
+        }
+        // OpenCart 4 caches product listings for an hour: drop them. DIR_CACHE
+        // is usually DIR_STORAGE . 'cache/', an expression sc_defines skips.
+        $cache = $config['DIR_CACHE'] ?? (isset($config['DIR_STORAGE']) ? $config['DIR_STORAGE'] . 'cache/' : '');
+        if ($cache !== '' && is_dir($cache)) {
+            foreach (glob(rtrim($cache, '/') . '/cache.product.*') ?: array() as $f) {
+                @unlink($f);
+            }
+        }
+    }
+    return array('matched' => count($rows), 'changed' => count($changed));
+}
+
+$params = $request['params'] ?? array();
+if (!is_array($params)) {
+    sc_fail('bad params');
+}
+switch ($request['op']) {
+    case 'schema':
+        sc_reply(array('result' => array('version' => $index['VERSION'] ?? '', 'prefix' => $prefix,
+            'columns' => (object)$schema, 'php' => PHP_VERSION)));
+        break;
+    case 'select':
+        sc_reply(array('result' => sc_select($db, $prefix, $schema, $params)));
+        break;
+    case 'setQuantities':
+        sc_reply(array('result' => sc_quantities($db, $prefix, $schema, $config, $params)));
+        break;
+}
+sc_fail('unknown operation');
