@@ -55,8 +55,12 @@ go-test:
 frontend-test:
 	cd frontend && npx vitest run && npm run check --silent
 
-e2e: bin/s-connect
-	cd frontend && SCONNECT_BIN=$(CURDIR)/bin/s-connect node --test --test-concurrency=1 e2e/*.e2e.mjs
+bin/shopenv: $(GO_SRC)
+	go build -o $@ ./backend/testsvc/shopenv
+
+e2e: bin/s-connect bin/shopenv
+	cd frontend && SCONNECT_BIN=$(CURDIR)/bin/s-connect SHOPENV_BIN=$(CURDIR)/bin/shopenv \
+		node --test --test-concurrency=1 e2e/*.e2e.mjs
 
 ## bench: the benchmarks whose figures are in BENCHMARKS.md
 bench: deps

@@ -32,16 +32,28 @@ type TestStep struct {
 	Message string `json:"message"`
 }
 
-// TestReport is the outcome of *Verbinding testen*. HostKey is set when an
-// SSH server was met for the first time: the UI shows Fingerprint and, on
-// the user's yes, passes HostKey to AcceptHostKey.
+// TestReport is the outcome of *Verbinding testen*. Trust is set when a
+// server was met for the first time: the UI shows its fingerprint and, on
+// the user's yes, passes Kind and Value to Connections.Trust.
 type TestReport struct {
-	OK          bool       `json:"ok"`
-	Summary     string     `json:"summary"`
-	Steps       []TestStep `json:"steps"`
-	HostKey     string     `json:"hostKey,omitempty"`
-	Fingerprint string     `json:"fingerprint,omitempty"`
+	OK      bool       `json:"ok"`
+	Summary string     `json:"summary"`
+	Steps   []TestStep `json:"steps"`
+	Trust   *Trust     `json:"trust,omitempty"`
 }
+
+// Trust is a server key or certificate waiting for the user's yes.
+type Trust struct {
+	Kind        string `json:"kind"`  // TrustSSH or TrustTLS
+	Value       string `json:"value"` // the key (SSH) or fingerprint (TLS) to store
+	Fingerprint string `json:"fingerprint"`
+}
+
+// Kinds of Trust.
+const (
+	TrustSSH = "ssh"
+	TrustTLS = "tls"
+)
 
 // PickOption is one item of a SnelStart list (sjabloon, omzetgroep, artikel).
 type PickOption = snelstart.Option

@@ -46,6 +46,12 @@ type SnelStartError struct{ Err error }
 func (e *SnelStartError) Error() string { return e.Err.Error() }
 func (e *SnelStartError) Unwrap() error { return e.Err }
 
+// ShopError is a failed action on the shop's server outside a connection test.
+type ShopError struct{ Err error }
+
+func (e *ShopError) Error() string { return e.Err.Error() }
+func (e *ShopError) Unwrap() error { return e.Err }
+
 // userError turns any error from a service into the Error the UI shows. It
 // never shows err.Error() to a user: unknown errors get a general message and
 // go to the log in full.
@@ -56,7 +62,11 @@ func (a *Services) userError(err error) *Error {
 	var na *NotAvailableError
 	var ne *NeedsError
 	var se *SnelStartError
+	var she *ShopError
 	switch {
+	case errors.As(err, &she):
+		a.log.Warn("shop server", "err", err)
+		return &Error{Code: "shop", Message: t("err.shop", "")}
 	case errors.As(err, &ne):
 		names := make([]string, len(ne.Keys))
 		for i, k := range ne.Keys {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -13,43 +14,66 @@ import (
 	"github.com/s-connect/s-connect/backend/sshconn"
 )
 
-// TestOpenCart runs *Verbinding testen* on the Koppeling OpenCart tab. The
-// direct database connection works now; the bridge over FTP comes next.
+// TestOpenCart runs *Verbinding testen* on the Koppeling OpenCart tab, for
+// the bridge (over FTP/SFTP and the webshop URL) or the direct database.
 func (c *Connections) TestOpenCart(profileID uint) (TestReport, error) {
 	v, err := c.s.store.Values(profileID)
 	if err != nil {
 		return TestReport{}, err
 	}
-	if v["shop.transport"] != "mysql" {
-		return TestReport{}, &NotAvailableError{"testOpenCart"}
-	}
 	lang := c.s.language()
-	t := func(key, arg string) string { return c.s.msgs.T(lang, key, arg) }
-	dbcfg, tunnel, missing := mysql.FromSettings(v)
-	if len(missing) > 0 {
-		names := make([]string, len(missing))
-		for i, k := range missing {
-			names[i] = t("setting."+k+".label", "")
-		}
-		msg := t("test.missing", strings.Join(names, ", "))
-		return TestReport{Summary: msg, Steps: []TestStep{{Step: "settings", Message: msg}}}, nil
-	}
+	r := &reporter{t: func(key, arg string) string { return c.s.msgs.T(lang, key, arg) }}
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 	defer cancel()
-	var rep TestReport
-	fail := func(step, msg string) (TestReport, error) {
-		rep.Steps = append(rep.Steps, TestStep{Step: step, Message: msg})
-		rep.Summary = msg
+	if v["shop.transport"] == "mysql" {
+		return c.testMySQL(ctx, r, v)
+	}
+	return c.testBridge(ctx, r, profileID, v)
+}
+
+// reporter collects the steps of a connection test.
+type reporter struct {
+	rep TestReport
+	t   func(key, arg string) string
+}
+
+func (r *reporter) fail(step, msg string) (TestReport, error) {
+	r.rep.Steps = append(r.rep.Steps, TestStep{Step: step, Message: msg})
+	r.rep.Summary = msg
+	return r.rep, nil
+}
+
+func (r *reporter) pass(step, msg string) {
+	r.rep.Steps = append(r.rep.Steps, TestStep{Step: step, OK: true, Message: msg})
+}
+
+// missing reports settings that must be filled first, or false.
+func (r *reporter) missing(keys []string) (TestReport, bool) {
+	if len(keys) == 0 {
+		return TestReport{}, false
+	}
+	names := make([]string, len(keys))
+	for i, k := range keys {
+		names[i] = r.t("setting."+k+".label", "")
+	}
+	msg := r.t("test.missing", strings.Join(names, ", "))
+	return TestReport{Summary: msg, Steps: []TestStep{{Step: "settings", Message: msg}}}, true
+}
+
+func (c *Connections) testMySQL(ctx context.Context, r *reporter, v map[string]string) (TestReport, error) {
+	t, fail, pass := r.t, r.fail, r.pass
+	dbcfg, tunnel, missing := mysql.FromSettings(v)
+	if rep, ok := r.missing(missing); ok {
 		return rep, nil
 	}
-	pass := func(step, msg string) { rep.Steps = append(rep.Steps, TestStep{Step: step, OK: true, Message: msg}) }
+	rep := &r.rep
 
 	if tunnel != nil {
 		client, err := sshconn.Dial(ctx, *tunnel)
 		var unknown *sshconn.UnknownHostKeyError
 		switch {
 		case errors.As(err, &unknown):
-			rep.HostKey, rep.Fingerprint = unknown.Key, unknown.Fingerprint
+			rep.Trust = &Trust{Kind: TrustSSH, Value: unknown.Key, Fingerprint: unknown.Fingerprint}
 			return fail("ssh", t("opencart.err.hostKeyNew", unknown.Fingerprint))
 		case errors.Is(err, sshconn.ErrHostKeyChanged):
 			return fail("ssh", t("opencart.err.hostKeyChanged", ""))
@@ -101,14 +125,26 @@ func (c *Connections) TestOpenCart(profileID uint) (TestReport, error) {
 	pass("orders", t("opencart.ok.orders", count))
 	rep.OK = true
 	rep.Summary = t("opencart.success", shop.Name)
-	return rep, nil
+	return *rep, nil
 }
 
-// AcceptHostKey trusts an SSH server's key after the user compared its
-// fingerprint (trust on first use); later connections must show this key.
-func (c *Connections) AcceptHostKey(profileID uint, key string) error {
-	if _, err := sshconn.Fingerprint(key); err != nil {
-		return errBadRequest
+// Trust accepts a server's SSH host key or TLS certificate after the user
+// compared its fingerprint (trust on first use); later connections must show
+// exactly this one.
+func (c *Connections) Trust(profileID uint, kind, value string) error {
+	switch kind {
+	case TrustSSH:
+		if _, err := sshconn.Fingerprint(value); err != nil {
+			return errBadRequest
+		}
+		return c.s.store.SetReadOnly(profileID, "shop.ssh.hostKey", value)
+	case TrustTLS:
+		if !certFingerprintRE.MatchString(value) {
+			return errBadRequest
+		}
+		return c.s.store.SetReadOnly(profileID, "shop.ftp.certFingerprint", value)
 	}
-	return c.s.store.SetReadOnly(profileID, "shop.ssh.hostKey", key)
+	return errBadRequest
 }
+
+var certFingerprintRE = regexp.MustCompile(`^([0-9A-F]{2}:){31}[0-9A-F]{2}$`)

@@ -87,17 +87,17 @@ func TestOpenCartThroughSSHTrustsOnFirstUse(t *testing.T) {
 	s.store.Save(id, map[string]string{"shop.db.viaSSH": "true", "shop.ftp.protocol": "sftp", "shop.ftp.host": "127.0.0.1",
 		"shop.ftp.port": strconv.Itoa(sshd.Port), "shop.ftp.user": sshd.User, "shop.ftp.password": sshd.Password}, nil)
 	rep, err := s.Connections.TestOpenCart(id)
-	if err != nil || rep.OK || rep.HostKey != sshd.HostKey || !strings.Contains(rep.Summary, rep.Fingerprint) {
+	if err != nil || rep.OK || rep.Trust == nil || rep.Trust.Kind != "ssh" || rep.Trust.Value != sshd.HostKey || !strings.Contains(rep.Summary, rep.Trust.Fingerprint) {
 		t.Fatalf("first contact: %+v %v", rep, err)
 	}
-	if err := s.Connections.AcceptHostKey(id, rep.HostKey); err != nil {
+	if err := s.Connections.Trust(id, rep.Trust.Kind, rep.Trust.Value); err != nil {
 		t.Fatal(err)
 	}
 	rep, _ = s.Connections.TestOpenCart(id)
 	if !rep.OK || rep.Steps[0].Step != "ssh" || !rep.Steps[0].OK {
 		t.Fatalf("after trusting: %+v", rep)
 	}
-	if err := s.Connections.AcceptHostKey(id, "geen sleutel"); err == nil {
+	if err := s.Connections.Trust(id, "ssh", "geen sleutel"); err == nil {
 		t.Fatal("a malformed key was accepted")
 	}
 }

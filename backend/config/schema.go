@@ -119,6 +119,7 @@ type Setting struct {
 	// setting's choice (Choice.Sets) or are filled by the program.
 	ReadOnly bool `json:"readOnly,omitempty"`
 	Advanced bool `json:"advanced,omitempty"` // folded away under "Geavanceerd"
+	Hidden   bool `json:"hidden,omitempty"`   // kept by the program, on no tab (the bridge's secret)
 	// defaultFunc gives a default that depends on the moment a profile is
 	// created (Vanaf datum/tijd = the install moment); it is stored then.
 	defaultFunc func(now time.Time) string

@@ -91,6 +91,8 @@ func buildSettings() []Setting {
 		{Key: "shop.url", Kind: KindURL, Required: true, ShowIf: bridge},
 		{Key: "shop.allowHTTP", Kind: KindBool, Default: "false", ShowIf: bridge},
 		{Key: "shop.tablePrefix", Kind: KindText, Pattern: `[A-Za-z0-9_]{0,32}`, MaxLen: 32},
+		{Key: "shop.bridge.path", Kind: KindReadOnly, ReadOnly: true, ShowIf: bridge},
+		{Key: "shop.bridge.secret", Kind: KindSecret, ReadOnly: true, Hidden: true},
 		{Key: "shop.db.host", Kind: KindHost, Required: true, ShowIf: direct},
 		{Key: "shop.db.port", Kind: KindPort, Default: "3306", Required: true, ShowIf: direct},
 		{Key: "shop.db.name", Kind: KindText, Required: true, MaxLen: 64, ShowIf: direct},
@@ -163,11 +165,11 @@ var Tabs = []Tab{
 		{ID: "snelstart", Keys: []string{"snelstart.type", "snelstart.clientKey", "snelstart.subscriptionKey", "snelstart.administration"}},
 		{ID: "snelstartAdvanced", Keys: []string{"snelstart.apiBaseURL", "snelstart.authBaseURL"}},
 	}},
-	{ID: "opencart", Actions: []string{"testOpenCart"}, Sections: []Section{
+	{ID: "opencart", Actions: []string{"removeBridge", "testOpenCart"}, Sections: []Section{
 		{ID: "opencartGeneral", Keys: []string{"shop.transport", "shop.since"}},
 		{ID: "opencartFTP", Keys: []string{"shop.ftp.protocol", "shop.ftp.tls", "shop.ftp.host", "shop.ftp.port",
 			"shop.ftp.user", "shop.ftp.password", "shop.ssh.privateKey", "shop.ssh.hostKey", "shop.ftp.certFingerprint"}},
-		{ID: "opencartShop", Keys: []string{"shop.ftp.root", "shop.url", "shop.allowHTTP", "shop.tablePrefix"}},
+		{ID: "opencartShop", Keys: []string{"shop.ftp.root", "shop.url", "shop.allowHTTP", "shop.tablePrefix", "shop.bridge.path"}},
 		{ID: "opencartDatabase", Keys: []string{"shop.db.host", "shop.db.port", "shop.db.name", "shop.db.user",
 			"shop.db.password", "shop.db.viaSSH"}},
 		{ID: "opencartOrders", Keys: []string{"shop.storeIDs", "shop.orderStatuses"}},

@@ -404,7 +404,7 @@ func (s *Store) Save(id uint, changes map[string]string, clear []string) (SaveRe
 			}
 		}
 		for _, k := range clear {
-			if !IsSecret(k) {
+			if !IsSecret(k) || Lookup(k).ReadOnly {
 				unknown = append(unknown, Issue{Key: k, Code: "not_secret"})
 			}
 			delete(set, k)
@@ -486,6 +486,19 @@ func (s *Store) write(tx *gorm.DB, id uint, vals, changes map[string]string, cle
 		}
 	}
 	return tx.Model(&Profile{}).Where("id = ?", id).Update("updated_at", s.now()).Error
+}
+
+// SetSecret stores a secret the program made (the bridge's), encrypted.
+func (s *Store) SetSecret(id uint, key, value string) error {
+	decl := Lookup(key)
+	if decl == nil || !decl.IsSecret() || !decl.ReadOnly {
+		return fmt.Errorf("%s is not a program secret", key)
+	}
+	sealed, err := s.box.seal(key, value)
+	if err != nil {
+		return err
+	}
+	return s.db.Clauses(upsertSetting).Create(&setting{ProfileID: id, Key: key, Value: sealed, Secret: true}).Error
 }
 
 // SetReadOnly stores a value the program found (the administration's name

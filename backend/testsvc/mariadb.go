@@ -15,7 +15,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"syscall"
-	"testing"
 	"time"
 
 	_ "github.com/go-sql-driver/mysql" // the driver the tests connect with
@@ -36,25 +35,8 @@ var (
 	mariaErr  error
 )
 
-// Main runs the tests of a package and stops the services they started.
-// Call it from TestMain.
-func Main(m *testing.M) {
-	code := m.Run()
-	if maria != nil {
-		maria.stop()
-		os.RemoveAll(maria.dir)
-	}
-	if sshd != nil {
-		sshd.stop()
-	}
-	if ftpSrv != nil {
-		ftpSrv.stop()
-	}
-	os.Exit(code)
-}
-
 // StartMariaDB returns the package's MariaDB, starting it on first use.
-func StartMariaDB(tb testing.TB) *MariaDB {
+func StartMariaDB(tb TB) *MariaDB {
 	tb.Helper()
 	mariaOnce.Do(func() { maria, mariaErr = startMariaDB() })
 	if mariaErr != nil {
@@ -183,7 +165,7 @@ func (m *MariaDB) DSN(db string) string {
 }
 
 // NewDatabase creates an empty database for one test and drops it after.
-func (m *MariaDB) NewDatabase(tb testing.TB) string {
+func (m *MariaDB) NewDatabase(tb TB) string {
 	tb.Helper()
 	name := fmt.Sprintf("t%d_%d", os.Getpid(), m.n.Add(1))
 	if _, err := m.root.Exec("CREATE DATABASE `" + name + "` CHARACTER SET utf8mb4"); err != nil {

@@ -6,7 +6,6 @@ import (
 	"os/exec"
 	"strconv"
 	"syscall"
-	"testing"
 	"time"
 )
 
@@ -18,7 +17,7 @@ type PHP struct {
 
 // StartPHP serves docroot until the test ends. It needs Debian's php8.2-cli
 // and php8.2-mysql.
-func StartPHP(tb testing.TB, docroot string) *PHP {
+func StartPHP(tb TB, docroot string) *PHP {
 	tb.Helper()
 	bin, err := exec.LookPath("php")
 	if err != nil {

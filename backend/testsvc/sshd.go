@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"testing"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -42,7 +41,7 @@ var (
 
 // StartSSHD returns the package's sshd, starting it on first use. It needs
 // root (to create the test user) and Debian's openssh-server.
-func StartSSHD(tb testing.TB) *SSHD {
+func StartSSHD(tb TB) *SSHD {
 	tb.Helper()
 	sshdOnce.Do(func() { sshd, sshdErr = startSSHD() })
 	if sshdErr != nil {

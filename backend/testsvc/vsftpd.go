@@ -17,7 +17,6 @@ import (
 	"strings"
 	"sync"
 	"syscall"
-	"testing"
 	"time"
 )
 
@@ -42,7 +41,7 @@ var (
 
 // StartFTP returns the package's FTP servers, starting them on first use.
 // It needs root (a system user for vsftpd's PAM login) and Debian's vsftpd.
-func StartFTP(tb testing.TB) *FTPServers {
+func StartFTP(tb TB) *FTPServers {
 	tb.Helper()
 	ftpOnce.Do(func() { ftpSrv, ftpErr = startFTP() })
 	if ftpErr != nil {

@@ -73,3 +73,34 @@ export async function launchBrowser() {
       '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 }
+
+/** A hosted OpenCart shop (MariaDB, vsftpd, PHP) from the Go test tool shopenv. */
+export async function startShopEnv() {
+  const bin = process.env.SHOPENV_BIN;
+  if (!bin || !existsSync(bin)) {
+    throw new Error(`SHOPENV_BIN must name the built shopenv tool (got ${bin}); run the tests with 'make test'`);
+  }
+  const proc = spawn(bin, ['4.0'], { stdio: ['pipe', 'pipe', 'pipe'] }); // it stops when stdin closes
+  let stderr = '';
+  proc.stderr.on('data', (d) => (stderr += d));
+  const info = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('shopenv printed nothing in 60 s: ' + stderr)), 60000);
+    let out = '';
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const nl = out.indexOf('\n');
+      if (nl >= 0) {
+        clearTimeout(timer);
+        resolve(JSON.parse(out.slice(0, nl)));
+      }
+    });
+    proc.on('exit', (code) => reject(new Error(`shopenv exited with ${code}: ${stderr}`)));
+  });
+  return {
+    ...info,
+    async stop() {
+      proc.stdin.end();
+      await new Promise((r) => (proc.exitCode !== null ? r() : proc.on('exit', r)));
+    },
+  };
+}

@@ -22,8 +22,7 @@ export type Notice = { kind: 'ok' | 'error' | 'info'; text: string } | null;
 export interface Report {
   tab: string;
   method: string;
-  hostKey?: string;
-  fingerprint?: string;
+  trust?: { kind: string; value: string; fingerprint: string };
   ok: boolean;
   summary: string;
   steps: { step: string; ok: boolean; message: string }[];

@@ -1,0 +1,228 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/opencart"
+	"github.com/s-connect/s-connect/backend/opencart/bridge"
+	"github.com/s-connect/s-connect/backend/remotefs"
+	"github.com/s-connect/s-connect/backend/sshconn"
+)
+
+// dialShopFiles logs in to the shop's server, reporting the steps connect,
+// security and login. ok is false when a step failed (the report says why).
+func (c *Connections) dialShopFiles(ctx context.Context, r *reporter, cfg remotefs.Config) (remotefs.FS, bool) {
+	t := r.t
+	fsys, err := remotefs.Dial(ctx, cfg)
+	var unknownCert *remotefs.UnknownCertError
+	var unknownKey *sshconn.UnknownHostKeyError
+	switch {
+	case err == nil:
+		r.pass("connect", t("opencart.ok.ftpConnect", cfg.Host))
+		switch cfg.Protocol {
+		case remotefs.FTP:
+			r.pass("security", t("opencart.ok.plain", ""))
+		case remotefs.SFTP:
+			r.pass("security", t("opencart.ok.sshKey", ""))
+		default:
+			r.pass("security", t("opencart.ok.tls", ""))
+		}
+		r.pass("login", t("opencart.ok.login", cfg.User))
+		return fsys, true
+	case errors.Is(err, remotefs.ErrConnect):
+		r.fail("connect", t("opencart.err.ftpConnect", cfg.Host))
+	case errors.As(err, &unknownCert):
+		r.pass("connect", t("opencart.ok.ftpConnect", cfg.Host))
+		r.rep.Trust = &Trust{Kind: TrustTLS, Value: unknownCert.Fingerprint, Fingerprint: unknownCert.Fingerprint}
+		r.fail("security", t("opencart.err.certNew", unknownCert.Fingerprint))
+	case errors.As(err, &unknownKey):
+		r.pass("connect", t("opencart.ok.ftpConnect", cfg.Host))
+		r.rep.Trust = &Trust{Kind: TrustSSH, Value: unknownKey.Key, Fingerprint: unknownKey.Fingerprint}
+		r.fail("security", t("opencart.err.hostKeyNew", unknownKey.Fingerprint))
+	case errors.Is(err, remotefs.ErrCertChanged):
+		r.pass("connect", t("opencart.ok.ftpConnect", cfg.Host))
+		r.fail("security", t("opencart.err.certChanged", ""))
+	case errors.Is(err, sshconn.ErrHostKeyChanged):
+		r.pass("connect", t("opencart.ok.ftpConnect", cfg.Host))
+		r.fail("security", t("opencart.err.hostKeyChanged", ""))
+	case errors.Is(err, remotefs.ErrTLS):
+		r.pass("connect", t("opencart.ok.ftpConnect", cfg.Host))
+		r.fail("security", t("opencart.err.tls", ""))
+	case errors.Is(err, remotefs.ErrAuth):
+		r.pass("connect", t("opencart.ok.ftpConnect", cfg.Host))
+		r.pass("security", t("opencart.ok.tls", ""))
+		r.fail("login", t("opencart.err.ftpLogin", ""))
+	default:
+		c.s.log.Warn("shop server", "err", err)
+		r.fail("connect", t("opencart.err.ftpConnect", cfg.Host))
+	}
+	return nil, false
+}
+
+// testBridge checks every step from the FTP login to the shop's database,
+// and installs the bridge when it is not (or no longer) there.
+func (c *Connections) testBridge(ctx context.Context, r *reporter, profileID uint, v map[string]string) (TestReport, error) {
+	t := r.t
+	cfg, missing := remotefs.FromSettings(v)
+	if strings.TrimSpace(v["shop.url"]) == "" {
+		missing = append(missing, "shop.url")
+	}
+	if rep, ok := r.missing(missing); ok {
+		return rep, nil
+	}
+	fsys, ok := c.dialShopFiles(ctx, r, cfg)
+	if !ok {
+		return r.rep, nil
+	}
+	defer fsys.Close()
+
+	root := v["shop.ftp.root"]
+	if _, err := fsys.ReadDir(ctx, root); err != nil {
+		return r.fail("folder", t("opencart.err.folder", displayDir(root)))
+	}
+	r.pass("folder", t("opencart.ok.folder", displayDir(root)))
+	shop, found, err := bridge.Find(ctx, fsys, root)
+	if err != nil {
+		if len(found) > 0 {
+			dirs := make([]string, len(found))
+			for i, f := range found {
+				dirs[i] = displayDir(f.Dir) + " (OpenCart " + f.Version + ")"
+			}
+			return r.fail("shop", t("opencart.err.noShopFound", strings.Join(dirs, ", ")))
+		}
+		return r.fail("shop", t("opencart.err.noShop", displayDir(root)))
+	}
+	r.pass("shop", t("opencart.ok.shop", shop.Version))
+
+	// The bridge: reuse the one in place when it still answers, else a new one.
+	bcfg := bridge.Config{ShopURL: v["shop.url"], Prefix: v["shop.tablePrefix"], AllowHTTP: v["shop.allowHTTP"] == "true"}
+	var client *bridge.Client
+	if dir, file, ok := strings.Cut(v["shop.bridge.path"], "/"); ok && v["shop.bridge.secret"] != "" {
+		bcfg.Path, bcfg.Secret = dir+"/"+file, v["shop.bridge.secret"]
+		if client, err = bridge.Open(ctx, bcfg); err == nil {
+			r.pass("upload", t("opencart.ok.present", displayDir(root)+"/"+dir))
+		} else if !errors.Is(err, bridge.ErrRefused) && !errors.Is(err, bridge.ErrMissing) {
+			return c.bridgeFailure(r, err, bcfg.ShopURL)
+		} else {
+			_ = bridge.Remove(ctx, fsys, root, dir) // gone or stale: replaced below
+			client = nil
+		}
+	}
+	if client == nil {
+		inst, err := bridge.Install(ctx, fsys, root)
+		if err != nil {
+			c.s.log.Warn("bridge upload", "err", err)
+			return r.fail("upload", t("opencart.err.upload", ""))
+		}
+		if err := c.s.store.SetSecret(profileID, "shop.bridge.secret", inst.Secret); err != nil {
+			return TestReport{}, err
+		}
+		if err := c.s.store.SetReadOnly(profileID, "shop.bridge.path", inst.Path()); err != nil {
+			return TestReport{}, err
+		}
+		r.pass("upload", t("opencart.ok.uploaded", displayDir(root)+"/"+inst.Dir))
+		bcfg.Path, bcfg.Secret = inst.Path(), inst.Secret
+		if client, err = bridge.Open(ctx, bcfg); err != nil {
+			return c.bridgeFailure(r, err, bcfg.ShopURL)
+		}
+	}
+	r.pass("url", t("opencart.ok.url", ""))
+	r.pass("auth", t("opencart.ok.auth", ""))
+	sh, err := opencart.NewShop(ctx, client, opencart.Options{})
+	if err != nil {
+		c.s.log.Warn("shop via bridge", "err", err)
+		return r.fail("database", t("opencart.err.tables", ""))
+	}
+	r.pass("database", t("opencart.ok.databaseBridge", sh.Schema().Prefix))
+	since, _ := time.ParseInLocation(config.DateTimeLayout, v["shop.since"], time.Local)
+	orders, next, err := sh.Orders(ctx, opencart.OrderQuery{AddedSince: since, Limit: 1000})
+	if err != nil {
+		c.s.log.Warn("orders via bridge", "err", err)
+		return r.fail("orders", t("opencart.err.orders", ""))
+	}
+	count := strconv.Itoa(len(orders))
+	if next != 0 {
+		count = "1000+"
+	}
+	r.pass("orders", t("opencart.ok.orders", count))
+	r.rep.OK = true
+	r.rep.Summary = t("opencart.success", sh.Name)
+	c.s.events.Emit(EventSettingsSaved, profileID)
+	return r.rep, nil
+}
+
+// bridgeFailure reports a failed call to the bridge at the step it belongs to.
+func (c *Connections) bridgeFailure(r *reporter, err error, shopURL string) (TestReport, error) {
+	t := r.t
+	var redirect *bridge.RedirectError
+	var status *bridge.StatusError
+	switch {
+	case errors.Is(err, bridge.ErrNeedHTTPS):
+		return r.fail("url", t("opencart.err.https", ""))
+	case errors.As(err, &redirect):
+		return r.fail("url", t("opencart.err.redirect", redirect.Location))
+	case errors.Is(err, bridge.ErrMissing):
+		return r.fail("url", t("opencart.err.missing", ""))
+	case errors.Is(err, bridge.ErrRefused):
+		r.pass("url", t("opencart.ok.url", ""))
+		return r.fail("auth", t("opencart.err.auth", ""))
+	case errors.As(err, &status) && status.Status == 502:
+		r.pass("url", t("opencart.ok.url", ""))
+		r.pass("auth", t("opencart.ok.auth", ""))
+		return r.fail("database", t("opencart.err.databaseBridge", strings.TrimPrefix(status.Message, "database: ")))
+	case errors.As(err, &status):
+		c.s.log.Warn("bridge", "err", err)
+		return r.fail("url", t("opencart.err.php", strconv.Itoa(status.Status)))
+	}
+	c.s.log.Warn("bridge", "err", err)
+	host := shopURL
+	if u, perr := url.Parse(shopURL); perr == nil && u.Host != "" {
+		host = u.Host
+	}
+	return r.fail("url", t("opencart.err.url", host))
+}
+
+func displayDir(d string) string {
+	if d == "" {
+		return "/"
+	}
+	return d
+}
+
+// RemoveBridge deletes the bridge from the shop's server (*Verbinding
+// verwijderen*) and forgets it. It says whether there was one.
+func (c *Connections) RemoveBridge(profileID uint) (bool, error) {
+	v, err := c.s.store.Values(profileID)
+	if err != nil {
+		return false, err
+	}
+	dir, _, ok := strings.Cut(v["shop.bridge.path"], "/")
+	if !ok {
+		return false, nil
+	}
+	cfg, missing := remotefs.FromSettings(v)
+	if len(missing) > 0 {
+		return false, &NeedsError{Code: "shop_not_set", Keys: missing}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+	defer cancel()
+	fsys, err := remotefs.Dial(ctx, cfg)
+	if err != nil {
+		return false, &ShopError{Err: err}
+	}
+	defer fsys.Close()
+	if err := bridge.Remove(ctx, fsys, v["shop.ftp.root"], dir); err != nil && !errors.Is(err, remotefs.ErrNotExist) {
+		return false, &ShopError{Err: err}
+	}
+	if err := c.s.store.SetReadOnly(profileID, "shop.bridge.path", ""); err != nil {
+		return false, err
+	}
+	c.s.events.Emit(EventSettingsSaved, profileID)
+	return true, nil
+}

@@ -1,0 +1,71 @@
+// End-to-end: Koppeling OpenCart against a hosted test shop (vsftpd, PHP,
+// MariaDB), in a real browser.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, startServe, startShopEnv } from './harness.mjs';
+
+let serve, shop, browser, page;
+
+before(async () => {
+  [serve, shop] = await Promise.all([startServe(), startShopEnv()]);
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(serve.url);
+  await page.waitForSelector('[data-tab]');
+  await page.click('[role=tablist] [data-tab=opencart]');
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.all([serve?.stop(), shop?.stop()]);
+});
+
+const field = (key) => page.locator(`[data-key="${key}"]`);
+
+async function testConnection() {
+  await page.click('[data-action=testOpenCart]');
+  await page.waitForFunction(() => {
+    const notice = document.querySelector('[data-testid=notice]')?.textContent ?? '';
+    return !notice.startsWith('Bezig') && document.querySelector('[data-testid=test-report]');
+  }, null, { timeout: 60000 });
+  return page.getByTestId('test-report').innerText();
+}
+
+describe('Koppeling OpenCart', () => {
+  test('Verbinding testen shows every step green', async () => {
+    await field('shop.transport').locator('select').selectOption('bridge');
+    await field('shop.ftp.protocol').locator('select').selectOption('ftp');
+    await field('shop.ftp.host').locator('input').fill(shop.ftpHost);
+    await field('shop.ftp.port').locator('input').fill(String(shop.ftpPort));
+    await field('shop.ftp.user').locator('input').fill(shop.ftpUser);
+    await field('shop.ftp.password').locator('input').fill(shop.ftpPassword);
+    await field('shop.ftp.root').locator('input').fill(shop.root);
+    await field('shop.allowHTTP').locator('input').setChecked(true);
+    await field('shop.url').locator('input').fill(shop.url);
+    await field('shop.since').locator('input').fill('2020-01-01T00:00');
+    const report = await testConnection();
+    assert.match(report, new RegExp(`Verbinding geslaagd met de webshop ‘${shop.shopName}’`));
+    const steps = await page.locator('[data-testid=test-report] li').evaluateAll((lis) =>
+      lis.map((li) => (li.classList.contains('ok') ? '✓' : '✗') + li.dataset.step));
+    assert.deepEqual(steps, ['✓connect', '✓security', '✓login', '✓folder', '✓shop', '✓upload', '✓url', '✓auth', '✓database', '✓orders']);
+    assert.match(await field('shop.bridge.path').locator('output').innerText(), /^sc-[0-9a-f]{16}\/[0-9a-f]{16}\.php$/);
+  });
+
+  test('a wrong password stops at login with the Dutch message', async () => {
+    await field('shop.ftp.password').locator('input').fill('een-fout-wachtwoord');
+    const report = await testConnection();
+    assert.match(report, /De server weigert de gebruikersnaam of het wachtwoord/);
+    const steps = await page.locator('[data-testid=test-report] li').evaluateAll((lis) =>
+      lis.map((li) => (li.classList.contains('ok') ? '✓' : '✗') + li.dataset.step));
+    assert.deepEqual(steps, ['✓connect', '✓security', '✗login']);
+  });
+
+  test('Verbinding verwijderen removes the bridge', async () => {
+    await field('shop.ftp.password').locator('input').fill(shop.ftpPassword);
+    assert.match(await testConnection(), /geslaagd/);
+    await page.click('[data-action=removeBridge]');
+    await page.locator('.dialog button[type=submit]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent?.includes('verwijderd'));
+    assert.equal(await field('shop.bridge.path').locator('output').innerText(), '(nog niet bekend)');
+  });
+});
