@@ -9,7 +9,7 @@ DESKTOP_TAGS := desktop,production,webkit2_41
 FRONTEND_SRC := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/node_modules/*') go.mod go.sum
 
-.PHONY: run test deps deps-run build desktop frontend vet go-test frontend-test e2e screenshot bench clean
+.PHONY: run test deps deps-run build desktop frontend vet go-test frontend-test e2e screenshot bench license clean
 
 ## run: build and start S-Connect — the window when there is a display, else the browser UI (serve)
 run: deps-run
@@ -35,6 +35,12 @@ frontend/dist/index.html: $(FRONTEND_SRC) frontend/package-lock.json
 
 frontend: frontend/dist/index.html
 
+## license: issue a licence with the vendor's key (never commit the key):
+##   make license KEY=vendor.key ARGS='-licensee "…" -email … -shop https://… -modules orders,voorraad -until 2027-12-31'
+license: bin/licensegen
+	@test -n "$(KEY)" || { echo "KEY=path/to/vendor.key is required"; exit 2; }
+	bin/licensegen issue -key $(KEY) $(ARGS)
+
 ## build: the program without the desktop window (serve, version), for servers and tests
 build: bin/s-connect
 bin/s-connect: frontend/dist/index.html $(GO_SRC)
@@ -58,8 +64,20 @@ frontend-test:
 bin/shopenv: $(GO_SRC)
 	go build -o $@ ./backend/testsvc/shopenv
 
-e2e: bin/s-connect bin/shopenv
-	cd frontend && SCONNECT_BIN=$(CURDIR)/bin/s-connect SHOPENV_BIN=$(CURDIR)/bin/shopenv \
+bin/licensegen: $(GO_SRC)
+	go build -o $@ ./backend/license/licensegen
+
+# The end-to-end tests issue their own licences: a binary built with a test
+# key of their own, never with the vendor's.
+bin/e2e-license.key: bin/licensegen
+	bin/licensegen keygen -out $@ | sed -n 's/^public key (for the build): //p' > bin/e2e-license.pub
+
+bin/s-connect-e2e: frontend/dist/index.html $(GO_SRC) bin/e2e-license.key
+	go build -ldflags "$(LDFLAGS) -X github.com/s-connect/s-connect/backend/license.PublicKey=$$(cat bin/e2e-license.pub)" -o $@ .
+
+e2e: bin/s-connect-e2e bin/shopenv bin/licensegen
+	cd frontend && SCONNECT_BIN=$(CURDIR)/bin/s-connect-e2e SHOPENV_BIN=$(CURDIR)/bin/shopenv \
+		LICENSEGEN_BIN=$(CURDIR)/bin/licensegen LICENSE_KEY=$(CURDIR)/bin/e2e-license.key \
 		node --test --test-concurrency=1 e2e/*.e2e.mjs
 
 ## bench: the benchmarks whose figures are in BENCHMARKS.md

@@ -63,7 +63,13 @@ func (a *Services) userError(err error) *Error {
 	var ne *NeedsError
 	var se *SnelStartError
 	var she *ShopError
+	var le *LicenseError
+	var lr *LicenseRefusedError
 	switch {
+	case errors.As(err, &lr):
+		return &Error{Code: "license_refused", Message: t(licenseKey(lr.Err), "")}
+	case errors.As(err, &le):
+		return &Error{Code: le.Code, Message: t("err."+le.Code, t("module."+le.Module, ""))}
 	case errors.As(err, &she):
 		a.log.Warn("shop server", "err", err)
 		return &Error{Code: "shop", Message: t("err.shop", "")}

@@ -162,8 +162,8 @@ func TestErrorsAreMapped(t *testing.T) {
 	call(t, srv, testToken, "app.Program.SetLanguage", "nl")
 
 	// A button whose work comes later says so, with the button's name.
-	code, r = call(t, srv, testToken, "app.Tasks.RunNow", id, "orders")
-	if code != http.StatusUnprocessableEntity || r.Error.Code != "not_available" || !strings.Contains(r.Error.Message, "Nu uitvoeren") {
+	code, r = call(t, srv, testToken, "app.Tasks.Preview", id, "orders")
+	if code != http.StatusUnprocessableEntity || r.Error.Code != "not_available" || !strings.Contains(r.Error.Message, "Voorbeeld") {
 		t.Fatalf("not available: %d %+v", code, r.Error)
 	}
 	// Wrong argument types and counts are a bad request, not a crash.

@@ -1,10 +1,6 @@
 package app
 
-import (
-	"time"
-
-	"github.com/s-connect/s-connect/backend/config"
-)
+import "github.com/s-connect/s-connect/backend/config"
 
 // Tasks shows the scheduled tasks and runs them on demand (F8, F9).
 type Tasks struct{ s *Services }
@@ -43,6 +39,9 @@ func (t *Tasks) RunNow(profileID uint, task string) (*config.Run, error) {
 	if err := checkTask(task); err != nil {
 		return nil, err
 	}
+	if err := t.s.License.require(profileID, task); err != nil {
+		return nil, err
+	}
 	return nil, &NotAvailableError{"runNow"}
 }
 
@@ -63,18 +62,3 @@ func checkTask(task string) error {
 	return errBadRequest
 }
 
-// License reads and shows the licence (F2).
-type License struct{ s *Services }
-
-// LicenseInfo is what the Instellingen tab shows of a licence.
-type LicenseInfo struct {
-	Licensee string    `json:"licensee"`
-	Modules  []string  `json:"modules"`
-	Shops    []string  `json:"shops"`
-	Until    time.Time `json:"until"`
-}
-
-// Import checks a licence file's content and stores it (*Licentie inlezen*).
-func (l *License) Import(content string) (*LicenseInfo, error) {
-	return nil, &NotAvailableError{"importLicense"}
-}

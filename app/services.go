@@ -53,7 +53,7 @@ func NewServices(o Options) *Services {
 	s.Settings = &Settings{s}
 	s.Connections = &Connections{s: s}
 	s.Tasks = &Tasks{s}
-	s.License = &License{s}
+	s.License = &License{s: s}
 	s.Program = &Program{s}
 	return s
 }

@@ -143,6 +143,7 @@ func buildSettings() []Setting {
 		{Key: "stock.reserveOpenOrders", Kind: KindBool, Default: "true"},
 
 		// Instellingen: the program's own settings, kept once for all profiles.
+		{Key: "license.text", Kind: KindReadOnly, Scope: ScopeProgram, ReadOnly: true, Hidden: true},
 		{Key: "ui.language", Kind: KindChoice, Scope: ScopeProgram, Default: "nl", Choices: choices("nl", "en")},
 		{Key: "app.autostart", Kind: KindBool, Scope: ScopeProgram, Default: "false"},
 		{Key: "app.notify", Kind: KindBool, Scope: ScopeProgram, Default: "true"},

@@ -508,6 +508,9 @@ func (s *Store) SetReadOnly(id uint, key, value string) error {
 	if decl == nil || decl.Kind != KindReadOnly {
 		return fmt.Errorf("%s is not a read-only setting", key)
 	}
+	if decl.Scope == ScopeProgram {
+		id = programID
+	}
 	row := setting{ProfileID: id, Key: key, Value: value}
 	return s.db.Clauses(upsertSetting).Create(&row).Error
 }
