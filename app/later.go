@@ -61,4 +61,3 @@ func checkTask(task string) error {
 	}
 	return errBadRequest
 }
-
