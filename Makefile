@@ -9,7 +9,7 @@ DESKTOP_TAGS := desktop,production,webkit2_41
 FRONTEND_SRC := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/node_modules/*') go.mod go.sum
 
-.PHONY: run test deps deps-run build desktop frontend vet go-test frontend-test e2e screenshot bench license clean
+.PHONY: run test deps deps-run build desktop frontend vet go-test frontend-test e2e screenshot bench license package clean
 
 ## run: build and start S-Connect — the window when there is a display, else the browser UI (serve)
 run: deps-run
@@ -20,8 +20,8 @@ run: deps-run
 		exec ./bin/s-connect serve --addr $${SCONNECT_ADDR:-127.0.0.1:8484}; \
 	fi
 
-## test: install what is missing, then run every test (Go, frontend, end-to-end, desktop build)
-test: deps vet go-test frontend-test build e2e desktop
+## test: install what is missing, then run every test (Go, frontend, end-to-end, desktop build, packages)
+test: deps vet go-test frontend-test build e2e desktop package
 	@echo "make test: all passed"
 
 deps:
@@ -34,6 +34,24 @@ frontend/dist/index.html: $(FRONTEND_SRC) frontend/package-lock.json
 	cd frontend && npm run build --silent
 
 frontend: frontend/dist/index.html
+
+PKG_VERSION := $(shell sed -n 's/.*"productVersion": *"\([^"]*\)".*/\1/p' wails.json)
+PKG_LDFLAGS := -X main.version=$(PKG_VERSION) -X main.commit=$(COMMIT)
+
+## package: the Windows program and its NSIS installer, cross-built here, and the Linux program
+## with its .desktop file and icon, all in build/bin (version from wails.json)
+package: deps frontend/dist/index.html
+	scripts/wails-cli.sh
+	rm -rf build/windows/installer/tmp
+	CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc CXX=x86_64-w64-mingw32-g++ \
+		bin/wails build -platform windows/amd64 -skipbindings -s -nsis -ldflags "$(PKG_LDFLAGS)"
+	cd build/windows/installer && makensis -WX -V2 -DARG_WAILS_AMD64_BINARY=../../bin/s-connect.exe project.nsi
+	go build -tags $(DESKTOP_TAGS) -ldflags "$(PKG_LDFLAGS)" -o build/bin/s-connect-linux-amd64 .
+	rm -rf build/bin/linux && mkdir -p build/bin/linux
+	cp build/bin/s-connect-linux-amd64 build/bin/linux/s-connect
+	cp build/linux/s-connect.desktop build/bin/linux/ && cp build/appicon.png build/bin/linux/s-connect.png
+	tar -czf build/bin/s-connect-$(PKG_VERSION)-linux-amd64.tar.gz -C build/bin/linux .
+	scripts/check-package.sh $(PKG_VERSION)
 
 ## license: issue a licence with the vendor's key (never commit the key):
 ##   make license KEY=vendor.key ARGS='-licensee "…" -email … -shop https://… -modules orders,voorraad -until 2027-12-31'
@@ -89,4 +107,4 @@ screenshot: bin/s-connect-desktop
 	scripts/screenshot.sh bin/s-connect-desktop docs/screenshot.png
 
 clean:
-	rm -rf bin frontend/dist/assets frontend/dist/index.html frontend/dist/icon.png
+	rm -rf bin build/bin frontend/dist/assets frontend/dist/index.html frontend/dist/icon.png

@@ -14,7 +14,9 @@ if [ "$what" = test ]; then
   pkgs+=(chromium xvfb xauth x11-utils imagemagick xdotool dbus-x11 fonts-dejavu-core)
   # Real servers the integration tests start on loopback: MariaDB for the
   # OpenCart schemas, OpenSSH for SFTP and the database tunnel.
-  pkgs+=(mariadb-server openssh-server)
+  pkgs+=(mariadb-server openssh-server vsftpd php8.2-cli php8.2-mysql)
+  # make package: the Windows build (cgo for SQLite) and its installer.
+  pkgs+=(nsis gcc-mingw-w64-x86-64 file)
 fi
 
 missing=()
