@@ -1,0 +1,68 @@
+// Package orderimport turns OpenCart orders into SnelStart verkooporders:
+// a pure plan per order (plan.go: customer, articles, lines, fees, totals,
+// difference, or the reason the order is held), then apply, which does the
+// writes under the ledger so that nothing is booked twice.
+package orderimport
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+)
+
+// Settings are the profile's Verkopen, Artikelen and Klanten choices, read
+// once from the settings (backend/config keys).
+type Settings struct {
+	Template            string // verkoopordersjabloon, by description
+	CostCentre          string // kostenplaats, by description
+	ProcesStatus        string
+	PaymentReference    bool // betalingskenmerk and orderreferentie = order number
+	DescriptionTemplate string
+	Addresses           string // extern | klantkaart
+	LinePrice           string // webshop | snelstart
+	LineOptions         string // omschrijving | aparte-regel | negeren
+	Recipes             bool
+	ShippingArticle     string
+	DiscountArticle     string
+	PaymentFeeArticle   string
+	DifferenceArticle   string
+	DifferenceThreshold decimal.Decimal
+	DefaultArticle      string
+	CodeField           string            // model, sku, …, product_id
+	RevenueGroup        string            // omzetgroep for new articles
+	RevenueGroupByVat   map[string]string // rate ("9") → omzetgroep
+	ArticleProcessing   string            // aanmaken | alleen-bestaande | standaard-artikelcode
+	MatchBy             string            // email | klantnummer | naam-postcode | btw-nummer
+	CustomerProcessing  string            // aanmaken | aanmaken-bijwerken | handmatig
+	DefaultCustomer     int               // relatiecode for handmatig
+}
+
+// SettingsFrom reads the settings of a profile.
+func SettingsFrom(v map[string]string) Settings {
+	threshold, err := decimal.NewFromString(v["sales.differenceThreshold"])
+	if err != nil {
+		threshold = decimal.RequireFromString("0.05")
+	}
+	code, _ := strconv.Atoi(v["customers.defaultCode"])
+	byVat := map[string]string{}
+	for _, line := range strings.Split(v["articles.revenueGroupByVat"], "\n") {
+		if rate, group, ok := strings.Cut(line, "="); ok {
+			if d, err := decimal.NewFromString(strings.ReplaceAll(strings.TrimSpace(rate), ",", ".")); err == nil {
+				byVat[d.String()] = strings.TrimSpace(group)
+			}
+		}
+	}
+	return Settings{
+		Template: v["sales.template"], CostCentre: v["sales.costCentre"], ProcesStatus: v["sales.processStatus"],
+		PaymentReference: v["sales.paymentReference"] == "true", DescriptionTemplate: v["sales.descriptionTemplate"],
+		Addresses: v["sales.addresses"], LinePrice: v["sales.linePrice"], LineOptions: v["sales.lineOptions"],
+		Recipes: v["sales.recipes"] == "true", ShippingArticle: v["sales.shippingArticle"],
+		DiscountArticle: v["sales.discountArticle"], PaymentFeeArticle: v["sales.paymentFeeArticle"],
+		DifferenceArticle: v["sales.differenceArticle"], DifferenceThreshold: threshold,
+		DefaultArticle: v["sales.defaultArticle"], CodeField: v["articles.codeField"],
+		RevenueGroup: v["articles.revenueGroup"], RevenueGroupByVat: byVat,
+		ArticleProcessing: v["articles.processing"], MatchBy: v["customers.matchBy"],
+		CustomerProcessing: v["customers.processing"], DefaultCustomer: code,
+	}
+}
