@@ -440,7 +440,7 @@ func buildOrder(o opencart.Order, s Settings, k *Knowledge, p *Plan, exclusive b
 		"betaalmethode": o.PaymentMethod.Name, "verzendmethode": o.ShippingMethod.Name}
 	vo := snelstart.Verkooporder{ProcesStatus: s.ProcesStatus, Datum: snelstart.Time{Time: o.Added},
 		Omschrijving: truncate(config.ExpandTemplate(s.DescriptionTemplate, fields), 200, p, "omschrijving"),
-		Memo: o.Comment, VerkooporderBtwIngaveModel: snelstart.BtwInclusief}
+		Memo:         o.Comment, VerkooporderBtwIngaveModel: snelstart.BtwInclusief}
 	if vo.ProcesStatus == "" {
 		vo.ProcesStatus = "Order"
 	}

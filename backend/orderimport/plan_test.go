@@ -77,8 +77,8 @@ func settings() Settings {
 func order() opencart.Order {
 	return opencart.Order{ID: 1042, CustomerID: 7, FirstName: "Anna", LastName: "de Vries", Email: "anna@example.nl",
 		Telephone: "06-1234", Comment: "Na 17:00 bezorgen",
-		Payment:  opencart.Address{FirstName: "Anna", LastName: "de Vries", Address1: "Kerkweg 12", City: "Leiden", Postcode: "2345 CD", CountryISO: "NL"},
-		Shipping: opencart.Address{FirstName: "Anna", LastName: "de Vries", Address1: "Kerkweg 12", City: "Leiden", Postcode: "2345 CD", CountryISO: "NL"},
+		Payment:       opencart.Address{FirstName: "Anna", LastName: "de Vries", Address1: "Kerkweg 12", City: "Leiden", Postcode: "2345 CD", CountryISO: "NL"},
+		Shipping:      opencart.Address{FirstName: "Anna", LastName: "de Vries", Address1: "Kerkweg 12", City: "Leiden", Postcode: "2345 CD", CountryISO: "NL"},
 		PaymentMethod: opencart.Method{Name: "iDEAL"}, ShippingMethod: opencart.Method{Name: "PostNL"},
 		Added: time.Date(2026, 11, 20, 14, 5, 0, 0, time.UTC), CurrencyCode: "EUR", CurrencyValue: d("1"),
 		Lines: []opencart.Line{
@@ -139,7 +139,10 @@ func TestPlan(t *testing.T) {
 				}
 			}},
 		{name: "a guest becomes a new relatie with the webshop's details",
-			order: func(o *opencart.Order) { o.CustomerID, o.Email, o.Payment.Company = 0, "nieuw@example.be", "Brasserie ’t Hoekje"; o.Payment.CountryISO = "BE" },
+			order: func(o *opencart.Order) {
+				o.CustomerID, o.Email, o.Payment.Company = 0, "nieuw@example.be", "Brasserie ’t Hoekje"
+				o.Payment.CountryISO = "BE"
+			},
 			check: func(t *testing.T, p Plan) {
 				r := p.Customer.New
 				if p.Customer.Match != "new" || r == nil || r.Naam != "Brasserie ’t Hoekje" || r.Email != "nieuw@example.be" ||
@@ -159,8 +162,12 @@ func TestPlan(t *testing.T) {
 				}
 			}},
 		{name: "recognised by name and postcode",
-			order: func(o *opencart.Order) { o.Email = "x@y.nl"; o.Payment.Company = "Jansen B.V."; o.Payment.Postcode = "1234 ab" },
-			set:   func(s *Settings) { s.MatchBy = "naam-postcode" },
+			order: func(o *opencart.Order) {
+				o.Email = "x@y.nl"
+				o.Payment.Company = "Jansen B.V."
+				o.Payment.Postcode = "1234 ab"
+			},
+			set: func(s *Settings) { s.MatchBy = "naam-postcode" },
 			check: func(t *testing.T, p Plan) {
 				if p.Customer.Existing == nil || p.Customer.Existing.ID != "rel-jansen" {
 					t.Fatalf("customer %+v", p.Customer)
@@ -339,7 +346,7 @@ func TestPlan(t *testing.T) {
 				}
 			}},
 		{name: "SnelStart's own sales price",
-			set: func(s *Settings) { s.LinePrice = "snelstart"; s.DifferenceThreshold = d("10") },
+			set:  func(s *Settings) { s.LinePrice = "snelstart"; s.DifferenceThreshold = d("10") },
 			know: func(k *Knowledge) { k.Artikelen["wijn"].Verkoopprijs = snelstart.Num("16.50") },
 			check: func(t *testing.T, p Plan) {
 				// 2 × 16.50 instead of 2 × 15.00: SnelStart's price, the shop's 3.00 less booked as difference.
