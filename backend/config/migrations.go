@@ -45,6 +45,26 @@ var migrations = []migration{
 		}
 		return tx.Migrator().AutoMigrate(&run{})
 	}},
+	{3, "the order ledger", func(tx *gorm.DB) error {
+		type ledgerEntry struct {
+			ProfileID      uint   `gorm:"primaryKey;autoIncrement:false"`
+			OrderID        int    `gorm:"primaryKey;autoIncrement:false"`
+			State          string `gorm:"size:20;not null;index"`
+			Reference      string `gorm:"size:50;not null;default:''"`
+			Attempts       int    `gorm:"not null;default:0"`
+			Customer       string `gorm:"not null;default:''"`
+			Relatiecode    int    `gorm:"not null;default:0"`
+			VerkooporderID string `gorm:"size:40;not null;default:''"`
+			Nummer         int    `gorm:"not null;default:0"`
+			Total          string `gorm:"size:20;not null;default:''"`
+			Reason         string `gorm:"not null;default:''"`
+			Payload        string `gorm:"not null;default:''"`
+			Answer         string `gorm:"not null;default:''"`
+			ShopModified   time.Time
+			UpdatedAt      time.Time `gorm:"index"`
+		}
+		return tx.Migrator().AutoMigrate(&ledgerEntry{})
+	}},
 }
 
 // LatestVersion is the schema version this build writes.

@@ -30,7 +30,7 @@ var AllScopes = []string{"artikelen:read", "artikelen:write", "relaties:read", "
 type Faults struct {
 	Latency        time.Duration
 	Share429       float64
-	RetryAfter     int // seconds in Retry-After on a 429 (default 1)
+	RetryAfter     int // seconds in Retry-After on a 429 (default 1; -1 sends 0)
 	Share500       float64
 	CommitThenFail float64
 }
@@ -146,8 +146,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case roll < f.Share429:
 		after := f.RetryAfter
-		if after == 0 {
+		switch {
+		case after == 0:
 			after = 1
+		case after < 0:
+			after = 0
 		}
 		w.Header().Set("Retry-After", strconv.Itoa(after))
 		writeJSON(w, http.StatusTooManyRequests, map[string]any{"statusCode": 429,

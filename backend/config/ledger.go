@@ -1,0 +1,68 @@
+package config
+
+import (
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+// Ledger states of an order (B2): written before and after every write to
+// SnelStart, so that a crash or an uncertain answer never leads to a second
+// booking.
+const (
+	LedgerSending   = "sending"   // being sent; after a crash: look it up before sending again
+	LedgerConfirmed = "confirmed" // in SnelStart (VerkooporderID, Nummer)
+	LedgerFailed    = "failed"    // refused; tried again on the next run
+	LedgerHeld      = "held"      // not sent: needs the user (Reason)
+)
+
+// LedgerEntry is what S-Connect knows of one webshop order.
+type LedgerEntry struct {
+	ProfileID      uint      `json:"profileId" gorm:"primaryKey;autoIncrement:false"`
+	OrderID        int       `json:"orderId" gorm:"primaryKey;autoIncrement:false"`
+	State          string    `json:"state"`
+	Reference      string    `json:"reference"` // betalingskenmerk / orderreferentie
+	Attempts       int       `json:"attempts"`
+	Customer       string    `json:"customer"`
+	Relatiecode    int       `json:"relatiecode"`
+	VerkooporderID string    `json:"verkooporderId"`
+	Nummer         int       `json:"nummer"`
+	Total          string    `json:"total"`
+	Reason         string    `json:"reason"`  // code(arg) of a hold or failure
+	Payload        string    `json:"-"`       // the verkooporder as sent (JSON)
+	Answer         string    `json:"-"`       // SnelStart's answer or error
+	ShopModified   time.Time `json:"shopModified"`
+	UpdatedAt      time.Time `json:"updatedAt"`
+}
+
+// TableName keeps the table name GORM would give the migration's type.
+func (LedgerEntry) TableName() string { return "ledger_entries" }
+
+// Ledger returns the entries of a profile's orders, by order id.
+func (s *Store) Ledger(profileID uint, orderIDs []int) (map[int]LedgerEntry, error) {
+	var rows []LedgerEntry
+	out := make(map[int]LedgerEntry, len(orderIDs))
+	for start := 0; start < len(orderIDs); start += 500 {
+		end := min(start+500, len(orderIDs))
+		if err := s.db.Where("profile_id = ? AND order_id IN ?", profileID, orderIDs[start:end]).Find(&rows).Error; err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			out[r.OrderID] = r
+		}
+	}
+	return out, nil
+}
+
+// PutLedger writes an entry (in one statement: it is atomic).
+func (s *Store) PutLedger(e LedgerEntry) error {
+	e.UpdatedAt = s.now()
+	return s.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(&e).Error
+}
+
+// RecentLedger lists a profile's newest entries (Uitvoering), at most limit.
+func (s *Store) RecentLedger(profileID uint, limit int) ([]LedgerEntry, error) {
+	var rows []LedgerEntry
+	err := s.db.Where("profile_id = ?", profileID).Order("updated_at DESC, order_id DESC").Limit(limit).Find(&rows).Error
+	return rows, err
+}

@@ -1,0 +1,202 @@
+package orderimport
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/s-connect/s-connect/backend/opencart"
+	"github.com/s-connect/s-connect/backend/snelstart"
+)
+
+// loadStatic reads what stays the same for a whole run: company info,
+// omzetgroepen, VAT rates, the template, the cost centre, countries and the
+// default customer. A configuration error (an unknown template) comes back
+// before any order is touched.
+func loadStatic(ctx context.Context, c *snelstart.Client, s Settings, shopName string) (*Knowledge, error) {
+	k := &Knowledge{ShopName: shopName, Artikelen: map[string]*snelstart.Artikel{},
+		Omzetgroepen: map[string]snelstart.Artikelomzetgroep{}, Rates: map[string]decimal.Decimal{}, Landen: map[string]string{}}
+	ci, err := c.CompanyInfo(ctx)
+	if err != nil {
+		return nil, err
+	}
+	k.MaxCodeLength = ci.ArtikelcodeMaxLengte
+	groups, err := c.Lists.Artikelomzetgroepen(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range groups {
+		k.Omzetgroepen[g.ID] = g
+	}
+	rates, err := c.Lists.Btwtarieven(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rates {
+		if r.DatumTotEnMet.IsZero() { // the rate in force
+			k.Rates[r.BtwSoort] = r.BtwPercentage.Decimal
+		}
+	}
+	landen, err := c.Lists.Landen(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range landen {
+		k.Landen[strings.ToUpper(l.LandcodeISO)] = l.ID
+	}
+	if s.Template != "" {
+		list, err := c.Lists.Verkoopordersjablonen(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for i := range list {
+			if strings.EqualFold(list[i].Omschrijving, s.Template) {
+				k.Sjabloon = &list[i]
+			}
+		}
+		if k.Sjabloon == nil {
+			return nil, &ConfigError{Code: "template_unknown", Arg: s.Template}
+		}
+	}
+	if s.CostCentre != "" {
+		list, err := c.Lists.Kostenplaatsen(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for i := range list {
+			if strings.EqualFold(list[i].Omschrijving, s.CostCentre) {
+				k.Kostenplaats = &list[i]
+			}
+		}
+		if k.Kostenplaats == nil {
+			return nil, &ConfigError{Code: "cost_centre_unknown", Arg: s.CostCentre}
+		}
+	}
+	if s.CustomerProcessing == "handmatig" {
+		list, err := snelstart.Collect(c.Relaties.List(ctx, snelstart.ListOptions{Filter: snelstart.Eq("Relatiecode", s.DefaultCustomer), Top: 1}))
+		if err != nil {
+			return nil, err
+		}
+		if len(list) == 0 {
+			return nil, &ConfigError{Code: "default_customer_unknown", Arg: strconv.Itoa(s.DefaultCustomer)}
+		}
+		k.DefaultRelatie = &list[0]
+	}
+	// The fee and default articles every order may need.
+	codes := []string{s.ShippingArticle, s.DiscountArticle, s.PaymentFeeArticle, s.DifferenceArticle, s.DefaultArticle}
+	if err := k.loadArticles(ctx, c, codes); err != nil {
+		return nil, err
+	}
+	return k, nil
+}
+
+// ConfigError is a setting that cannot work (an unknown template): the run
+// stops before any order, with the reason.
+type ConfigError struct{ Code, Arg string }
+
+func (e *ConfigError) Error() string { return fmt.Sprintf("orderimport: configuration: %s %s", e.Code, e.Arg) }
+
+// lookupBatch is how many values go into one OData "or" chain: the URL
+// stays well under the limits of the gateway.
+const lookupBatch = 40
+
+func chunks(values []string) [][]string {
+	var out [][]string
+	for start := 0; start < len(values); start += lookupBatch {
+		out = append(out, values[start:min(start+lookupBatch, len(values))])
+	}
+	return out
+}
+
+func unique(values []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range values {
+		if key := strings.ToLower(strings.TrimSpace(v)); key != "" && !seen[key] {
+			seen[key] = true
+			out = append(out, strings.TrimSpace(v))
+		}
+	}
+	return out
+}
+
+// loadArticles fetches the articles with these codes not known yet.
+func (k *Knowledge) loadArticles(ctx context.Context, c *snelstart.Client, codes []string) error {
+	var want []string
+	for _, code := range unique(codes) {
+		if _, ok := k.Artikelen[strings.ToLower(code)]; !ok {
+			want = append(want, code)
+		}
+	}
+	for _, part := range chunks(want) {
+		list, err := snelstart.Collect(c.Artikelen.List(ctx, snelstart.ListOptions{Filter: snelstart.In("Artikelcode", part)}))
+		if err != nil {
+			return err
+		}
+		for i := range list {
+			k.Artikelen[strings.ToLower(list[i].Artikelcode)] = &list[i]
+		}
+	}
+	return nil
+}
+
+// loadCustomers fetches the relaties the orders may be for, the way
+// Herkenning looks for them.
+func (k *Knowledge) loadCustomers(ctx context.Context, c *snelstart.Client, s Settings, orders []opencart.Order) error {
+	var field string
+	var values []string
+	for _, o := range orders {
+		switch s.MatchBy {
+		case "klantnummer":
+			field = "Memo"
+			if o.CustomerID > 0 {
+				values = append(values, customerMemo(o))
+			}
+		case "naam-postcode":
+			field = "Naam"
+			values = append(values, customerName(o))
+		case "btw-nummer":
+			return nil
+		default:
+			field = "Email"
+			values = append(values, o.Email)
+		}
+	}
+	known := map[string]bool{}
+	for _, r := range k.Relaties {
+		known[r.ID] = true
+	}
+	for _, part := range chunks(unique(values)) {
+		list, err := snelstart.Collect(c.Relaties.List(ctx, snelstart.ListOptions{Filter: snelstart.In(field, part)}))
+		if err != nil {
+			return err
+		}
+		for _, r := range list {
+			if !known[r.ID] {
+				k.Relaties = append(k.Relaties, r)
+				known[r.ID] = true
+			}
+		}
+	}
+	return nil
+}
+
+// existingOrders finds the verkooporders that already carry these
+// references: without a ledger (another PC, a lost database) nothing is
+// booked twice.
+func existingOrders(ctx context.Context, c *snelstart.Client, refs []string) (map[string]snelstart.Verkooporder, error) {
+	out := map[string]snelstart.Verkooporder{}
+	for _, part := range chunks(unique(refs)) {
+		list, err := snelstart.Collect(c.Verkooporders.List(ctx, snelstart.ListOptions{Filter: snelstart.In("Betalingskenmerk", part)}))
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range list {
+			out[o.Betalingskenmerk] = o
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,368 @@
+package orderimport
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"strconv"
+	"sync"
+
+	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/opencart"
+	"github.com/s-connect/s-connect/backend/snelstart"
+)
+
+// Ledger is where the state of every order is kept (backend/config.Store).
+type Ledger interface {
+	Ledger(profileID uint, orderIDs []int) (map[int]config.LedgerEntry, error)
+	PutLedger(config.LedgerEntry) error
+}
+
+// Job is one run of the order import.
+type Job struct {
+	ProfileID   uint
+	Shop        *opencart.Shop
+	Client      *snelstart.Client
+	Ledger      Ledger
+	Settings    Settings
+	Query       opencart.OrderQuery // Vanaf datum/tijd, statuses, stores
+	Preview     bool                // plan only: nothing is written anywhere
+	Concurrency int                 // verkooporders sent at once; default 4
+	PageSize    int                 // orders read at once; default 100
+	Progress    func(done int)
+}
+
+// Result is what happened to one order.
+type Result struct {
+	OrderID     int    `json:"orderId"`
+	State       string `json:"state"` // created, exists, held, failed, skipped, changed, planned
+	Customer    string `json:"customer"`
+	Relatiecode int    `json:"relatiecode"`
+	Nummer      int    `json:"nummer"`
+	Reason      *Hold  `json:"reason,omitempty"`
+	Plan        *Plan  `json:"plan,omitempty"` // in a preview
+}
+
+// Report is a run's outcome.
+type Report struct {
+	Results []Result `json:"results"`
+	Counts  map[string]int
+	Calls   int64 // SnelStart API calls made
+}
+
+// Run imports the orders of Job.Query. One failing order never stops the
+// others; failed and held orders are tried again on the next run.
+func Run(ctx context.Context, j Job) (*Report, error) {
+	if j.Concurrency <= 0 {
+		j.Concurrency = 4
+	}
+	if j.PageSize <= 0 {
+		j.PageSize = 100
+	}
+	calls := j.Client.Requests()
+	k, err := loadStatic(ctx, j.Client, j.Settings, j.Shop.Name)
+	if err != nil {
+		return nil, err
+	}
+	rep := &Report{Counts: map[string]int{}}
+	q := j.Query
+	q.Limit = j.PageSize
+	for {
+		orders, next, err := j.Shop.Orders(ctx, q)
+		if err != nil {
+			return rep, err
+		}
+		if len(orders) > 0 {
+			results, err := j.page(ctx, k, orders)
+			if err != nil {
+				return rep, err
+			}
+			rep.Results = append(rep.Results, results...)
+			for _, r := range results {
+				rep.Counts[r.State]++
+			}
+			if j.Progress != nil {
+				j.Progress(len(rep.Results))
+			}
+		}
+		if next == 0 {
+			break
+		}
+		q.AfterID = next
+	}
+	rep.Calls = j.Client.Requests() - calls
+	return rep, nil
+}
+
+// page handles one page of orders: batched lookups, then per order the
+// plan, the customers and articles it needs (one at a time, so two orders
+// of one new customer do not make two relaties), then the verkooporders,
+// several at once.
+func (j *Job) page(ctx context.Context, k *Knowledge, orders []opencart.Order) ([]Result, error) {
+	ids := make([]int, len(orders))
+	for i, o := range orders {
+		ids[i] = o.ID
+	}
+	entries, err := j.Ledger.Ledger(j.ProfileID, ids)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]Result, len(orders))
+	var todo []int // indexes of orders still to book
+	var refs []string
+	for i, o := range orders {
+		results[i] = Result{OrderID: o.ID}
+		if e, ok := entries[o.ID]; ok && e.State == config.LedgerConfirmed {
+			results[i] = Result{OrderID: o.ID, State: "skipped", Customer: e.Customer, Relatiecode: e.Relatiecode, Nummer: e.Nummer}
+			if o.Modified.After(e.ShopModified) {
+				results[i].State = "changed" // reported, not imported again
+			}
+			continue
+		}
+		todo = append(todo, i)
+		refs = append(refs, refOf(o, j.Settings))
+	}
+	if len(todo) == 0 {
+		return results, nil
+	}
+	existing := map[string]snelstart.Verkooporder{}
+	if j.Settings.PaymentReference {
+		if existing, err = existingOrders(ctx, j.Client, refs); err != nil {
+			return nil, err
+		}
+	}
+	if err := j.loadForPage(ctx, k, orders); err != nil {
+		return nil, err
+	}
+
+	type send struct {
+		i    int
+		plan Plan
+	}
+	var sends []send
+	for _, i := range todo {
+		o := orders[i]
+		if vo, ok := existing[refOf(o, j.Settings)]; ok && !j.Preview {
+			results[i] = j.confirm(o, entries[o.ID], &vo, nil, "exists")
+			continue
+		}
+		p := PlanOrder(o, j.Settings, k)
+		if j.Preview {
+			state := "planned"
+			if p.Held != nil {
+				state = "held"
+			}
+			if _, ok := existing[refOf(o, j.Settings)]; ok {
+				state = "exists"
+			}
+			pp := p
+			results[i] = Result{OrderID: o.ID, State: state, Customer: customerName(o), Reason: p.Held, Plan: &pp}
+			continue
+		}
+		if p.Held != nil {
+			results[i] = j.record(o, entries[o.ID], config.LedgerHeld, p.Held, customerName(o))
+			continue
+		}
+		if h := j.prepare(ctx, k, o, &p); h != nil {
+			results[i] = j.record(o, entries[o.ID], config.LedgerFailed, h, customerName(o))
+			continue
+		}
+		sends = append(sends, send{i, p})
+	}
+
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, j.Concurrency)
+	for _, s := range sends {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(s send) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			results[s.i] = j.book(ctx, orders[s.i], entries[orders[s.i].ID], s.plan)
+		}(s)
+	}
+	wg.Wait()
+	return results, ctx.Err()
+}
+
+// refOf is the reference an order gets in SnelStart: its number.
+func refOf(o opencart.Order, _ Settings) string { return strconv.Itoa(o.ID) }
+
+// loadForPage looks up, in batches, the products, customers and articles
+// of a page of orders.
+func (j *Job) loadForPage(ctx context.Context, k *Knowledge, orders []opencart.Order) error {
+	var productIDs []string
+	for _, o := range orders {
+		for _, l := range o.Lines {
+			productIDs = append(productIDs, fmt.Sprint(l.ProductID))
+		}
+	}
+	if k.Products == nil {
+		k.Products = map[int]opencart.Product{}
+	}
+	if f := j.Settings.CodeField; f != "" && f != "model" && f != "product_id" {
+		products, err := j.Shop.ProductsByCode(ctx, "product_id", unique(productIDs))
+		if err != nil {
+			return err
+		}
+		for _, p := range products {
+			k.Products[p.ID] = p
+		}
+	}
+	if err := k.loadCustomers(ctx, j.Client, j.Settings, orders); err != nil {
+		return err
+	}
+	var codes []string
+	for _, o := range orders {
+		for _, l := range o.Lines {
+			codes = append(codes, productCode(l, j.Settings, k))
+		}
+	}
+	return k.loadArticles(ctx, j.Client, codes)
+}
+
+// prepare creates (or updates) the customer and the new articles an order
+// needs and fills in their ids. A create that may have happened is looked
+// up before it is tried again.
+func (j *Job) prepare(ctx context.Context, k *Knowledge, o opencart.Order, p *Plan) *Hold {
+	switch {
+	case p.Customer.New != nil:
+		// Another order of this run may have made this customer already.
+		if r := findCustomer(o, j.Settings, k); r != nil {
+			p.Customer = CustomerPlan{Match: j.Settings.MatchBy, Existing: r}
+			break
+		}
+		r, err := j.Client.Relaties.Create(ctx, p.Customer.New)
+		if errors.Is(err, snelstart.ErrMaybeWritten) {
+			_ = k.loadCustomers(ctx, j.Client, j.Settings, []opencart.Order{o})
+			if found := findCustomer(o, j.Settings, k); found != nil {
+				r, err = found, nil
+			}
+		}
+		if err != nil {
+			return failure(err)
+		}
+		k.Relaties = append(k.Relaties, *r)
+		p.Customer = CustomerPlan{Match: "new", Existing: r}
+	case p.Customer.Update:
+		upd := *p.Customer.Existing
+		fresh := newRelatie(o, k, p)
+		upd.VestigingsAdres, upd.Telefoon = fresh.VestigingsAdres, fresh.Telefoon
+		if o.Email != "" {
+			upd.Email = fresh.Email
+		}
+		if r, err := j.Client.Relaties.Update(ctx, &upd); err == nil {
+			p.Customer.Existing = r
+		} else {
+			return failure(err)
+		}
+	}
+	for _, a := range p.NewArticles {
+		if _, ok := k.Artikelen[strings.ToLower(a.Artikelcode)]; ok {
+			continue // made for an earlier order of this run
+		}
+		created, err := j.Client.Artikelen.Create(ctx, &a)
+		var ae *snelstart.APIError
+		if errors.Is(err, snelstart.ErrMaybeWritten) || (errors.As(err, &ae) && ae.Has("ART-0005")) {
+			if lerr := k.loadArticles(ctx, j.Client, []string{a.Artikelcode}); lerr == nil {
+				if got, ok := k.Artikelen[strings.ToLower(a.Artikelcode)]; ok {
+					created, err = got, nil
+				}
+			}
+		}
+		if err != nil {
+			return failure(err)
+		}
+		k.Artikelen[strings.ToLower(created.Artikelcode)] = created
+	}
+	p.Order.Relatie = &snelstart.Ref{ID: p.Customer.Existing.ID}
+	for i, l := range p.Lines {
+		if l.ArticleID == "" {
+			a := k.Artikelen[strings.ToLower(l.Code)]
+			if a == nil {
+				return &Hold{"article_unknown", l.Code}
+			}
+			p.Order.Regels[i].Artikel = &snelstart.Ref{ID: a.ID}
+		}
+	}
+	return nil
+}
+
+// book sends one verkooporder under the ledger: "sending" before, the
+// outcome after. An uncertain answer is looked up by its reference.
+func (j *Job) book(ctx context.Context, o opencart.Order, prev config.LedgerEntry, p Plan) Result {
+	payload, _ := json.Marshal(p.Order)
+	e := entryFor(j.ProfileID, o, prev)
+	e.State, e.Reference, e.Payload, e.Customer = config.LedgerSending, p.Order.Betalingskenmerk, string(payload), p.Customer.Existing.Naam
+	e.Relatiecode, e.Total, e.Attempts = p.Customer.Existing.Relatiecode, p.Total.StringFixed(2), prev.Attempts+1
+	if err := j.Ledger.PutLedger(e); err != nil {
+		return Result{OrderID: o.ID, State: "failed", Reason: &Hold{"ledger", err.Error()}}
+	}
+	vo, err := j.Client.Verkooporders.Create(ctx, &p.Order)
+	if errors.Is(err, snelstart.ErrMaybeWritten) && e.Reference != "" {
+		if found, lerr := existingOrders(ctx, j.Client, []string{e.Reference}); lerr == nil {
+			if f, ok := found[e.Reference]; ok {
+				vo, err = &f, nil
+			}
+		}
+	}
+	if err != nil {
+		e.Answer = err.Error()
+		res := j.record(o, e, config.LedgerFailed, failure(err), e.Customer)
+		if errors.Is(err, snelstart.ErrMaybeWritten) && e.Reference == "" {
+			// Without a reference it cannot be looked up: leave it to the user.
+			res = j.record(o, e, config.LedgerHeld, &Hold{"uncertain_no_reference", ""}, e.Customer)
+		}
+		return res
+	}
+	return j.confirm(o, e, vo, p.Customer.Existing, "created")
+}
+
+func entryFor(profileID uint, o opencart.Order, prev config.LedgerEntry) config.LedgerEntry {
+	e := prev
+	e.ProfileID, e.OrderID, e.ShopModified = profileID, o.ID, o.Modified
+	return e
+}
+
+func (j *Job) confirm(o opencart.Order, prev config.LedgerEntry, vo *snelstart.Verkooporder, r *snelstart.Relatie, state string) Result {
+	e := entryFor(j.ProfileID, o, prev)
+	e.State, e.VerkooporderID, e.Reason = config.LedgerConfirmed, vo.ID, ""
+	if vo.Nummer != nil {
+		e.Nummer = *vo.Nummer
+	}
+	if vo.TotaalInclusiefBtw != nil {
+		e.Total = vo.TotaalInclusiefBtw.StringFixed(2)
+	}
+	if r != nil {
+		e.Customer, e.Relatiecode = r.Naam, r.Relatiecode
+	}
+	e.Reference = vo.Betalingskenmerk
+	if err := j.Ledger.PutLedger(e); err != nil {
+		return Result{OrderID: o.ID, State: "failed", Reason: &Hold{"ledger", err.Error()}}
+	}
+	return Result{OrderID: o.ID, State: state, Customer: e.Customer, Relatiecode: e.Relatiecode, Nummer: e.Nummer}
+}
+
+func (j *Job) record(o opencart.Order, prev config.LedgerEntry, state string, why *Hold, customer string) Result {
+	e := entryFor(j.ProfileID, o, prev)
+	e.State, e.Reason, e.Customer = state, why.String(), customer
+	_ = j.Ledger.PutLedger(e) // a failed write here leaves the order to the next run
+	rs := map[string]string{config.LedgerFailed: "failed", config.LedgerHeld: "held"}[state]
+	return Result{OrderID: o.ID, State: rs, Customer: customer, Reason: why}
+}
+
+// failure describes a failed SnelStart call as a hold code.
+func failure(err error) *Hold {
+	var ae *snelstart.APIError
+	switch {
+	case errors.As(err, &ae) && len(ae.Items) > 0:
+		return &Hold{"snelstart_refused", ae.Items[0].Code + " " + ae.Items[0].Message}
+	case errors.Is(err, snelstart.ErrMaybeWritten):
+		return &Hold{"uncertain", ""}
+	case errors.Is(err, snelstart.ErrRateLimited), errors.Is(err, snelstart.ErrServer), errors.Is(err, snelstart.ErrNetwork), errors.Is(err, snelstart.ErrTimeout):
+		return &Hold{"snelstart_unavailable", ""}
+	}
+	return &Hold{"snelstart_error", err.Error()}
+}
