@@ -28,9 +28,9 @@ type LedgerEntry struct {
 	VerkooporderID string    `json:"verkooporderId"`
 	Nummer         int       `json:"nummer"`
 	Total          string    `json:"total"`
-	Reason         string    `json:"reason"`  // code(arg) of a hold or failure
-	Payload        string    `json:"-"`       // the verkooporder as sent (JSON)
-	Answer         string    `json:"-"`       // SnelStart's answer or error
+	Reason         string    `json:"reason"` // code(arg) of a hold or failure
+	Payload        string    `json:"-"`      // the verkooporder as sent (JSON)
+	Answer         string    `json:"-"`      // SnelStart's answer or error
 	ShopModified   time.Time `json:"shopModified"`
 	UpdatedAt      time.Time `json:"updatedAt"`
 }

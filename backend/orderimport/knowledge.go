@@ -97,7 +97,9 @@ func loadStatic(ctx context.Context, c *snelstart.Client, s Settings, shopName s
 // stops before any order, with the reason.
 type ConfigError struct{ Code, Arg string }
 
-func (e *ConfigError) Error() string { return fmt.Sprintf("orderimport: configuration: %s %s", e.Code, e.Arg) }
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("orderimport: configuration: %s %s", e.Code, e.Arg)
+}
 
 // lookupBatch is how many values go into one OData "or" chain: the URL
 // stays well under the limits of the gateway.
