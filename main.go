@@ -3,6 +3,7 @@
 //	s-connect                 the desktop window
 //	s-connect serve           the same UI in a browser, on 127.0.0.1 with a token
 //	s-connect version         the version and commit
+//	s-connect run TASK        one task now: orders or ordersStock (--preview: show, write nothing)
 //	s-connect snelstart-sim   a simulated SnelStart administration (demo, tests)
 //
 // The configuration folder is the user's (see config.DefaultDir) unless
@@ -43,6 +44,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fl := flag.NewFlagSet("s-connect "+cmd, flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	dir := fl.String("config-dir", os.Getenv("SCONNECT_CONFIG_DIR"), "configuration folder (default: the user's)")
+	preview := fl.Bool("preview", false, "run: show what would be done, write nothing")
+	profile := fl.Uint("profile", 0, "run: the profile's id (default: the first)")
 	addr := fl.String("addr", envOr("SCONNECT_ADDR", "127.0.0.1:0"), "serve: loopback address to listen on")
 	token := fl.String("token", os.Getenv("SCONNECT_TOKEN"), "serve: access token (default: random)")
 	if err := fl.Parse(args); err != nil {
@@ -52,9 +55,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "version":
 		fmt.Fprintf(stdout, "S-Connect %s %s\n", version, commit)
 		return 0
-	case "desktop", "serve":
+	case "desktop", "serve", "run":
 	default:
-		fmt.Fprintf(stderr, "s-connect: unknown command %q (use: serve, version, snelstart-sim, or none for the window)\n", cmd)
+		fmt.Fprintf(stderr, "s-connect: unknown command %q (use: serve, run, version, snelstart-sim, or none for the window)\n", cmd)
 		return 2
 	}
 
@@ -65,6 +68,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	defer closeAll()
 
+	if cmd == "run" {
+		return runTask(svc, fl.Args(), uint(*profile), *preview, stdout, stderr)
+	}
 	if cmd == "serve" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()

@@ -63,9 +63,17 @@ func (a *Services) userError(err error) *Error {
 	var ne *NeedsError
 	var se *SnelStartError
 	var she *ShopError
+	var ie *ImportError
 	var le *LicenseError
 	var lr *LicenseRefusedError
 	switch {
+	case errors.Is(err, errRunBusy):
+		return &Error{Code: "run_busy", Message: t("err.run_busy", "")}
+	case errors.As(err, &ie):
+		if ie.Err != nil {
+			a.log.Warn("order import", "err", ie.Err)
+		}
+		return &Error{Code: ie.Code, Message: t("err."+ie.Code, ie.Arg)}
 	case errors.As(err, &lr):
 		return &Error{Code: "license_refused", Message: t(licenseKey(lr.Err), "")}
 	case errors.As(err, &le):

@@ -161,9 +161,9 @@ func TestErrorsAreMapped(t *testing.T) {
 	}
 	call(t, srv, testToken, "app.Program.SetLanguage", "nl")
 
-	// A button whose work comes later says so, with the button's name.
+	// An action that needs settings names them.
 	code, r = call(t, srv, testToken, "app.Tasks.Preview", id, "orders")
-	if code != http.StatusUnprocessableEntity || r.Error.Code != "not_available" || !strings.Contains(r.Error.Message, "Voorbeeld") {
+	if code != http.StatusUnprocessableEntity || r.Error.Code != "import_not_set" || !strings.Contains(r.Error.Message, "Koppelsleutel") {
 		t.Fatalf("not available: %d %+v", code, r.Error)
 	}
 	// Wrong argument types and counts are a bad request, not a crash.

@@ -34,25 +34,6 @@ func (t *Tasks) List(profileID uint) ([]TaskStatus, error) {
 // History returns a profile's newest runs.
 func (t *Tasks) History(profileID uint) ([]config.Run, error) { return t.s.store.Runs(profileID, 50) }
 
-// RunNow runs a task at once (*Nu uitvoeren*).
-func (t *Tasks) RunNow(profileID uint, task string) (*config.Run, error) {
-	if err := checkTask(task); err != nil {
-		return nil, err
-	}
-	if err := t.s.License.require(profileID, task); err != nil {
-		return nil, err
-	}
-	return nil, &NotAvailableError{"runNow"}
-}
-
-// Preview shows what a run would create, without writing (B1).
-func (t *Tasks) Preview(profileID uint, task string) (*config.Run, error) {
-	if err := checkTask(task); err != nil {
-		return nil, err
-	}
-	return nil, &NotAvailableError{"preview"}
-}
-
 func checkTask(task string) error {
 	for _, k := range config.Tasks {
 		if k == task {

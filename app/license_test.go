@@ -41,8 +41,8 @@ func TestLicenceImportAndGating(t *testing.T) {
 	if e := s.userError(err); e.Code != "license_missing" || !strings.Contains(e.Message, "orders") {
 		t.Fatalf("without a licence: %+v", e)
 	}
-	if _, err := s.Tasks.Preview(id, "orders"); s.userError(err).Code != "not_available" {
-		t.Fatalf("the preview needs no licence: %v", err)
+	if _, err := s.Tasks.Preview(id, "orders"); s.userError(err).Code != "import_not_set" {
+		t.Fatalf("the preview needs no licence (only settings): %v", err)
 	}
 
 	good := licenceText(t, priv, time.Now().AddDate(1, 0, 0), license.ModuleOrders)
@@ -50,7 +50,7 @@ func TestLicenceImportAndGating(t *testing.T) {
 	if err != nil || !info.Present || info.Licensee != "Wijnhandel ’t Vaatje" || info.ExpiresSoon || info.Problem != "" {
 		t.Fatalf("import: %+v %v", info, err)
 	}
-	if _, err := s.Tasks.RunNow(id, "orders"); s.userError(err).Code != "not_available" {
+	if _, err := s.Tasks.RunNow(id, "orders"); s.userError(err).Code != "import_not_set" {
 		t.Fatalf("with orders the run passes the licence: %v", err)
 	}
 	_, err = s.Tasks.RunNow(id, "ordersStock")

@@ -55,6 +55,18 @@ func TestMessagesCoverTheDeclaration(t *testing.T) {
 		}
 	}
 	need = append(need, "err.pattern_shop_tablePrefix", "err.internal", "err.not_available", "err.unauthorized")
+	// Every reason an order can be held or fail with.
+	hold := regexp.MustCompile(`Hold\{"([a-z_]+)"`)
+	files, _ = filepath.Glob("../backend/orderimport/*.go")
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, _ := os.ReadFile(f)
+		for _, mm := range hold.FindAllSubmatch(src, -1) {
+			need = append(need, "hold."+string(mm[1]))
+		}
+	}
 	for _, k := range need {
 		if !m.Has(k) {
 			t.Errorf("message %q missing in a language", k)

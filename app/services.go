@@ -72,6 +72,7 @@ const (
 	EventProfilesChanged = "profiles:changed"
 	EventSettingsSaved   = "settings:saved"
 	EventLanguageChanged = "language:changed"
+	EventRunProgress     = "run:progress"
 )
 
 // EnsureProfile creates the demo profile when the store has none, so a new

@@ -50,3 +50,6 @@ func (s *Store) Runs(profileID uint, limit int) ([]Run, error) {
 
 // AddRun records a run (the task runner of a later issue writes these).
 func (s *Store) AddRun(r *Run) error { return s.db.Create(r).Error }
+
+// SaveRun updates a run (its end, state and summary).
+func (s *Store) SaveRun(r *Run) error { return s.db.Save(r).Error }

@@ -234,11 +234,19 @@ func (j *Job) prepare(ctx context.Context, k *Knowledge, o opencart.Order, p *Pl
 			p.Customer = CustomerPlan{Match: j.Settings.MatchBy, Existing: r}
 			break
 		}
-		r, err := j.Client.Relaties.Create(ctx, p.Customer.New)
-		if errors.Is(err, snelstart.ErrMaybeWritten) {
-			_ = k.loadCustomers(ctx, j.Client, j.Settings, []opencart.Order{o})
+		var r *snelstart.Relatie
+		var err error
+		for attempt := 0; attempt < 3; attempt++ {
+			r, err = j.Client.Relaties.Create(ctx, p.Customer.New)
+			if !errors.Is(err, snelstart.ErrMaybeWritten) {
+				break
+			}
+			if lerr := k.loadCustomers(ctx, j.Client, j.Settings, []opencart.Order{o}); lerr != nil {
+				break
+			}
 			if found := findCustomer(o, j.Settings, k); found != nil {
 				r, err = found, nil
+				break
 			}
 		}
 		if err != nil {
@@ -263,13 +271,20 @@ func (j *Job) prepare(ctx context.Context, k *Knowledge, o opencart.Order, p *Pl
 		if _, ok := k.Artikelen[strings.ToLower(a.Artikelcode)]; ok {
 			continue // made for an earlier order of this run
 		}
-		created, err := j.Client.Artikelen.Create(ctx, &a)
-		var ae *snelstart.APIError
-		if errors.Is(err, snelstart.ErrMaybeWritten) || (errors.As(err, &ae) && ae.Has("ART-0005")) {
-			if lerr := k.loadArticles(ctx, j.Client, []string{a.Artikelcode}); lerr == nil {
-				if got, ok := k.Artikelen[strings.ToLower(a.Artikelcode)]; ok {
-					created, err = got, nil
-				}
+		var created *snelstart.Artikel
+		var err error
+		for attempt := 0; attempt < 3; attempt++ {
+			created, err = j.Client.Artikelen.Create(ctx, &a)
+			var ae *snelstart.APIError
+			if !errors.Is(err, snelstart.ErrMaybeWritten) && !(errors.As(err, &ae) && ae.Has("ART-0005")) {
+				break
+			}
+			if lerr := k.loadArticles(ctx, j.Client, []string{a.Artikelcode}); lerr != nil {
+				break
+			}
+			if got, ok := k.Artikelen[strings.ToLower(a.Artikelcode)]; ok {
+				created, err = got, nil
+				break
 			}
 		}
 		if err != nil {
@@ -300,13 +315,23 @@ func (j *Job) book(ctx context.Context, o opencart.Order, prev config.LedgerEntr
 	if err := j.Ledger.PutLedger(e); err != nil {
 		return Result{OrderID: o.ID, State: "failed", Reason: &Hold{"ledger", err.Error()}}
 	}
-	vo, err := j.Client.Verkooporders.Create(ctx, &p.Order)
-	if errors.Is(err, snelstart.ErrMaybeWritten) && e.Reference != "" {
-		if found, lerr := existingOrders(ctx, j.Client, []string{e.Reference}); lerr == nil {
-			if f, ok := found[e.Reference]; ok {
-				vo, err = &f, nil
-			}
+	var vo *snelstart.Verkooporder
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		vo, err = j.Client.Verkooporders.Create(ctx, &p.Order)
+		if !errors.Is(err, snelstart.ErrMaybeWritten) || e.Reference == "" {
+			break
 		}
+		// Written or not? Look before anything is sent again.
+		found, lerr := existingOrders(ctx, j.Client, []string{e.Reference})
+		if lerr != nil {
+			break // unknown: stays "sending"-like (failed), looked up next run
+		}
+		if f, ok := found[e.Reference]; ok {
+			vo, err = &f, nil
+			break
+		}
+		// Not there: safe to send again.
 	}
 	if err != nil {
 		e.Answer = err.Error()

@@ -40,8 +40,9 @@ type Options struct {
 	SubscriptionKey string // Ocp-Apim-Subscription-Key
 	HTTPClient      *http.Client
 	Timeout         time.Duration // per request; default 30 s
-	// The limiter: at most RequestsPerSecond (default 8, burst 8) and at
-	// most Concurrency requests in flight (default 4).
+	// The limiter: at most RequestsPerSecond (default 60) and at most
+	// Concurrency requests in flight (default 4). SnelStart publishes no
+	// limits [?]; a 429 is honoured with its Retry-After in any case.
 	RequestsPerSecond float64
 	Concurrency       int
 	// Retries of reads (and of 429s and token renewals): MaxRetries more
@@ -101,7 +102,7 @@ func NewClient(opt Options) (*Client, error) {
 		opt.Timeout = 30 * time.Second
 	}
 	if opt.RequestsPerSecond == 0 {
-		opt.RequestsPerSecond = 8
+		opt.RequestsPerSecond = 60
 	}
 	if opt.Concurrency == 0 {
 		opt.Concurrency = 4

@@ -219,14 +219,14 @@ describe('configuration window', () => {
     await page.waitForFunction(() => document.querySelector('[data-key="shop.ftp.host"] input')?.value === 'ftp.tweede.nl');
   });
 
-  test('Nu uitvoeren explains the licence it needs; the preview comes later', async () => {
+  test('Nu uitvoeren explains the licence it needs; the preview what to fill in', async () => {
     await page.click('[role=tablist] [data-tab=execution]');
     await page.locator('tr[data-task=orders] button', { hasText: 'Nu uitvoeren' }).click();
     await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent?.includes('licentie'));
     assert.match(await page.getByTestId('notice').innerText(), /Hiervoor is een licentie nodig/);
     await page.locator('tr[data-task=ordersStock] button', { hasText: 'Voorbeeld' }).click();
-    await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent?.includes('Voorbeeld'));
-    assert.match(await page.getByTestId('notice').innerText(), /nog niet beschikbaar/);
+    await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent?.includes('Koppelsleutel'));
+    assert.match(await page.getByTestId('notice').innerText(), /Vul eerst/);
   });
 
   test('the language switch turns the window English and back', async () => {

@@ -1,0 +1,148 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/orderimport"
+	"github.com/s-connect/s-connect/backend/snelstart"
+)
+
+func isSnelStart(err error) bool {
+	var ae *snelstart.APIError
+	return errors.As(err, &ae) || errors.Is(err, snelstart.ErrNetwork) || errors.Is(err, snelstart.ErrTimeout)
+}
+
+// runLocks keeps two runs of one profile from overlapping (F8).
+var runLocks sync.Map // profile id → *sync.Mutex
+
+// RunResult is what *Nu uitvoeren* reports.
+type RunResult struct {
+	Run    config.Run           `json:"run"`
+	Counts map[string]int       `json:"counts"`
+	Orders []orderimport.Result `json:"orders"`
+}
+
+// errRunBusy: a run of this profile is going on.
+var errRunBusy = errors.New("a run of this profile is going on")
+
+// RunNow runs a task at once (*Nu uitvoeren*): the order import, for the
+// combined task followed by the stock export when that arrives.
+func (t *Tasks) RunNow(profileID uint, task string) (*RunResult, error) {
+	if err := checkTask(task); err != nil {
+		return nil, err
+	}
+	if err := t.s.License.require(profileID, task); err != nil {
+		return nil, err
+	}
+	lock, _ := runLocks.LoadOrStore(profileID, &sync.Mutex{})
+	if !lock.(*sync.Mutex).TryLock() {
+		return nil, errRunBusy
+	}
+	defer lock.(*sync.Mutex).Unlock()
+
+	run := &config.Run{ProfileID: profileID, Task: task, Trigger: "manual", StartedAt: time.Now(), State: "running"}
+	if err := t.s.store.AddRun(run); err != nil {
+		return nil, err
+	}
+	t.s.events.Emit(EventRunProgress, map[string]any{"profileId": profileID, "task": task, "done": 0})
+	rep, err := t.importOrders(profileID, task, false)
+	finished := time.Now()
+	run.FinishedAt = &finished
+	res := &RunResult{Run: *run}
+	if rep != nil {
+		res.Counts, res.Orders = rep.Counts, rep.Results
+	}
+	summary, _ := json.Marshal(res.Counts)
+	run.Summary, run.State = string(summary), "ok"
+	if err != nil || res.Counts["failed"] > 0 {
+		run.State = "failed"
+	}
+	if serr := t.s.store.SaveRun(run); serr != nil && err == nil {
+		err = serr
+	}
+	res.Run = *run
+	t.s.events.Emit(EventSettingsSaved, profileID) // the overview changed
+	if err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// Preview shows what a run would create, without writing anything (B1).
+func (t *Tasks) Preview(profileID uint, task string) ([]orderimport.Result, error) {
+	if err := checkTask(task); err != nil {
+		return nil, err
+	}
+	rep, err := t.importOrders(profileID, task, true)
+	if err != nil {
+		return nil, err
+	}
+	return rep.Results, nil
+}
+
+// Orders lists the orders of recent runs: created ones with their customer
+// and relatiecode (to find them in SnelStart's Verkopen window), failed and
+// held ones with the reason.
+func (t *Tasks) Orders(profileID uint) ([]config.LedgerEntry, error) {
+	return t.s.store.RecentLedger(profileID, 200)
+}
+
+func (t *Tasks) importOrders(profileID uint, task string, preview bool) (*orderimport.Report, error) {
+	v, err := t.s.store.Values(profileID)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Hour)
+	defer cancel()
+	job, closeJob, err := orderimport.FromProfile(ctx, profileID, v, t.s.store)
+	if err != nil {
+		return nil, importError(err)
+	}
+	defer closeJob()
+	job.Preview = preview
+	job.Progress = func(done int) {
+		t.s.events.Emit(EventRunProgress, map[string]any{"profileId": profileID, "task": task, "done": done})
+	}
+	rep, err := orderimport.Run(ctx, *job)
+	if err != nil {
+		return rep, importError(err)
+	}
+	return rep, nil
+}
+
+// ImportError is a run that could not start or stopped, with its cause.
+type ImportError struct {
+	Code, Arg string
+	Err       error
+}
+
+func (e *ImportError) Error() string { return e.Code + " " + e.Arg + ": " + errString(e.Err) }
+func (e *ImportError) Unwrap() error { return e.Err }
+
+func errString(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func importError(err error) error {
+	var ce *orderimport.ConfigError
+	var ne *orderimport.NeedsSettingsError
+	switch {
+	case errors.As(err, &ce):
+		return &ImportError{Code: "import_config_" + ce.Code, Arg: ce.Arg}
+	case errors.As(err, &ne):
+		return &NeedsError{Code: "import_not_set", Keys: ne.Keys}
+	case errors.Is(err, orderimport.ErrNotConnected):
+		return &ImportError{Code: "import_not_connected"}
+	case isSnelStart(err):
+		return &SnelStartError{Err: err}
+	}
+	return &ImportError{Code: "import_failed", Err: err}
+}
