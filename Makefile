@@ -101,6 +101,7 @@ e2e: bin/s-connect-e2e bin/shopenv bin/licensegen
 ## bench: the benchmarks whose figures are in BENCHMARKS.md
 bench: deps
 	go test -run XXX -bench . -benchtime 3x ./backend/opencart/mysql/
+	go test -run XXX -bench BenchmarkImport1000 -benchtime 1x ./backend/orderimport/
 
 ## screenshot: the desktop window under Xvfb, for the README
 screenshot: bin/s-connect-desktop

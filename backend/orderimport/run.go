@@ -127,13 +127,21 @@ func (j *Job) page(ctx context.Context, k *Knowledge, orders []opencart.Order) (
 	if len(todo) == 0 {
 		return results, nil
 	}
+	// The lookups of a page go out together: they touch different parts of
+	// the knowledge.
 	existing := map[string]snelstart.Verkooporder{}
+	var lookErr, loadErr error
+	var wg sync.WaitGroup
 	if j.Settings.PaymentReference {
-		if existing, err = existingOrders(ctx, j.Client, refs); err != nil {
-			return nil, err
-		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			existing, lookErr = existingOrders(ctx, j.Client, refs)
+		}()
 	}
-	if err := j.loadForPage(ctx, k, orders); err != nil {
+	loadErr = j.loadForPage(ctx, k, orders)
+	wg.Wait()
+	if err := errors.Join(lookErr, loadErr); err != nil {
 		return nil, err
 	}
 
@@ -172,7 +180,6 @@ func (j *Job) page(ctx context.Context, k *Knowledge, orders []opencart.Order) (
 		sends = append(sends, send{i, p})
 	}
 
-	var wg sync.WaitGroup
 	sem := make(chan struct{}, j.Concurrency)
 	for _, s := range sends {
 		wg.Add(1)
@@ -211,16 +218,21 @@ func (j *Job) loadForPage(ctx context.Context, k *Knowledge, orders []opencart.O
 			k.Products[p.ID] = p
 		}
 	}
-	if err := k.loadCustomers(ctx, j.Client, j.Settings, orders); err != nil {
-		return err
-	}
 	var codes []string
 	for _, o := range orders {
 		for _, l := range o.Lines {
 			codes = append(codes, productCode(l, j.Settings, k))
 		}
 	}
-	return k.loadArticles(ctx, j.Client, codes)
+	var custErr error
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		custErr = k.loadCustomers(ctx, j.Client, j.Settings, orders)
+	}()
+	artErr := k.loadArticles(ctx, j.Client, codes)
+	<-done
+	return errors.Join(custErr, artErr)
 }
 
 // prepare creates (or updates) the customer and the new articles an order

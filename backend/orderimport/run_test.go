@@ -21,16 +21,24 @@ import (
 func TestMain(m *testing.M) { testsvc.Main(m) }
 
 type world struct {
-	shop   *opencart.Shop
-	fix    *fixture.Shop
-	sim    *sim.Server
-	client *snelstart.Client
-	store  *config.Store
-	prof   uint
+	shop            *opencart.Shop
+	fix             *fixture.Shop
+	sim             *sim.Server
+	client          *snelstart.Client
+	store           *config.Store
+	prof            uint
+	apiURL, authURL string
 }
 
 func newWorld(t testing.TB, version string, orders int, faults sim.Faults) *world {
+	w := newWorldSized(t, fixture.Config{Version: version, Prefix: "oc_", Orders: orders, Products: 80, Customers: 60, Seed: 5})
+	w.sim.SetFaults(faults)
+	return w
+}
+
+func newWorldSized(t testing.TB, fc fixture.Config) *world {
 	t.Helper()
+	version := fc.Version
 	m := testsvc.StartMariaDB(t)
 	name := m.NewDatabase(t)
 	db, err := sql.Open("mysql", m.DSN(name))
@@ -44,7 +52,7 @@ func newWorld(t testing.TB, version string, orders int, faults sim.Faults) *worl
 	if err := fixture.LoadSchema(ctx, db, version, "oc_"); err != nil {
 		t.Fatal(err)
 	}
-	fix, err := fixture.Write(ctx, db, fixture.Config{Version: version, Prefix: "oc_", Orders: orders, Products: 80, Customers: 60, Seed: 5})
+	fix, err := fixture.Write(ctx, db, fc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +65,7 @@ func newWorld(t testing.TB, version string, orders int, faults sim.Faults) *worl
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := sim.New(sim.Options{ClientKeys: map[string][]string{"k": nil}, SubscriptionKeys: []string{"s"}, Strict: true, Faults: faults, Seed: 3})
+	s := sim.New(sim.Options{ClientKeys: map[string][]string{"k": nil}, SubscriptionKeys: []string{"s"}, Strict: true, Seed: 3})
 	s.SeedDefault()
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
@@ -72,7 +80,7 @@ func newWorld(t testing.TB, version string, orders int, faults sim.Faults) *worl
 	}
 	t.Cleanup(func() { store.Close() })
 	p, _ := store.CreateProfile("Test")
-	return &world{shop: shop, fix: fix, sim: s, client: client, store: store, prof: p.ID}
+	return &world{shop: shop, fix: fix, sim: s, client: client, store: store, prof: p.ID, apiURL: srv.URL + "/v2/", authURL: srv.URL + "/"}
 }
 
 func (w *world) settings() orderimport.Settings {

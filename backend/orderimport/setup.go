@@ -21,7 +21,9 @@ var ErrNotConnected = errors.New("orderimport: the connection has not been set u
 // NeedsSettingsError lists required settings that are empty.
 type NeedsSettingsError struct{ Keys []string }
 
-func (e *NeedsSettingsError) Error() string { return "orderimport: settings missing: " + strings.Join(e.Keys, ", ") }
+func (e *NeedsSettingsError) Error() string {
+	return "orderimport: settings missing: " + strings.Join(e.Keys, ", ")
+}
 
 // FromProfile builds a job from a profile's settings: the shop through its
 // transport, the SnelStart client, and the order selection. close releases

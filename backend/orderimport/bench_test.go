@@ -1,0 +1,109 @@
+package orderimport_test
+
+import (
+	"context"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/orderimport"
+	"github.com/s-connect/s-connect/backend/snelstart"
+	"github.com/s-connect/s-connect/backend/snelstart/sim"
+)
+
+// BenchmarkImport1000: 1,000 new orders (3 lines on average) of 300
+// customers, 10 % of them new to SnelStart, 200 articles that SnelStart
+// has; 50 ms latency on every SnelStart call; the client's defaults.
+func BenchmarkImport1000(b *testing.B) {
+	for _, preview := range []bool{false, true} {
+		name := "import"
+		if preview {
+			name = "preview"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				w := benchWorld(b)
+				var peak atomic.Uint64
+				stop := make(chan struct{})
+				go func() {
+					var m runtime.MemStats
+					for {
+						select {
+						case <-stop:
+							return
+						case <-time.After(10 * time.Millisecond):
+							runtime.ReadMemStats(&m)
+							if m.HeapInuse > peak.Load() {
+								peak.Store(m.HeapInuse)
+							}
+						}
+					}
+				}()
+				b.StartTimer()
+				start := time.Now()
+				rep, err := orderimport.Run(context.Background(), orderimport.Job{ProfileID: w.prof, Shop: w.shop, Client: w.client,
+					Ledger: w.store, Settings: w.settings(), Preview: preview})
+				elapsed := time.Since(start)
+				b.StopTimer()
+				close(stop)
+				if err != nil {
+					b.Fatal(err)
+				}
+				orders := len(w.shopOrders())
+				done := rep.Counts["created"]
+				if preview {
+					done = rep.Counts["planned"]
+				}
+				if done != orders {
+					b.Fatalf("%v for %d orders", rep.Counts, orders)
+				}
+				b.ReportMetric(float64(rep.Calls)/float64(orders), "calls/order")
+				b.ReportMetric(elapsed.Seconds(), "s/run")
+				b.ReportMetric(float64(peak.Load())/(1<<20), "MiB-peak-heap")
+				b.ReportMetric(float64(orders), "orders")
+				b.StartTimer()
+			}
+		})
+	}
+}
+
+func benchWorld(b *testing.B) *world {
+	// About 1,000 orders with a status (the fixture leaves some at 0).
+	m := newWorldSized(b, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 1090, Products: 200, Customers: 300, GuestPercent: -1, Seed: 21})
+	// SnelStart knows 90 % of the customers and every article.
+	emails := map[string]bool{}
+	for _, o := range m.fix.Orders {
+		emails[strings.ToLower(o.Email)] = true
+	}
+	i := 0
+	for e := range emails {
+		if i%10 != 0 {
+			m.sim.Insert("relaties", map[string]any{"relatiesoort": []string{"Klant"}, "relatiecode": 5000 + i, "naam": e, "email": e})
+		}
+		i++
+	}
+	groups := map[string]map[string]any{}
+	for _, g := range m.sim.All("artikelomzetgroepen") {
+		groups[g["verkoopNederlandBtwSoort"].(string)] = sim.Ref(g)
+	}
+	for _, p := range m.fix.Products {
+		soort := "Hoog"
+		if p.ID%3 == 0 {
+			soort = "Laag"
+		}
+		m.sim.Insert("artikelen", map[string]any{"artikelcode": p.Model, "omschrijving": p.Name, "artikelOmzetgroep": groups[soort],
+			"verkoopprijs": p.Price.StringFixed(2), "voorraadControle": true, "vrijeVoorraad": 100, "technischeVoorraad": 100})
+	}
+	m.sim.SetFaults(sim.Faults{Latency: 50 * time.Millisecond})
+	// The client with its defaults (limiter, concurrency), as a user has it.
+	c, err := snelstart.NewClient(snelstart.Options{APIBaseURL: m.apiURL, AuthBaseURL: m.authURL, ClientKey: "k", SubscriptionKey: "s"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	m.client = c
+	return m
+}
