@@ -1,0 +1,118 @@
+// End-to-end: the order import from Uitvoering — preview, then Nu uitvoeren —
+// with a hosted test shop (bridge over FTP), the SnelStart simulator and a
+// licence issued with the test's own key.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchBrowser, startServe, startShopEnv, startSnelStartSim } from './harness.mjs';
+
+let serve, sim, shop, browser, page;
+
+before(async () => {
+  [serve, sim, shop] = await Promise.all([startServe(), startSnelStartSim(), startShopEnv()]);
+  browser = await launchBrowser();
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(serve.url);
+  await page.waitForSelector('[data-tab]');
+});
+
+after(async () => {
+  await browser?.close();
+  await Promise.all([serve?.stop(), sim?.stop(), shop?.stop()]);
+});
+
+const field = (key) => page.locator(`[data-key="${key}"]`);
+const tab = async (top, sub) => {
+  await page.click(`[role=tablist] [data-tab="${top}"]`);
+  if (sub) await page.click(`[role=tablist] [data-tab="${sub}"]`);
+};
+async function waitReport() {
+  await page.waitForFunction(() => {
+    const notice = document.querySelector('[data-testid=notice]')?.textContent ?? '';
+    return !notice.startsWith('Bezig') && document.querySelector('[data-testid=test-report]');
+  }, null, { timeout: 60000 });
+  return page.getByTestId('test-report').innerText();
+}
+
+describe('Uitvoering: the order import', () => {
+  test('set up: SnelStart, the shop, the mapping and a licence', async () => {
+    await tab('snelstart');
+    await field('snelstart.clientKey').locator('input').fill(sim.clientKey);
+    await field('snelstart.subscriptionKey').locator('input').fill(sim.subscriptionKey);
+    await page.getByRole('button', { name: 'Geavanceerd tonen' }).click();
+    await field('snelstart.apiBaseURL').locator('input').fill(sim.api);
+    await field('snelstart.authBaseURL').locator('input').fill(sim.auth);
+    await page.click('[data-action=testSnelStart]');
+    assert.match(await waitReport(), /geslaagd/);
+
+    await tab('opencart');
+    await field('shop.transport').locator('select').selectOption('bridge');
+    await field('shop.ftp.host').locator('input').fill(shop.ftpHost);
+    await field('shop.ftp.port').locator('input').fill(String(shop.ftpPort));
+    await field('shop.ftp.user').locator('input').fill(shop.ftpUser);
+    await field('shop.ftp.password').locator('input').fill(shop.ftpPassword);
+    await field('shop.ftp.root').locator('input').fill(shop.root);
+    await field('shop.allowHTTP').locator('input').setChecked(true);
+    await field('shop.url').locator('input').fill(shop.url);
+    await field('shop.since').locator('input').fill('2020-01-01T00:00');
+    await page.click('[data-action=testOpenCart]');
+    assert.match(await waitReport(), /geslaagd/);
+
+    await tab('mapping', 'sales');
+    await field('sales.template').locator('input').fill('Webshop');
+    await field('sales.shippingArticle').locator('input').fill('VERZEND');
+    await field('sales.discountArticle').locator('input').fill('KORTING');
+    await field('sales.paymentFeeArticle').locator('input').fill('BETAALKOSTEN');
+    await field('sales.differenceArticle').locator('input').fill('VERSCHIL');
+    await field('sales.differenceThreshold').locator('input').fill('0,50');
+    await tab('mapping', 'articles');
+    await field('articles.revenueGroup').locator('input').fill('Omzet hoog');
+    await field('articles.revenueGroupByVat').locator('textarea').fill('9=Omzet laag');
+    await page.click('[data-action=save]');
+    await page.waitForFunction(() => /opgeslagen|Opgeslagen/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''));
+
+    const { LICENSEGEN_BIN: bin, LICENSE_KEY: key } = process.env;
+    const lic = join(mkdtempSync(join(tmpdir(), 'sconnect-imp-')), 'winkel.lic');
+    writeFileSync(lic, execFileSync(bin, ['issue', '-key', key, '-licensee', 'Testwinkel', '-shop', shop.url,
+      '-modules', 'orders', '-until', '2099-01-01']));
+    await tab('program');
+    const chooser = page.waitForEvent('filechooser');
+    await page.click('[data-action=importLicense]');
+    await (await chooser).setFiles(lic);
+    await page.getByTestId('licensee').waitFor();
+  });
+
+  test('Voorbeeld shows what would be created, and writes nothing', async () => {
+    await tab('execution');
+    await page.locator('tr[data-task=orders] button', { hasText: 'Voorbeeld' }).click();
+    await page.getByTestId('preview').waitFor({ timeout: 60000 });
+    const rows = await page.locator('[data-testid=preview] tbody tr').count();
+    assert.ok(rows >= 15, `${rows} orders in the preview`);
+    const text = await page.getByTestId('preview').innerText();
+    assert.match(text, /Wordt aangemaakt/);
+    assert.match(text, /Klant gevonden via: nieuwe klant/);
+    assert.match(text, /VERZEND — /);
+    assert.equal(await page.locator('[data-testid=orders]').count(), 0, 'nothing was booked');
+  });
+
+  test('Nu uitvoeren books the orders and lists them with the customer number', async () => {
+    await page.locator('tr[data-task=orders] button', { hasText: 'Nu uitvoeren' }).click();
+    await page.waitForFunction(() => (document.querySelector('[data-testid=notice]')?.textContent ?? '').startsWith('Klaar'), null, { timeout: 120000 });
+    const notice = await page.getByTestId('notice').innerText();
+    assert.match(notice, /× aangemaakt/);
+    await page.getByTestId('orders').waitFor();
+    const created = page.locator('[data-testid=orders] tbody tr.confirmed');
+    assert.ok((await created.count()) >= 10, notice);
+    const first = await created.first().locator('td').allInnerTexts();
+    assert.equal(first[1], 'In SnelStart');
+    assert.match(first[3], /^\d+$/, 'relatiecode shown');
+    assert.match(first[4], /^\d+$/, 'verkooporder number shown');
+    // Again: nothing new is booked.
+    await page.locator('tr[data-task=orders] button', { hasText: 'Nu uitvoeren' }).click();
+    await page.waitForFunction(() => /al verwerkt/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''), null, { timeout: 120000 });
+    assert.doesNotMatch(await page.getByTestId('notice').innerText(), /aangemaakt/);
+  });
+});
