@@ -51,7 +51,7 @@ func TestRunOrdersSurvivesAKill(t *testing.T) {
 	if err := fixture.LoadSchema(ctx, db, "4.0", "oc_"); err != nil {
 		t.Fatal(err)
 	}
-	fix, err := fixture.Write(ctx, db, fixture.Config{Version: "4.0", Prefix: "oc_", Orders: 240, Products: 40, Customers: 50, Seed: 11})
+	fix, err := fixture.Write(ctx, db, fixture.Config{Version: "4.0", Prefix: "oc_", Orders: 545, Products: 60, Customers: 80, Seed: 11})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,6 +60,9 @@ func TestRunOrdersSurvivesAKill(t *testing.T) {
 		if o.StatusID > 0 {
 			want++
 		}
+	}
+	if want < 480 {
+		t.Fatalf("only %d orders with a status", want)
 	}
 
 	// SnelStart, with faults and some latency so the kill lands mid-way.

@@ -56,7 +56,7 @@ func TestMessagesCoverTheDeclaration(t *testing.T) {
 	}
 	need = append(need, "err.pattern_shop_tablePrefix", "err.internal", "err.not_available", "err.unauthorized")
 	// Every reason an order can be held or fail with.
-	hold := regexp.MustCompile(`Hold\{"([a-z_]+)"`)
+	hold := regexp.MustCompile(`(?:Hold|Note)\{"([a-z_]+)"`)
 	files, _ = filepath.Glob("../backend/orderimport/*.go")
 	for _, f := range files {
 		if strings.HasSuffix(f, "_test.go") {
@@ -64,6 +64,13 @@ func TestMessagesCoverTheDeclaration(t *testing.T) {
 		}
 		src, _ := os.ReadFile(f)
 		for _, mm := range hold.FindAllSubmatch(src, -1) {
+			if strings.Contains(string(mm[0]), "Note") {
+				need = append(need, "note."+string(mm[1]))
+				if string(mm[1]) == "currency" {
+					need = append(need, "warn.currency")
+				}
+				continue
+			}
 			need = append(need, "hold."+string(mm[1]))
 		}
 	}

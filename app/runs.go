@@ -22,9 +22,10 @@ var runLocks sync.Map // profile id → *sync.Mutex
 
 // RunResult is what *Nu uitvoeren* reports.
 type RunResult struct {
-	Run    config.Run           `json:"run"`
-	Counts map[string]int       `json:"counts"`
-	Orders []orderimport.Result `json:"orders"`
+	Run      config.Run           `json:"run"`
+	Counts   map[string]int       `json:"counts"`
+	Orders   []orderimport.Result `json:"orders"`
+	Warnings []string             `json:"warnings"` // in the user's language
 }
 
 // errRunBusy: a run of this profile is going on.
@@ -56,6 +57,9 @@ func (t *Tasks) RunNow(profileID uint, task string) (*RunResult, error) {
 	res := &RunResult{Run: *run}
 	if rep != nil {
 		res.Counts, res.Orders = rep.Counts, rep.Results
+		for _, w := range rep.Warnings {
+			res.Warnings = append(res.Warnings, t.s.msgs.T(t.s.language(), "warn."+w.Code, w.Arg))
+		}
 	}
 	summary, _ := json.Marshal(res.Counts)
 	run.Summary, run.State = string(summary), "ok"

@@ -47,9 +47,10 @@ type Result struct {
 
 // Report is a run's outcome.
 type Report struct {
-	Results []Result `json:"results"`
-	Counts  map[string]int
-	Calls   int64 // SnelStart API calls made
+	Results  []Result `json:"results"`
+	Counts   map[string]int
+	Calls    int64  // SnelStart API calls made
+	Warnings []Note // about the whole run (a shop not in euros)
 }
 
 // Run imports the orders of Job.Query. One failing order never stops the
@@ -67,6 +68,10 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		return nil, err
 	}
 	rep := &Report{Counts: map[string]int{}}
+	if cur := j.Shop.Currency; cur != "" && !strings.EqualFold(cur, "EUR") {
+		// OpenCart stores amounts in its default currency; SnelStart books euros.
+		rep.Warnings = append(rep.Warnings, Note{"currency", cur})
+	}
 	q := j.Query
 	q.Limit = j.PageSize
 	for {

@@ -21,6 +21,7 @@ import (
 func TestMain(m *testing.M) { testsvc.Main(m) }
 
 type world struct {
+	db              *sql.DB
 	shop            *opencart.Shop
 	fix             *fixture.Shop
 	sim             *sim.Server
@@ -80,7 +81,7 @@ func newWorldSized(t testing.TB, fc fixture.Config) *world {
 	}
 	t.Cleanup(func() { store.Close() })
 	p, _ := store.CreateProfile("Test")
-	return &world{shop: shop, fix: fix, sim: s, client: client, store: store, prof: p.ID, apiURL: srv.URL + "/v2/", authURL: srv.URL + "/"}
+	return &world{db: db, shop: shop, fix: fix, sim: s, client: client, store: store, prof: p.ID, apiURL: srv.URL + "/v2/", authURL: srv.URL + "/"}
 }
 
 func (w *world) settings() orderimport.Settings {
@@ -142,9 +143,9 @@ func (w *world) checkSnelStart(t *testing.T) {
 }
 
 func TestImportEveryOrderOnceToTheCent(t *testing.T) {
-	for _, version := range []string{"2.3", "4.1"} {
+	for _, version := range fixture.Versions {
 		t.Run(version, func(t *testing.T) {
-			w := newWorld(t, version, 120, sim.Faults{})
+			w := newWorld(t, version, 560, sim.Faults{}) // about 500 with a status
 			preview := w.run(t, true)
 			if w.sim.Count("verkooporders") != 0 || preview.Counts["planned"] == 0 {
 				t.Fatalf("a preview wrote something or planned nothing: %v", preview.Counts)
@@ -161,9 +162,21 @@ func TestImportEveryOrderOnceToTheCent(t *testing.T) {
 			if rep.Calls > int64(creates+10+8*pages) {
 				t.Fatalf("%d API calls for %d creates in %d pages", rep.Calls, creates, pages)
 			}
+			if len(w.shopOrders()) < 480 {
+				t.Fatalf("only %d orders with a status", len(w.shopOrders()))
+			}
 			again := w.run(t, false)
 			if again.Counts["created"] != 0 || again.Counts["skipped"] != len(w.shopOrders()) {
 				t.Fatalf("second run: %v", again.Counts)
+			}
+			w.checkSnelStart(t)
+			// An order changed in the shop after it was booked is reported, not booked again.
+			if _, err := w.db.Exec("UPDATE oc_order SET date_modified = '2030-01-01 00:00:00' WHERE order_id = (SELECT MIN(order_id) FROM (SELECT order_id FROM oc_order WHERE order_status_id > 0) x)"); err != nil {
+				t.Fatal(err)
+			}
+			changed := w.run(t, false)
+			if changed.Counts["changed"] != 1 || changed.Counts["created"] != 0 {
+				t.Fatalf("after a change in the shop: %v", changed.Counts)
 			}
 			w.checkSnelStart(t)
 			// A fresh ledger (another PC): the orders are found in SnelStart, none booked again.
@@ -180,8 +193,32 @@ func TestImportEveryOrderOnceToTheCent(t *testing.T) {
 	}
 }
 
+func TestHeldOrdersGoOnceTheCauseIsFixed(t *testing.T) {
+	w := newWorld(t, "3.0", 60, sim.Faults{})
+	s := w.settings()
+	s.ShippingArticle = "" // orders with shipping need it
+	rep, err := orderimport.Run(context.Background(), orderimport.Job{ProfileID: w.prof, Shop: w.shop, Client: w.client, Ledger: w.store, Settings: s})
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := rep.Counts["held"]
+	if held == 0 || rep.Counts["created"] == 0 {
+		t.Fatalf("first run: %v", rep.Counts)
+	}
+	for _, r := range rep.Results {
+		if r.State == "held" && (r.Reason == nil || r.Reason.Code != "fee_article_missing" || r.Reason.Arg != "shipping") {
+			t.Fatalf("reason %+v", r.Reason)
+		}
+	}
+	fixed := w.run(t, false) // the shipping article is set again
+	if fixed.Counts["created"] != held || fixed.Counts["held"] != 0 {
+		t.Fatalf("after the fix: %v (held before %d)", fixed.Counts, held)
+	}
+	w.checkSnelStart(t)
+}
+
 func TestImportWithFaultsBooksNothingTwice(t *testing.T) {
-	w := newWorld(t, "3.0", 150, sim.Faults{Share429: 0.10, Share500: 0.05, CommitThenFail: 0.05, RetryAfter: -1})
+	w := newWorld(t, "3.0", 545, sim.Faults{Share429: 0.10, Share500: 0.05, CommitThenFail: 0.05, RetryAfter: -1})
 	for run := 0; run < 3; run++ {
 		rep := w.run(t, false)
 		t.Logf("run %d: %v", run+1, rep.Counts)
