@@ -2,10 +2,8 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/ed25519"
 	"crypto/rand"
-	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"net/http/httptest"
@@ -38,23 +36,8 @@ func TestRunOrdersSurvivesAKill(t *testing.T) {
 	}
 
 	// The shop in MariaDB.
-	m := testsvc.StartMariaDB(t)
-	name := m.NewDatabase(t)
-	db, err := sql.Open("mysql", m.DSN(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	db.Exec("SET SESSION sql_mode = 'NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION'")
-	ctx := context.Background()
-	if err := fixture.LoadSchema(ctx, db, "4.0", "oc_"); err != nil {
-		t.Fatal(err)
-	}
-	fix, err := fixture.Write(ctx, db, fixture.Config{Version: "4.0", Prefix: "oc_", Orders: 545, Products: 60, Customers: 80, Seed: 11})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sdb := fixture.NewShopDB(t, fixture.Config{Version: "4.0", Prefix: "oc_", Orders: 560, Products: 60, Customers: 80, Seed: 11})
+	fix, name := sdb.Shop, sdb.Database
 	want := 0
 	for _, o := range fix.Orders {
 		if o.StatusID > 0 {
@@ -81,7 +64,7 @@ func TestRunOrdersSurvivesAKill(t *testing.T) {
 	p, _ := store.CreateProfile("Winkel")
 	settings := map[string]string{
 		"snelstart.clientKey": "k", "snelstart.subscriptionKey": "s", "snelstart.apiBaseURL": srv.URL + "/v2/", "snelstart.authBaseURL": srv.URL + "/",
-		"shop.transport": "mysql", "shop.db.host": "127.0.0.1", "shop.db.port": strconv.Itoa(m.Port), "shop.db.name": name, "shop.db.user": "root",
+		"shop.transport": "mysql", "shop.db.host": "127.0.0.1", "shop.db.port": strconv.Itoa(sdb.Port), "shop.db.name": name, "shop.db.user": "root",
 		"shop.url": "https://winkel.example.nl/", "shop.since": "2020-01-01T00:00",
 		"sales.template": "Webshop", "sales.shippingArticle": "VERZEND", "sales.discountArticle": "KORTING",
 		"sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL", "sales.differenceThreshold": "1000",

@@ -1,8 +1,6 @@
 package app
 
 import (
-	"context"
-	"database/sql"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,23 +11,10 @@ import (
 
 func shopProfile(t *testing.T, s *Services) (uint, map[string]string) {
 	t.Helper()
-	m := testsvc.StartMariaDB(t)
-	name := m.NewDatabase(t)
-	db, err := sql.Open("mysql", m.DSN(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.SetMaxOpenConns(1)
-	db.Exec("SET SESSION sql_mode = 'NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION'")
-	if err := fixture.LoadSchema(context.Background(), db, "3.0", "oc_"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := fixture.Write(context.Background(), db, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 40, Products: 10, Customers: 5, Seed: 1}); err != nil {
-		t.Fatal(err)
-	}
+	sdb := fixture.NewShopDB(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 40, Products: 10, Customers: 5, Seed: 1})
+	name, port := sdb.Database, sdb.Port
 	ps, _ := s.store.Profiles()
-	settings := map[string]string{"shop.transport": "mysql", "shop.db.host": "127.0.0.1", "shop.db.port": strconv.Itoa(m.Port),
+	settings := map[string]string{"shop.transport": "mysql", "shop.db.host": "127.0.0.1", "shop.db.port": strconv.Itoa(port),
 		"shop.db.name": name, "shop.db.user": "root", "shop.since": "2020-01-01T00:00"}
 	if _, err := s.store.Save(ps[0].ID, settings, nil); err != nil {
 		t.Fatal(err)

@@ -39,25 +39,10 @@ func newWorld(t testing.TB, version string, orders int, faults sim.Faults) *worl
 
 func newWorldSized(t testing.TB, fc fixture.Config) *world {
 	t.Helper()
-	version := fc.Version
-	m := testsvc.StartMariaDB(t)
-	name := m.NewDatabase(t)
-	db, err := sql.Open("mysql", m.DSN(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	db.SetMaxOpenConns(1)
-	db.Exec("SET SESSION sql_mode = 'NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION'")
+	sdb := fixture.NewShopDB(t, fc)
+	db, fix, name := sdb.DB, sdb.Shop, sdb.Database
 	ctx := context.Background()
-	if err := fixture.LoadSchema(ctx, db, version, "oc_"); err != nil {
-		t.Fatal(err)
-	}
-	fix, err := fixture.Write(ctx, db, fc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := mysql.Open(ctx, mysql.Config{Host: "127.0.0.1", Port: m.Port, Database: name, User: "root", Prefix: "oc_"})
+	tr, err := mysql.Open(ctx, mysql.Config{Host: "127.0.0.1", Port: sdb.Port, Database: name, User: "root", Prefix: "oc_"})
 	if err != nil {
 		t.Fatal(err)
 	}

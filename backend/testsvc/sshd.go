@@ -83,21 +83,8 @@ func startSSHD() (*SSHD, error) {
 	if err := os.MkdirAll(s.Root, 0o777); err != nil {
 		return nil, err
 	}
-	// vsftpd changes into the home folder before local_root: it must exist.
-	if _, err := exec.Command("id", sshUser).CombinedOutput(); err == nil {
-		exec.Command("usermod", "-d", s.Root, sshUser).Run()
-	} else {
-		if out, err := exec.Command("useradd", "-M", "-d", s.Root, "-s", "/bin/bash", sshUser).CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("useradd: %v %s", err, out)
-		}
-	}
-	chpasswd := exec.Command("chpasswd")
-	chpasswd.Stdin = strings.NewReader(sshUser + ":" + sshPassword + "\n")
-	if out, err := chpasswd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("chpasswd: %v %s", err, out)
-	}
-	if out, err := exec.Command("chown", sshUser+":", s.Root).CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("chown: %v %s", err, out)
+	if err := systemUser(sshUser, sshPassword, s.Root); err != nil {
+		return nil, err
 	}
 	hostPriv, hostPub, err := keyPair()
 	if err != nil {

@@ -3,6 +3,8 @@ package testsvc
 import (
 	"fmt"
 	"os"
+	"os/exec"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -66,4 +68,27 @@ func (e *Env) Close() {
 		e.cleanups[i]()
 	}
 	StopAll()
+}
+
+// systemUser makes (or reuses) a throwaway login with a password, its home
+// folder home and owning it: vsftpd's PAM and sshd's password login need a
+// real user. vsftpd changes into the home folder before local_root, so it
+// must be the folder of this run.
+func systemUser(name, password, home string) error {
+	if _, err := exec.Command("id", name).CombinedOutput(); err == nil {
+		if out, err := exec.Command("usermod", "-d", home, name).CombinedOutput(); err != nil {
+			return fmt.Errorf("usermod: %v %s", err, out)
+		}
+	} else if out, err := exec.Command("useradd", "-M", "-d", home, "-s", "/bin/bash", name).CombinedOutput(); err != nil {
+		return fmt.Errorf("useradd: %v %s", err, out)
+	}
+	chpasswd := exec.Command("chpasswd")
+	chpasswd.Stdin = strings.NewReader(name + ":" + password + "\n")
+	if out, err := chpasswd.CombinedOutput(); err != nil {
+		return fmt.Errorf("chpasswd: %v %s", err, out)
+	}
+	if out, err := exec.Command("chown", name+":", home).CombinedOutput(); err != nil {
+		return fmt.Errorf("chown: %v %s", err, out)
+	}
+	return nil
 }

@@ -14,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -90,21 +89,8 @@ func startFTP() (*FTPServers, error) {
 	if err := os.Mkdir(s.Root, 0o755); err != nil {
 		return nil, err
 	}
-	// vsftpd changes into the home folder before local_root: it must exist.
-	if _, err := exec.Command("id", ftpUser).CombinedOutput(); err == nil {
-		exec.Command("usermod", "-d", s.Root, ftpUser).Run()
-	} else {
-		if out, err := exec.Command("useradd", "-M", "-d", s.Root, "-s", "/bin/bash", ftpUser).CombinedOutput(); err != nil {
-			return nil, fmt.Errorf("useradd: %v %s", err, out)
-		}
-	}
-	chpasswd := exec.Command("chpasswd")
-	chpasswd.Stdin = strings.NewReader(ftpUser + ":" + ftpPassword + "\n")
-	if out, err := chpasswd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("chpasswd: %v %s", err, out)
-	}
-	if out, err := exec.Command("chown", ftpUser+":", s.Root).CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("chown: %v %s", err, out)
+	if err := systemUser(ftpUser, ftpPassword, s.Root); err != nil {
+		return nil, err
 	}
 	os.MkdirAll("/var/run/vsftpd/empty", 0o755)
 	if s.Cert, err = selfSigned(dir); err != nil {

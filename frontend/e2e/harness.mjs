@@ -104,3 +104,22 @@ export async function startShopEnv() {
     },
   };
 }
+
+/** Helpers for the configuration window open in page. */
+export function windowHelpers(page) {
+  return {
+    field: (key) => page.locator(`[data-key="${key}"]`),
+    async tab(top, sub) {
+      await page.click(`[role=tablist] [data-tab="${top}"]`);
+      if (sub) await page.click(`[role=tablist] [data-tab="${sub}"]`);
+    },
+    /** Waits for a connection test to finish; returns the report's text. */
+    async report() {
+      await page.waitForFunction(() => {
+        const notice = document.querySelector('[data-testid=notice]')?.textContent ?? '';
+        return !notice.startsWith('Bezig') && document.querySelector('[data-testid=test-report]');
+      }, null, { timeout: 60000 });
+      return page.getByTestId('test-report').innerText();
+    },
+  };
+}

@@ -7,14 +7,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, startServe, startShopEnv, startSnelStartSim } from './harness.mjs';
+import { windowHelpers, launchBrowser, startServe, startShopEnv, startSnelStartSim } from './harness.mjs';
 
-let serve, sim, shop, browser, page;
+let w, field, tab, serve, sim, shop, browser, page;
 
 before(async () => {
   [serve, sim, shop] = await Promise.all([startServe(), startSnelStartSim(), startShopEnv()]);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  w = windowHelpers(page);
+  ({ field, tab } = w);
   await page.goto(serve.url);
   await page.waitForSelector('[data-tab]');
 });
@@ -24,18 +26,6 @@ after(async () => {
   await Promise.all([serve?.stop(), sim?.stop(), shop?.stop()]);
 });
 
-const field = (key) => page.locator(`[data-key="${key}"]`);
-const tab = async (top, sub) => {
-  await page.click(`[role=tablist] [data-tab="${top}"]`);
-  if (sub) await page.click(`[role=tablist] [data-tab="${sub}"]`);
-};
-async function waitReport() {
-  await page.waitForFunction(() => {
-    const notice = document.querySelector('[data-testid=notice]')?.textContent ?? '';
-    return !notice.startsWith('Bezig') && document.querySelector('[data-testid=test-report]');
-  }, null, { timeout: 60000 });
-  return page.getByTestId('test-report').innerText();
-}
 
 describe('Uitvoering: the order import', () => {
   test('set up: SnelStart, the shop, the mapping and a licence', async () => {
@@ -46,7 +36,7 @@ describe('Uitvoering: the order import', () => {
     await field('snelstart.apiBaseURL').locator('input').fill(sim.api);
     await field('snelstart.authBaseURL').locator('input').fill(sim.auth);
     await page.click('[data-action=testSnelStart]');
-    assert.match(await waitReport(), /geslaagd/);
+    assert.match(await w.report(), /geslaagd/);
 
     await tab('opencart');
     await field('shop.transport').locator('select').selectOption('bridge');
@@ -59,7 +49,7 @@ describe('Uitvoering: the order import', () => {
     await field('shop.url').locator('input').fill(shop.url);
     await field('shop.since').locator('input').fill('2020-01-01T00:00');
     await page.click('[data-action=testOpenCart]');
-    assert.match(await waitReport(), /geslaagd/);
+    assert.match(await w.report(), /geslaagd/);
 
     await tab('mapping', 'sales');
     await field('sales.template').locator('input').fill('Webshop');

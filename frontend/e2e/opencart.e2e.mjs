@@ -2,14 +2,16 @@
 // MariaDB), in a real browser.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, startServe, startShopEnv } from './harness.mjs';
+import { windowHelpers, launchBrowser, startServe, startShopEnv } from './harness.mjs';
 
-let serve, shop, browser, page;
+let w, field, tab, serve, shop, browser, page;
 
 before(async () => {
   [serve, shop] = await Promise.all([startServe(), startShopEnv()]);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  w = windowHelpers(page);
+  ({ field, tab } = w);
   await page.goto(serve.url);
   await page.waitForSelector('[data-tab]');
   await page.click('[role=tablist] [data-tab=opencart]');
@@ -20,15 +22,10 @@ after(async () => {
   await Promise.all([serve?.stop(), shop?.stop()]);
 });
 
-const field = (key) => page.locator(`[data-key="${key}"]`);
 
 async function testConnection() {
   await page.click('[data-action=testOpenCart]');
-  await page.waitForFunction(() => {
-    const notice = document.querySelector('[data-testid=notice]')?.textContent ?? '';
-    return !notice.startsWith('Bezig') && document.querySelector('[data-testid=test-report]');
-  }, null, { timeout: 60000 });
-  return page.getByTestId('test-report').innerText();
+  return w.report();
 }
 
 describe('Koppeling OpenCart', () => {

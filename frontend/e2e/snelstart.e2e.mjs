@@ -1,14 +1,16 @@
 // End-to-end: Koppeling SnelStart against the simulator, in a real browser.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchBrowser, startServe, startSnelStartSim } from './harness.mjs';
+import { windowHelpers, launchBrowser, startServe, startSnelStartSim } from './harness.mjs';
 
-let serve, sim, browser, page;
+let w, field, tab, serve, sim, browser, page;
 
 before(async () => {
   [serve, sim] = await Promise.all([startServe(), startSnelStartSim()]);
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  w = windowHelpers(page);
+  ({ field, tab } = w);
   await page.goto(serve.url);
   await page.waitForSelector('[data-tab]');
 });
@@ -18,15 +20,10 @@ after(async () => {
   await Promise.all([serve?.stop(), sim?.stop()]);
 });
 
-const field = (key) => page.locator(`[data-key="${key}"]`);
 
 async function testConnection() {
   await page.click('[data-action=testSnelStart]');
-  await page.waitForFunction(() => {
-    const notice = document.querySelector('[data-testid=notice]')?.textContent ?? '';
-    return !notice.startsWith('Bezig') && document.querySelector('[data-testid=test-report]');
-  });
-  return page.getByTestId('test-report').innerText();
+  return w.report();
 }
 
 describe('Koppeling SnelStart', () => {

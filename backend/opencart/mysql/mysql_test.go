@@ -37,27 +37,9 @@ func newShopTB(b *testing.B, version string, orders, products int) *shopDB {
 
 func newShopSized(t testing.TB, version, prefix string, orders, products int) *shopDB {
 	t.Helper()
-	m := testsvc.StartMariaDB(t)
-	name := m.NewDatabase(t)
-	db, err := sql.Open("mysql", m.DSN(name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	ctx := context.Background()
-	if _, err := db.Exec("SET SESSION sql_mode = 'NO_ZERO_IN_DATE,NO_ENGINE_SUBSTITUTION'"); err != nil {
-		t.Fatal(err)
-	}
-	db.SetMaxOpenConns(1) // the session setting above must hold for the inserts
-	if err := fixture.LoadSchema(ctx, db, version, prefix); err != nil {
-		t.Fatal(err)
-	}
-	fix, err := fixture.Write(ctx, db, fixture.Config{Version: version, Prefix: prefix, Orders: orders, Products: products, Customers: 30, Seed: 42})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &shopDB{db: db, fix: fix, prefix: prefix,
-		cfg: mysql.Config{Host: "127.0.0.1", Port: m.Port, Database: name, User: "root", Prefix: prefix}}
+	sdb := fixture.NewShopDB(t, fixture.Config{Version: version, Prefix: prefix, Orders: orders, Products: products, Customers: 30, Seed: 42})
+	return &shopDB{db: sdb.DB, fix: sdb.Shop, prefix: prefix,
+		cfg: mysql.Config{Host: "127.0.0.1", Port: sdb.Port, Database: sdb.Database, User: "root", Prefix: prefix}}
 }
 
 func open(t testing.TB, cfg mysql.Config) (*mysql.Transport, *opencart.Shop) {
