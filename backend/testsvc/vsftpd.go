@@ -9,6 +9,7 @@ import (
 	"encoding/pem"
 	"fmt"
 	"math/big"
+	mrand "math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
@@ -126,7 +127,6 @@ require_ssl_reuse=NO
 ssl_ciphers=HIGH
 `, dir)
 	confs := map[string]string{"plain": base, "explicit": base + tlsConf, "implicit": base + tlsConf + "implicit_ssl=YES\n"}
-	pasv := 0
 	for _, kind := range []string{"plain", "explicit", "implicit"} {
 		conf := filepath.Join(dir, kind+".conf")
 		if err := os.WriteFile(conf, []byte(confs[kind]), 0o600); err != nil {
@@ -138,7 +138,10 @@ ssl_ciphers=HIGH
 			if port, err = FreePort(); err != nil {
 				return nil, err
 			}
-			pasvLo := 41000 + (os.Getpid()%200)*20 + pasv*5 // a small passive range per instance
+			pasvLo, err := freeRange(5) // a small passive range per instance
+			if err != nil {
+				return nil, err
+			}
 			// vsftpd reports start-up errors on fd 0: give it a file to write to.
 			log, _ := os.OpenFile(filepath.Join(dir, kind+".err"), os.O_CREATE|os.O_RDWR|os.O_APPEND, 0o600)
 			cmd := exec.Command(bin, conf, "-olisten_port="+strconv.Itoa(port),
@@ -160,7 +163,6 @@ ssl_ciphers=HIGH
 			out, _ := os.ReadFile(filepath.Join(dir, kind+".err"))
 			return nil, fmt.Errorf("vsftpd (%s) did not start: %s", kind, out)
 		}
-		pasv++
 		switch kind {
 		case "plain":
 			s.Plain = port
@@ -179,4 +181,25 @@ func (s *FTPServers) stop() {
 		c.Wait()
 	}
 	os.RemoveAll(s.dir)
+}
+
+// freeRange finds n consecutive loopback ports that are free now (test
+// packages run in parallel processes, each with its own vsftpd).
+func freeRange(n int) (int, error) {
+	for try := 0; try < 50; try++ {
+		base := 40000 + mrand.IntN(20000)
+		ok := true
+		for p := base; p < base+n && ok; p++ {
+			ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(p))
+			if err != nil {
+				ok = false
+				break
+			}
+			ln.Close()
+		}
+		if ok {
+			return base, nil
+		}
+	}
+	return 0, fmt.Errorf("no %d free ports in a row", n)
 }
