@@ -159,6 +159,9 @@ func (m *MariaDB) stop() {
 	}
 }
 
+// Socket is the server's Unix socket.
+func (m *MariaDB) Socket() string { return filepath.Join(m.dir, "mysqld.sock") }
+
 // DSN is the root user's address of database db ("" for none).
 func (m *MariaDB) DSN(db string) string {
 	return fmt.Sprintf("root@tcp(127.0.0.1:%d)/%s?multiStatements=true", m.Port, db)

@@ -338,3 +338,30 @@ func TestRedirectIsReportedWithItsTarget(t *testing.T) {
 		t.Fatalf("redirect: %v", err)
 	}
 }
+
+// config.php's DB_HOSTNAME may carry the port ("host:port") or be a Unix
+// socket ("localhost:/path/mysqld.sock"), as hosting companies write it.
+func TestConfigHostForms(t *testing.T) {
+	in := install(t, "3.0", 3)
+	config := filepath.Join(in.h.Local, "config.php")
+	orig, _ := os.ReadFile(config)
+	m := testsvc.StartMariaDB(t)
+	for name, host := range map[string]string{
+		"host:port": "127.0.0.1:" + strconv.Itoa(in.h.DBPort),
+		"socket":    "localhost:" + m.Socket(),
+	} {
+		text := strings.Replace(string(orig), "define('DB_HOSTNAME', '127.0.0.1');", "define('DB_HOSTNAME', '"+host+"');", 1)
+		text = strings.Replace(text, "define('DB_PORT', '"+strconv.Itoa(in.h.DBPort)+"');", "define('DB_PORT', '1');", 1)
+		if text == string(orig) {
+			t.Fatal("config.php not rewritten")
+		}
+		os.WriteFile(config, []byte(text), 0o644)
+		c, err := bridge.Open(context.Background(), bridge.Config{ShopURL: in.h.URL, Path: in.inst.Path(), Secret: in.inst.Secret, AllowHTTP: true})
+		if err != nil {
+			t.Fatalf("%s (%s): %v", name, host, err)
+		}
+		if s, _ := c.Schema(context.Background()); s.Prefix != "oc_" || !s.HasTable("order") {
+			t.Fatalf("%s: schema %+v", name, s)
+		}
+	}
+}
