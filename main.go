@@ -22,6 +22,7 @@ import (
 
 	"github.com/s-connect/s-connect/app"
 	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/schedule"
 	"github.com/s-connect/s-connect/frontend"
 )
 
@@ -71,6 +72,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if cmd == "run" {
 		return runTask(svc, fl.Args(), uint(*profile), *preview, stdout, stderr)
 	}
+	// The window and serve run the Planning tab's tasks in the background.
+	planner, err := schedule.New(svc.Store(), svc.RunScheduled, nil, svc.Log())
+	if err != nil {
+		fmt.Fprintln(stderr, "s-connect:", err)
+		return 1
+	}
+	svc.SetPlanner(planner)
+	if err := planner.Start(); err != nil {
+		fmt.Fprintln(stderr, "s-connect: schedule:", err)
+	}
+	defer planner.Shutdown()
+
 	if cmd == "serve" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		defer stop()

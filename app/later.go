@@ -1,6 +1,10 @@
 package app
 
-import "github.com/s-connect/s-connect/backend/config"
+import (
+	"time"
+
+	"github.com/s-connect/s-connect/backend/config"
+)
 
 // Tasks shows the scheduled tasks and runs them on demand (F8, F9).
 type Tasks struct{ s *Services }
@@ -25,8 +29,14 @@ func (t *Tasks) List(profileID uint) ([]TaskStatus, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, TaskStatus{Task: task, LastRun: last,
-			Interval: view.Values["planning."+task+".interval"], NextRun: view.Values["planning."+task+".nextRun"]})
+		ts := TaskStatus{Task: task, LastRun: last,
+			Interval: view.Values["planning."+task+".interval"], NextRun: view.Values["planning."+task+".nextRun"]}
+		if t.s.planner != nil {
+			if next := t.s.planner.NextRun(profileID, task); !next.IsZero() {
+				ts.NextRun = next.In(time.Local).Format(config.DateTimeLayout)
+			}
+		}
+		out = append(out, ts)
 	}
 	return out, nil
 }

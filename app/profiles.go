@@ -29,12 +29,14 @@ func (p *Profiles) Delete(id uint) error {
 		return err
 	}
 	p.s.events.Emit(EventProfilesChanged, nil)
+	p.s.replan()
 	return nil
 }
 
 func (p *Profiles) changed(pr config.Profile, err error) (config.Profile, error) {
 	if err == nil {
 		p.s.events.Emit(EventProfilesChanged, pr)
+		p.s.replan()
 	}
 	return pr, err
 }

@@ -40,13 +40,36 @@ func (t *Tasks) RunNow(profileID uint, task string) (*RunResult, error) {
 	if err := t.s.License.require(profileID, task); err != nil {
 		return nil, err
 	}
+	return t.run(profileID, task, "manual")
+}
+
+// RunScheduled is the scheduler's run of a task. What stops it (no
+// licence any more, a setting, SnelStart) is recorded in the run history,
+// where the user sees why.
+func (t *Tasks) runScheduled(profileID uint, task string) {
+	if err := t.s.License.require(profileID, task); err != nil {
+		now := time.Now()
+		run := &config.Run{ProfileID: profileID, Task: task, Trigger: "schedule", StartedAt: now, FinishedAt: &now,
+			State: "failed", Summary: t.s.userError(err).Message}
+		if err := t.s.store.AddRun(run); err != nil {
+			t.s.log.Error("record a scheduled run", "err", err)
+		}
+		t.s.events.Emit(EventSettingsSaved, profileID)
+		return
+	}
+	if _, err := t.run(profileID, task, "schedule"); err != nil && !errors.Is(err, errRunBusy) {
+		t.s.log.Warn("scheduled run", "profile", profileID, "task", task, "err", err)
+	}
+}
+
+func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 	lock, _ := runLocks.LoadOrStore(profileID, &sync.Mutex{})
 	if !lock.(*sync.Mutex).TryLock() {
 		return nil, errRunBusy
 	}
 	defer lock.(*sync.Mutex).Unlock()
 
-	run := &config.Run{ProfileID: profileID, Task: task, Trigger: "manual", StartedAt: time.Now(), State: "running"}
+	run := &config.Run{ProfileID: profileID, Task: task, Trigger: trigger, StartedAt: time.Now(), State: "running"}
 	if err := t.s.store.AddRun(run); err != nil {
 		return nil, err
 	}
@@ -63,6 +86,9 @@ func (t *Tasks) RunNow(profileID uint, task string) (*RunResult, error) {
 	}
 	summary, _ := json.Marshal(res.Counts)
 	run.Summary, run.State = string(summary), "ok"
+	if err != nil {
+		run.Summary = t.s.userError(err).Message
+	}
 	if err != nil || res.Counts["failed"] > 0 {
 		run.State = "failed"
 	}

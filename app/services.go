@@ -7,6 +7,7 @@ package app
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/s-connect/s-connect/backend/config"
 )
@@ -19,13 +20,14 @@ type BuildInfo struct {
 
 // Services is what the bound services share. Build it once in main.
 type Services struct {
-	store  *config.Store
-	msgs   *Messages
-	log    *slog.Logger
-	events Emitter
-	build  BuildInfo
-	mode   string
-	dir    string
+	store   *config.Store
+	msgs    *Messages
+	log     *slog.Logger
+	events  Emitter
+	build   BuildInfo
+	mode    string
+	dir     string
+	planner Planner
 
 	Profiles    *Profiles
 	Settings    *Settings
@@ -62,6 +64,28 @@ func NewServices(o Options) *Services {
 // adapter alike.
 func (s *Services) Bound() []any {
 	return []any{s.Profiles, s.Settings, s.Connections, s.Tasks, s.License, s.Program}
+}
+
+// Planner keeps the scheduled tasks in step with the settings (the
+// scheduler of backend/schedule).
+type Planner interface {
+	Sync() error
+	NextRun(profileID uint, task string) time.Time
+}
+
+// SetPlanner connects the scheduler; RunScheduled is what it runs.
+func (s *Services) SetPlanner(p Planner) { s.planner = p }
+
+// RunScheduled runs a task for the scheduler.
+func (s *Services) RunScheduled(profileID uint, task string) { s.Tasks.runScheduled(profileID, task) }
+
+// replan tells the scheduler that settings or profiles changed.
+func (s *Services) replan() {
+	if s.planner != nil {
+		if err := s.planner.Sync(); err != nil {
+			s.log.Warn("schedule", "err", err)
+		}
+	}
 }
 
 // SetEmitter chooses where events go (the Wails runtime or the SSE broker).
@@ -104,3 +128,9 @@ var demoSettings = map[string]string{
 	"articles.revenueGroup":      "Omzet hoog",
 	"articles.revenueGroupByVat": "9=Omzet laag\n21=Omzet hoog",
 }
+
+// Store is the settings store (for the scheduler, built in main).
+func (s *Services) Store() *config.Store { return s.store }
+
+// Log is the program's logger.
+func (s *Services) Log() *slog.Logger { return s.log }

@@ -19,6 +19,7 @@ func (st *Settings) Save(profileID uint, changes map[string]string, clear []stri
 		return res, err
 	}
 	st.s.events.Emit(EventSettingsSaved, profileID)
+	st.s.replan()
 	return res, nil
 }
 
