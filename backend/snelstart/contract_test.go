@@ -76,7 +76,9 @@ func (rec *recorder) wrap(next http.Handler) http.Handler {
 		if r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/v2/") {
 			b, _ := io.ReadAll(r.Body)
 			var m map[string]any
-			json.Unmarshal(b, &m)
+			dec := json.NewDecoder(strings.NewReader(string(b)))
+			dec.UseNumber() // a JSON number stays a number, exactly
+			dec.Decode(&m)
 			rec.mu.Lock()
 			rec.bodies[strings.TrimPrefix(r.URL.Path, "/v2/")] = m
 			rec.mu.Unlock()
@@ -155,8 +157,8 @@ func TestCreatesSendTheReferenceFields(t *testing.T) {
 	if rs := rec.bodies["relaties"]["relatiesoort"].([]any); len(rs) != 1 || rs[0] != "Klant" {
 		t.Errorf("relatiesoort %v", rs)
 	}
-	if p, ok := ob["regels"].([]any)[0].(map[string]any)["stuksprijs"].(float64); !ok || p != 9.95 {
-		t.Errorf("stuksprijs sent as %T %v, want the number 9.95", ob["regels"].([]any)[0].(map[string]any)["stuksprijs"], p)
+	if p, ok := ob["regels"].([]any)[0].(map[string]any)["stuksprijs"].(json.Number); !ok || p.String() != "9.95" {
+		t.Errorf("stuksprijs sent as %T %v, want the JSON number 9.95", ob["regels"].([]any)[0].(map[string]any)["stuksprijs"], p)
 	}
 	names := make([]string, 0)
 	for k := range ob {
