@@ -84,6 +84,11 @@ func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 			res.Warnings = append(res.Warnings, t.s.msgs.T(t.s.language(), "warn."+w.Code, w.Arg))
 		}
 	}
+	if task == config.TaskOrdersStock {
+		// The stock export is the next step of this task; say so rather than
+		// let the user believe the stock went out.
+		res.Warnings = append(res.Warnings, t.s.msgs.T(t.s.language(), "warn.stock_not_yet", ""))
+	}
 	summary, _ := json.Marshal(res.Counts)
 	run.Summary, run.State = string(summary), "ok"
 	if err != nil {
