@@ -93,15 +93,14 @@ func PlanOrder(o opencart.Order, s Settings, k *Knowledge) Plan {
 	p.Customer = cust
 
 	// Product lines, with options and recipe components.
-	newCodes := map[string]bool{}
+	made := map[string]*snelstart.Artikel{} // articles this order creates, by lower-case code
 	for _, l := range o.Lines {
-		lines, art, h := planProductLine(l, o, s, k, exclusive, newCodes, &p)
+		lines, art, h := planProductLine(l, o, s, k, exclusive, made, &p)
 		if h != nil {
 			return hold(h.Code, h.Arg)
 		}
 		if art != nil {
 			p.NewArticles = append(p.NewArticles, *art)
-			newCodes[strings.ToLower(art.Artikelcode)] = true
 		}
 		p.Lines = append(p.Lines, lines...)
 	}
@@ -246,7 +245,7 @@ func productCode(l opencart.Line, s Settings, k *Knowledge) string {
 	return ""
 }
 
-func planProductLine(l opencart.Line, o opencart.Order, s Settings, k *Knowledge, exclusive bool, newCodes map[string]bool, p *Plan) ([]Line, *snelstart.NewArtikel, *Hold) {
+func planProductLine(l opencart.Line, o opencart.Order, s Settings, k *Knowledge, exclusive bool, made map[string]*snelstart.Artikel, p *Plan) ([]Line, *snelstart.NewArtikel, *Hold) {
 	code := productCode(l, s, k)
 	desc := l.Name
 	var options []string
@@ -266,8 +265,8 @@ func planProductLine(l opencart.Line, o opencart.Order, s Settings, k *Knowledge
 	a := k.Artikelen[strings.ToLower(code)]
 	switch {
 	case a != nil:
-	case code != "" && newCodes[strings.ToLower(code)]:
-		a = &snelstart.Artikel{Artikelcode: code} // created for an earlier line of this order
+	case code != "" && made[strings.ToLower(code)] != nil:
+		a = made[strings.ToLower(code)] // created for an earlier line of this order
 	case code == "" || s.ArticleProcessing == "standaard-artikelcode":
 		if s.DefaultArticle == "" {
 			return nil, nil, &Hold{"no_article_code", l.Name}
@@ -293,6 +292,7 @@ func planProductLine(l opencart.Line, o opencart.Order, s Settings, k *Knowledge
 		newArt = &snelstart.NewArtikel{Artikelcode: code, Omschrijving: name, ArtikelOmzetgroep: &snelstart.Ref{ID: g.ID},
 			Verkoopprijs: snelstart.NumberOf(unitPrice(l, exclusive)), VoorraadControle: true}
 		a = &snelstart.Artikel{Artikelcode: code, Omschrijving: name, ArtikelOmzetgroep: &snelstart.Ref{ID: g.ID}}
+		made[strings.ToLower(code)] = a
 	}
 	rate := k.rateOf(a)
 	if a.ID != "" && !rate.Equal(ocRate) {

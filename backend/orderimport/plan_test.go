@@ -213,6 +213,19 @@ func TestPlan(t *testing.T) {
 					t.Fatalf("line %+v difference %s", p.Lines[1], p.Difference)
 				}
 			}},
+		{name: "the same new article on two lines is made once and priced alike",
+			order: func(o *opencart.Order) {
+				o.Lines[1].Model, o.Lines[1].ProductID = "NIEUW-9", 3
+				extra := o.Lines[1]
+				extra.ID, extra.Quantity = 3, 2
+				o.Lines = append(o.Lines, extra)
+				o.Total = o.Total.Add(d("18.00"))
+			},
+			check: func(t *testing.T, p Plan) {
+				if len(p.NewArticles) != 1 || !p.Lines[1].Price.Equal(p.Lines[2].Price) || !p.Lines[2].Rate.Equal(d("9")) || !p.Difference.IsZero() {
+					t.Fatalf("new %d lines %s difference %s", len(p.NewArticles), kinds(p), p.Difference)
+				}
+			}},
 		{name: "existing articles only: a missing one holds the order",
 			order: func(o *opencart.Order) { o.Lines[1].Model = "NIEUW-9" },
 			set:   func(s *Settings) { s.ArticleProcessing = "alleen-bestaande" },
