@@ -33,7 +33,7 @@ func TestOpenCartDirectConnectionTest(t *testing.T) {
 		t.Fatalf("summary %q", rep.Summary)
 	}
 	last := rep.Steps[len(rep.Steps)-1]
-	if last.Step != "orders" || !strings.HasSuffix(last.Message, "orders vanaf Vanaf datum/tijd.") || strings.HasPrefix(last.Message, "0 ") {
+	if last.Step != "orders" || !strings.HasSuffix(last.Message, "orders sinds de ingestelde Vanaf datum/tijd.") || strings.HasPrefix(last.Message, "0 ") {
 		t.Fatalf("orders step: %+v", last)
 	}
 	if !strings.Contains(rep.Steps[3].Message, "OpenCart 3.0, prefix ‘oc_’") {
