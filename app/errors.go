@@ -26,12 +26,6 @@ type FieldError struct {
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
-// NotAvailableError is returned by buttons whose work a later version brings:
-// the button answers clearly instead of doing nothing.
-type NotAvailableError struct{ Feature string }
-
-func (e *NotAvailableError) Error() string { return e.Feature + " is not available yet" }
-
 // NeedsError means an action needs settings that are still empty.
 type NeedsError struct {
 	Code string   // "snelstart_not_set"
@@ -59,7 +53,6 @@ func (a *Services) userError(err error) *Error {
 	lang := a.language()
 	t := func(key, arg string) string { return a.msgs.T(lang, key, arg) }
 	var ve *config.ValidationError
-	var na *NotAvailableError
 	var ne *NeedsError
 	var se *SnelStartError
 	var she *ShopError
@@ -100,9 +93,6 @@ func (a *Services) userError(err error) *Error {
 			out.Fields = append(out.Fields, FieldError{Key: is.Key, Code: is.Code, Message: t(key, is.Arg)})
 		}
 		return out
-	case errors.As(err, &na):
-		return &Error{Code: "not_available", Step: na.Feature,
-			Message: t("err.not_available", t("action."+na.Feature, ""))}
 	case errors.Is(err, config.ErrNotFound):
 		return &Error{Code: "not_found", Message: t("err.not_found", "")}
 	case errors.Is(err, config.ErrLastProfile):

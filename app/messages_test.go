@@ -54,7 +54,7 @@ func TestMessagesCoverTheDeclaration(t *testing.T) {
 			need = append(need, "err."+string(mm[1])+string(mm[2]))
 		}
 	}
-	need = append(need, "err.pattern_shop_tablePrefix", "err.internal", "err.not_available", "err.unauthorized")
+	need = append(need, "err.pattern_shop_tablePrefix", "err.internal", "err.unauthorized")
 	// Every reason an order can be held or fail with.
 	hold := regexp.MustCompile(`(?:Hold|Note)\{"([a-z_]+)"`)
 	files, _ = filepath.Glob("../backend/orderimport/*.go")
