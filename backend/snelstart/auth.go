@@ -38,7 +38,7 @@ func (c *Client) accessToken(ctx context.Context) (string, error) {
 		var apiErr *APIError
 		retry := errors.Is(err, ErrNetwork) || errors.Is(err, ErrTimeout) ||
 			(errors.As(err, &apiErr) && (apiErr.Status >= 500 || apiErr.Status == http.StatusTooManyRequests))
-		if !retry || attempt >= c.opt.MaxRetries || ctx.Err() != nil {
+		if !retry || attempt >= c.opt.MaxRetries || (notSent(err) && attempt >= 1) || ctx.Err() != nil {
 			return "", err
 		}
 		after := time.Duration(0)

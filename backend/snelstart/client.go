@@ -46,7 +46,7 @@ type Options struct {
 	RequestsPerSecond float64
 	Concurrency       int
 	// Retries of reads (and of 429s and token renewals): MaxRetries more
-	// attempts (default 4) with backoff from BackoffBase (200 ms) doubling
+	// attempts (default 6) with backoff from BackoffBase (200 ms) doubling
 	// up to BackoffCap (10 s), or Retry-After when SnelStart gives one.
 	MaxRetries  int
 	BackoffBase time.Duration
@@ -108,7 +108,7 @@ func NewClient(opt Options) (*Client, error) {
 		opt.Concurrency = 4
 	}
 	if opt.MaxRetries == 0 {
-		opt.MaxRetries = 4
+		opt.MaxRetries = 6
 	}
 	if opt.BackoffBase == 0 {
 		opt.BackoffBase = 200 * time.Millisecond
@@ -198,7 +198,9 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 			if !read && !notSent(err) {
 				return &WriteUncertainError{Err: err}
 			}
-			if attempt >= c.opt.MaxRetries {
+			// No connection at all (refused, no such host): a moment later
+			// may help, six times will not.
+			if attempt >= c.opt.MaxRetries || (notSent(err) && attempt >= 1) {
 				return err
 			}
 			if err := c.pause(ctx, attempt, 0); err != nil {
