@@ -10,6 +10,7 @@ import (
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/orderimport"
 	"github.com/s-connect/s-connect/backend/snelstart"
+	"github.com/s-connect/s-connect/backend/stockexport"
 )
 
 func isSnelStart(err error) bool {
@@ -84,11 +85,6 @@ func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 			res.Warnings = append(res.Warnings, t.s.msgs.T(t.s.language(), "warn."+w.Code, w.Arg))
 		}
 	}
-	if task == config.TaskOrdersStock {
-		// The stock export is the next step of this task; say so rather than
-		// let the user believe the stock went out.
-		res.Warnings = append(res.Warnings, t.s.msgs.T(t.s.language(), "warn.stock_not_yet", ""))
-	}
 	summary, _ := json.Marshal(res.Counts)
 	run.Summary, run.State = string(summary), "ok"
 	if err != nil {
@@ -146,6 +142,19 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool) (*orderi
 	rep, err := orderimport.Run(ctx, *job)
 	if err != nil {
 		return rep, importError(err)
+	}
+	if task == config.TaskOrdersStock && !preview {
+		// Orders first, then stock: what the shop sold is in SnelStart before
+		// SnelStart's stock goes back to the shop (the manual's reason for
+		// this task).
+		stock, err := stockexport.Run(ctx, stockexport.Job{ProfileID: profileID, Shop: job.Shop, Client: job.Client,
+			Ledger: t.s.store, Settings: stockexport.SettingsFrom(v), Since: job.Query.AddedSince})
+		if err != nil {
+			return rep, importError(err)
+		}
+		for k, n := range stock.Counts {
+			rep.Counts["stock_"+k] += n
+		}
 	}
 	return rep, nil
 }

@@ -6,6 +6,8 @@
 package opencart
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -108,6 +110,18 @@ type Product struct {
 	Price    decimal.Decimal
 	Name     string // in the shop's default language
 	Options  []OptionValue
+}
+
+// Code is the product's value of a code field (one of CodeFields): the
+// SnelStart article code when that field is Veld SnelStart-artikelcode.
+func (p Product) Code(field string) string {
+	switch field {
+	case "", "model":
+		return strings.TrimSpace(p.Model)
+	case "product_id":
+		return strconv.Itoa(p.ID)
+	}
+	return strings.TrimSpace(p.Codes[field])
 }
 
 // OptionValue is a product option value with its own stock.

@@ -240,7 +240,7 @@ func productCode(l opencart.Line, s Settings, k *Knowledge) string {
 		return strconv.Itoa(l.ProductID)
 	}
 	if p, ok := k.Products[l.ProductID]; ok {
-		return strings.TrimSpace(p.Codes[s.CodeField])
+		return p.Code(s.CodeField)
 	}
 	return ""
 }

@@ -1,0 +1,72 @@
+package app
+
+import (
+	"database/sql"
+	"testing"
+	"time"
+
+	"github.com/s-connect/s-connect/backend/license"
+	"github.com/s-connect/s-connect/backend/testsvc"
+)
+
+// The combined task: orders first, then SnelStart's stock to the shop.
+func TestOrdersAndStockTask(t *testing.T) {
+	s := newTestServices(t)
+	priv := testKey(t)
+	id, settings := shopProfile(t, s)
+	simID, sm := simProfile(t, s, nil)
+	if simID != id {
+		t.Fatal("one profile expected")
+	}
+	if _, err := s.store.Save(id, map[string]string{"sales.template": "Webshop", "sales.shippingArticle": "VERZEND",
+		"sales.discountArticle": "KORTING", "sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL",
+		"sales.differenceThreshold": "1000", "articles.revenueGroup": "Omzet hoog", "stock.buffer": "0",
+		"shop.url": "https://www.voorbeeldwinkel.nl/"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.License.Import(id, licenceText(t, priv, time.Now().AddDate(1, 0, 0), license.ModuleOrders, license.ModuleVoorraad)); err != nil {
+		t.Fatal(err)
+	}
+	res, err := s.Tasks.RunNow(id, "ordersStock")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Counts["created"] == 0 || res.Counts["stock_changed"] == 0 {
+		t.Fatalf("counts %v", res.Counts)
+	}
+	// The articles the import made start without stock in SnelStart and the
+	// orders took more: those products now show 0 in the shop.
+	inSnelStart := map[string]bool{}
+	for _, a := range sm.All("artikelen") {
+		inSnelStart[a["artikelcode"].(string)] = true
+	}
+	db, err := sql.Open("mysql", testsvc.StartMariaDB(t).DSN(settings["shop.db.name"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("SELECT model, quantity FROM oc_product")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checked := 0
+	for rows.Next() {
+		var model string
+		var qty int
+		rows.Scan(&model, &qty)
+		if inSnelStart[model] {
+			checked++
+			if qty != 0 {
+				t.Fatalf("product %s: stock %d, want 0 (SnelStart has none)", model, qty)
+			}
+		}
+	}
+	rows.Close()
+	if checked == 0 {
+		t.Fatal("no product was matched to SnelStart")
+	}
+	again, err := s.Tasks.RunNow(id, "ordersStock")
+	if err != nil || again.Counts["created"] != 0 || again.Counts["stock_changed"] != 0 {
+		t.Fatalf("second run: %v %v", again.Counts, err)
+	}
+}
