@@ -12,10 +12,9 @@ import (
 )
 
 type recorder struct {
-	mu       sync.Mutex
-	runs     []string
-	returned int
-	block    chan struct{} // when set, a run waits on it
+	mu    sync.Mutex
+	runs  []string
+	block chan struct{} // when set, a run waits on it
 }
 
 func (r *recorder) run(profile uint, task string) {
@@ -26,15 +25,6 @@ func (r *recorder) run(profile uint, task string) {
 	if b != nil {
 		<-b
 	}
-	r.mu.Lock()
-	r.returned++
-	r.mu.Unlock()
-}
-
-func (r *recorder) done() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.returned
 }
 
 func (r *recorder) count() int {
