@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sort"
 	"sync"
 	"time"
 
@@ -114,6 +115,53 @@ func (t *Tasks) Preview(profileID uint, task string) ([]orderimport.Result, erro
 		return nil, err
 	}
 	return rep.Results, nil
+}
+
+// StockPreview is what the stock export would write to the shop now.
+type StockPreview struct {
+	Counts map[string]int    `json:"counts"` // stock_changed, stock_same, stock_<skip reason>
+	Rows   []stockexport.Row `json:"rows"`   // changed and skipped products; unchanged ones are only counted
+}
+
+// PreviewStock shows what *Importeren orders + exporteren voorraad* would
+// write to the shop's stock, without writing anything (B1 for stock). Orders
+// that are not in SnelStart yet are reserved, as the run reserves them, so
+// the figures are those the shop would get now.
+func (t *Tasks) PreviewStock(profileID uint) (*StockPreview, error) {
+	v, err := t.s.store.Values(profileID)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	job, closeJob, err := orderimport.FromProfile(ctx, profileID, v, t.s.store)
+	if err != nil {
+		return nil, importError(err)
+	}
+	defer closeJob()
+	rep, err := stockexport.Run(ctx, stockexport.Job{ProfileID: profileID, Shop: job.Shop, Client: job.Client,
+		Ledger: t.s.store, Settings: stockexport.SettingsFrom(v), Since: job.Query.AddedSince, Preview: true})
+	if err != nil {
+		return nil, importError(err)
+	}
+	out := &StockPreview{Counts: map[string]int{}, Rows: []stockexport.Row{}}
+	for k, n := range rep.Counts {
+		out.Counts["stock_"+k] = n
+	}
+	for _, r := range rep.Rows {
+		if r.Skip != "" || r.New != r.Old {
+			out.Rows = append(out.Rows, r)
+		}
+	}
+	// What changes first, then what cannot be matched; by article code.
+	sort.SliceStable(out.Rows, func(i, j int) bool {
+		a, b := out.Rows[i], out.Rows[j]
+		if (a.Skip == "") != (b.Skip == "") {
+			return a.Skip == ""
+		}
+		return a.Code < b.Code
+	})
+	return out, nil
 }
 
 // Orders lists the orders of recent runs: created ones with their customer

@@ -69,4 +69,40 @@ func TestOrdersAndStockTask(t *testing.T) {
 	if err != nil || again.Counts["created"] != 0 || again.Counts["stock_changed"] != 0 {
 		t.Fatalf("second run: %v %v", again.Counts, err)
 	}
+
+	// Someone changed a stock in the shop: the preview shows it going back
+	// to SnelStart's figure, and writes nothing.
+	var model string
+	for m := range inSnelStart {
+		if db.QueryRow("SELECT model FROM oc_product WHERE model = ?", m).Scan(&model) == nil {
+			break
+		}
+	}
+	if _, err := db.Exec("UPDATE oc_product SET quantity = 7 WHERE model = ?", model); err != nil {
+		t.Fatal(err)
+	}
+	preview, err := s.Tasks.PreviewStock(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if preview.Counts["stock_changed"] != 1 || preview.Counts["stock_same"] == 0 {
+		t.Fatalf("preview counts %v", preview.Counts)
+	}
+	first := preview.Rows[0]
+	if first.Code != model || first.Old != 7 || first.New != 0 || first.Skip != "" {
+		t.Fatalf("first preview row %+v, want %s 7 → 0", first, model)
+	}
+	for _, r := range preview.Rows[1:] {
+		if r.Skip == "" {
+			t.Fatalf("an unchanged or second changed row in the preview: %+v", r)
+		}
+	}
+	var qty int
+	if err := db.QueryRow("SELECT quantity FROM oc_product WHERE model = ?", model).Scan(&qty); err != nil || qty != 7 {
+		t.Fatalf("the preview wrote stock: %d %v", qty, err)
+	}
+	third, err := s.Tasks.RunNow(id, "ordersStock")
+	if err != nil || third.Counts["stock_changed"] != 1 {
+		t.Fatalf("third run: %v %v", third.Counts, err)
+	}
 }

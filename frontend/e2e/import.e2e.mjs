@@ -105,4 +105,22 @@ describe('Uitvoering: the order import', () => {
     await page.waitForFunction(() => /al verwerkt/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''), null, { timeout: 120000 });
     assert.doesNotMatch(await page.getByTestId('notice').innerText(), /aangemaakt/);
   });
+
+  test('Voorbeeld of the combined task also shows the stock the shop would get', async () => {
+    await page.locator('tr[data-task=ordersStock] button', { hasText: 'Voorbeeld' }).click();
+    await page.getByTestId('stock-preview').waitFor({ timeout: 60000 });
+    const summary = await page.getByTestId('stock-summary').innerText();
+    assert.match(summary, /\d+ × voorraad bijgewerkt/, summary);
+    // The articles the import created have no stock in SnelStart yet.
+    const changed = page.locator('[data-testid=stock-preview] tbody tr.planned');
+    assert.ok((await changed.count()) > 0, summary);
+    const cells = await changed.first().locator('td').allInnerTexts();
+    assert.match(cells[0], /\S/, 'article code shown');
+    assert.equal(cells[5], '0');
+    assert.notEqual(cells[2], cells[5], 'only changes are listed');
+    // A preview writes nothing: the same changes are planned again.
+    await page.locator('tr[data-task=ordersStock] button', { hasText: 'Voorbeeld' }).click();
+    await page.waitForFunction(() => !document.querySelector('tr[data-task=ordersStock] button[disabled]'), null, { timeout: 60000 });
+    assert.equal(await page.getByTestId('stock-summary').innerText(), summary);
+  });
 });
