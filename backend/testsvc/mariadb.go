@@ -12,7 +12,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -29,20 +28,12 @@ type MariaDB struct {
 	n    atomic.Int64
 }
 
-var (
-	mariaOnce sync.Once
-	maria     *MariaDB
-	mariaErr  error
-)
+var maria = newShared("MariaDB", startMariaDB)
 
 // StartMariaDB returns the package's MariaDB, starting it on first use.
 func StartMariaDB(tb TB) *MariaDB {
 	tb.Helper()
-	mariaOnce.Do(func() { maria, mariaErr = startMariaDB() })
-	if mariaErr != nil {
-		tb.Fatalf("MariaDB for the tests: %v", mariaErr)
-	}
-	return maria
+	return maria.get(tb)
 }
 
 func find(name string) (string, error) {
@@ -157,6 +148,7 @@ func (m *MariaDB) stop() {
 			m.cmd.Process.Kill()
 		}
 	}
+	os.RemoveAll(m.dir)
 }
 
 // Socket is the server's Unix socket.

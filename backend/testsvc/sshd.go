@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -33,21 +32,13 @@ type SSHD struct {
 
 const sshUser, sshPassword = "sctest", "sctest-pw-9"
 
-var (
-	sshdOnce sync.Once
-	sshd     *SSHD
-	sshdErr  error
-)
+var sshd = newShared("sshd", startSSHD)
 
 // StartSSHD returns the package's sshd, starting it on first use. It needs
 // root (to create the test user) and Debian's openssh-server.
 func StartSSHD(tb TB) *SSHD {
 	tb.Helper()
-	sshdOnce.Do(func() { sshd, sshdErr = startSSHD() })
-	if sshdErr != nil {
-		tb.Fatalf("sshd for the tests: %v", sshdErr)
-	}
-	return sshd
+	return sshd.get(tb)
 }
 
 func keyPair() (privPEM string, pub ssh.PublicKey, err error) {

@@ -30,15 +30,42 @@ func Main(m *testing.M) {
 
 // StopAll stops every service this process started.
 func StopAll() {
-	if maria != nil {
-		maria.stop()
-		os.RemoveAll(maria.dir)
+	for _, stop := range []func(){maria.stop, sshd.stop, ftpServers.stop} {
+		stop()
 	}
-	if sshd != nil {
-		sshd.stop()
+}
+
+// shared is a server that the tests of one process share: started on first
+// use, stopped by StopAll. A failed start fails every test that needs it.
+type shared[T interface{ stop() }] struct {
+	name  string
+	start func() (T, error)
+	once  sync.Once
+	srv   T
+	err   error
+	up    bool
+}
+
+func newShared[T interface{ stop() }](name string, start func() (T, error)) *shared[T] {
+	return &shared[T]{name: name, start: start}
+}
+
+func (s *shared[T]) get(tb TB) T {
+	tb.Helper()
+	s.once.Do(func() {
+		s.srv, s.err = s.start()
+		s.up = s.err == nil
+	})
+	if s.err != nil {
+		tb.Fatalf("%s for the tests: %v", s.name, s.err)
 	}
-	if ftpSrv != nil {
-		ftpSrv.stop()
+	return s.srv
+}
+
+func (s *shared[T]) stop() {
+	if s.up {
+		s.srv.stop()
+		s.up = false
 	}
 }
 

@@ -15,7 +15,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -33,21 +32,13 @@ type FTPServers struct {
 
 const ftpUser, ftpPassword = "scftp", "scftp-pw-7"
 
-var (
-	ftpOnce sync.Once
-	ftpSrv  *FTPServers
-	ftpErr  error
-)
+var ftpServers = newShared("vsftpd", startFTP)
 
 // StartFTP returns the package's FTP servers, starting them on first use.
 // It needs root (a system user for vsftpd's PAM login) and Debian's vsftpd.
 func StartFTP(tb TB) *FTPServers {
 	tb.Helper()
-	ftpOnce.Do(func() { ftpSrv, ftpErr = startFTP() })
-	if ftpErr != nil {
-		tb.Fatalf("vsftpd for the tests: %v", ftpErr)
-	}
-	return ftpSrv
+	return ftpServers.get(tb)
 }
 
 func selfSigned(dir string) (*x509.Certificate, error) {
