@@ -105,10 +105,40 @@ export async function startShopEnv() {
   };
 }
 
+/** Opens serve's configuration window in a new page of browser. */
+export async function openWindow(browser, serve) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(serve.url);
+  await page.waitForSelector('[data-tab]');
+  return page;
+}
+
 /** Helpers for the configuration window open in page. */
 export function windowHelpers(page) {
+  const field = (key) => page.locator(`[data-key="${key}"]`);
   return {
-    field: (key) => page.locator(`[data-key="${key}"]`),
+    field,
+    /** Fills Koppeling SnelStart (the open tab) with the simulator's keys and addresses. */
+    async fillSnelStart(sim) {
+      await field('snelstart.clientKey').locator('input').fill(sim.clientKey);
+      await field('snelstart.subscriptionKey').locator('input').fill(sim.subscriptionKey);
+      await page.getByRole('button', { name: 'Geavanceerd tonen' }).click();
+      await field('snelstart.apiBaseURL').locator('input').fill(sim.api);
+      await field('snelstart.authBaseURL').locator('input').fill(sim.auth);
+    },
+    /** Fills Koppeling OpenCart (the open tab) for the test shop's bridge over plain FTP. */
+    async fillShop(shop) {
+      await field('shop.transport').locator('select').selectOption('bridge');
+      await field('shop.ftp.protocol').locator('select').selectOption('ftp');
+      await field('shop.ftp.host').locator('input').fill(shop.ftpHost);
+      await field('shop.ftp.port').locator('input').fill(String(shop.ftpPort));
+      await field('shop.ftp.user').locator('input').fill(shop.ftpUser);
+      await field('shop.ftp.password').locator('input').fill(shop.ftpPassword);
+      await field('shop.ftp.root').locator('input').fill(shop.root);
+      await field('shop.allowHTTP').locator('input').setChecked(true);
+      await field('shop.url').locator('input').fill(shop.url);
+      await field('shop.since').locator('input').fill('2020-01-01T00:00');
+    },
     async tab(top, sub) {
       await page.click(`[role=tablist] [data-tab="${top}"]`);
       if (sub) await page.click(`[role=tablist] [data-tab="${sub}"]`);

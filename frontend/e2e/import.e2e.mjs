@@ -7,18 +7,16 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { windowHelpers, launchBrowser, startServe, startShopEnv, startSnelStartSim } from './harness.mjs';
+import { windowHelpers, launchBrowser, openWindow, startServe, startShopEnv, startSnelStartSim } from './harness.mjs';
 
 let w, field, tab, serve, sim, shop, browser, page;
 
 before(async () => {
   [serve, sim, shop] = await Promise.all([startServe(), startSnelStartSim(), startShopEnv()]);
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = await openWindow(browser, serve);
   w = windowHelpers(page);
   ({ field, tab } = w);
-  await page.goto(serve.url);
-  await page.waitForSelector('[data-tab]');
 });
 
 after(async () => {
@@ -30,24 +28,12 @@ after(async () => {
 describe('Uitvoering: the order import', () => {
   test('set up: SnelStart, the shop, the mapping and a licence', async () => {
     await tab('snelstart');
-    await field('snelstart.clientKey').locator('input').fill(sim.clientKey);
-    await field('snelstart.subscriptionKey').locator('input').fill(sim.subscriptionKey);
-    await page.getByRole('button', { name: 'Geavanceerd tonen' }).click();
-    await field('snelstart.apiBaseURL').locator('input').fill(sim.api);
-    await field('snelstart.authBaseURL').locator('input').fill(sim.auth);
+    await w.fillSnelStart(sim);
     await page.click('[data-action=testSnelStart]');
     assert.match(await w.report(), /geslaagd/);
 
     await tab('opencart');
-    await field('shop.transport').locator('select').selectOption('bridge');
-    await field('shop.ftp.host').locator('input').fill(shop.ftpHost);
-    await field('shop.ftp.port').locator('input').fill(String(shop.ftpPort));
-    await field('shop.ftp.user').locator('input').fill(shop.ftpUser);
-    await field('shop.ftp.password').locator('input').fill(shop.ftpPassword);
-    await field('shop.ftp.root').locator('input').fill(shop.root);
-    await field('shop.allowHTTP').locator('input').setChecked(true);
-    await field('shop.url').locator('input').fill(shop.url);
-    await field('shop.since').locator('input').fill('2020-01-01T00:00');
+    await w.fillShop(shop);
     await page.click('[data-action=testOpenCart]');
     assert.match(await w.report(), /geslaagd/);
 

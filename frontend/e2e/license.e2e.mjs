@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, startServe } from './harness.mjs';
+import { launchBrowser, openWindow, startServe } from './harness.mjs';
 
 let serve, browser, page;
 const dir = mkdtempSync(join(tmpdir(), 'sconnect-lic-'));
@@ -24,9 +24,7 @@ function issue(name, ...extra) {
 before(async () => {
   serve = await startServe();
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(serve.url);
-  await page.waitForSelector('[data-tab]');
+  page = await openWindow(browser, serve);
   await page.click('[role=tablist] [data-tab=program]');
 });
 

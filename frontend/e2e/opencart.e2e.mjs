@@ -2,18 +2,16 @@
 // MariaDB), in a real browser.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { windowHelpers, launchBrowser, startServe, startShopEnv } from './harness.mjs';
+import { windowHelpers, launchBrowser, openWindow, startServe, startShopEnv } from './harness.mjs';
 
 let w, field, tab, serve, shop, browser, page;
 
 before(async () => {
   [serve, shop] = await Promise.all([startServe(), startShopEnv()]);
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = await openWindow(browser, serve);
   w = windowHelpers(page);
   ({ field, tab } = w);
-  await page.goto(serve.url);
-  await page.waitForSelector('[data-tab]');
   await page.click('[role=tablist] [data-tab=opencart]');
 });
 
@@ -30,16 +28,7 @@ async function testConnection() {
 
 describe('Koppeling OpenCart', () => {
   test('Verbinding testen shows every step green', async () => {
-    await field('shop.transport').locator('select').selectOption('bridge');
-    await field('shop.ftp.protocol').locator('select').selectOption('ftp');
-    await field('shop.ftp.host').locator('input').fill(shop.ftpHost);
-    await field('shop.ftp.port').locator('input').fill(String(shop.ftpPort));
-    await field('shop.ftp.user').locator('input').fill(shop.ftpUser);
-    await field('shop.ftp.password').locator('input').fill(shop.ftpPassword);
-    await field('shop.ftp.root').locator('input').fill(shop.root);
-    await field('shop.allowHTTP').locator('input').setChecked(true);
-    await field('shop.url').locator('input').fill(shop.url);
-    await field('shop.since').locator('input').fill('2020-01-01T00:00');
+    await w.fillShop(shop);
     const report = await testConnection();
     assert.match(report, new RegExp(`Verbinding geslaagd met de webshop ‘${shop.shopName}’`));
     const steps = await page.locator('[data-testid=test-report] li').evaluateAll((lis) =>

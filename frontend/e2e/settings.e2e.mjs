@@ -5,16 +5,14 @@ import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser, startServe } from './harness.mjs';
+import { launchBrowser, openWindow, startServe } from './harness.mjs';
 
 let serve, browser, page;
 
 before(async () => {
   serve = await startServe();
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(serve.url);
-  await page.waitForSelector('[data-tab]');
+  page = await openWindow(browser, serve);
 });
 
 after(async () => {

@@ -1,18 +1,16 @@
 // End-to-end: Koppeling SnelStart against the simulator, in a real browser.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { windowHelpers, launchBrowser, startServe, startSnelStartSim } from './harness.mjs';
+import { windowHelpers, launchBrowser, openWindow, startServe, startSnelStartSim } from './harness.mjs';
 
 let w, field, tab, serve, sim, browser, page;
 
 before(async () => {
   [serve, sim] = await Promise.all([startServe(), startSnelStartSim()]);
   browser = await launchBrowser();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page = await openWindow(browser, serve);
   w = windowHelpers(page);
   ({ field, tab } = w);
-  await page.goto(serve.url);
-  await page.waitForSelector('[data-tab]');
 });
 
 after(async () => {
@@ -28,11 +26,7 @@ async function testConnection() {
 
 describe('Koppeling SnelStart', () => {
   test('Verbinding testen shows the administration, with every step ticked', async () => {
-    await field('snelstart.clientKey').locator('input').fill(sim.clientKey);
-    await field('snelstart.subscriptionKey').locator('input').fill(sim.subscriptionKey);
-    await page.getByRole('button', { name: 'Geavanceerd tonen' }).click();
-    await field('snelstart.apiBaseURL').locator('input').fill(sim.api);
-    await field('snelstart.authBaseURL').locator('input').fill(sim.auth);
+    await w.fillSnelStart(sim);
     const report = await testConnection(); // saves first, then tests
     assert.match(report, /Verbinding geslaagd met administratie ‘Demo administratie’/);
     assert.equal(await page.locator('[data-testid=test-report] li.ok').count(), 4);

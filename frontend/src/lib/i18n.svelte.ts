@@ -22,3 +22,8 @@ export function t(key: string, arg = ''): string {
 export function has(key: string): boolean {
   return key in catalogs.nl;
 }
+
+// countsText says a run's counts ("3 × aangemaakt, 1 × vastgehouden").
+export function countsText(c: Record<string, number>): string {
+  return Object.entries(c).map(([k, n]) => `${n} × ${t('result.' + k).toLowerCase()}`).join(', ') || '0';
+}
