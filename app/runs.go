@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/connect"
 	"github.com/s-connect/s-connect/backend/orderimport"
 	"github.com/s-connect/s-connect/backend/snelstart"
 	"github.com/s-connect/s-connect/backend/stockexport"
@@ -134,13 +135,13 @@ func (t *Tasks) PreviewStock(profileID uint) (*StockPreview, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
 	defer cancel()
-	job, closeJob, err := orderimport.FromProfile(ctx, profileID, v, t.s.store)
+	conn, err := connect.Open(ctx, v)
 	if err != nil {
 		return nil, importError(err)
 	}
-	defer closeJob()
-	rep, err := stockexport.Run(ctx, stockexport.Job{ProfileID: profileID, Shop: job.Shop, Client: job.Client,
-		Ledger: t.s.store, Settings: stockexport.SettingsFrom(v), Since: job.Query.AddedSince, Preview: true})
+	defer conn.Close()
+	rep, err := stockexport.Run(ctx, stockexport.Job{ProfileID: profileID, Shop: conn.Shop, Client: conn.SnelStart,
+		Ledger: t.s.store, Settings: stockexport.SettingsFrom(v), Since: connect.Selection(v).AddedSince, Preview: true})
 	if err != nil {
 		return nil, importError(err)
 	}
@@ -178,16 +179,17 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool) (*orderi
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Hour)
 	defer cancel()
-	job, closeJob, err := orderimport.FromProfile(ctx, profileID, v, t.s.store)
+	conn, err := connect.Open(ctx, v)
 	if err != nil {
 		return nil, importError(err)
 	}
-	defer closeJob()
-	job.Preview = preview
+	defer conn.Close()
+	job := orderimport.Job{ProfileID: profileID, Shop: conn.Shop, Client: conn.SnelStart, Ledger: t.s.store,
+		Settings: orderimport.SettingsFrom(v), Query: connect.Selection(v), Preview: preview}
 	job.Progress = func(done int) {
 		t.s.events.Emit(EventRunProgress, map[string]any{"profileId": profileID, "task": task, "done": done})
 	}
-	rep, err := orderimport.Run(ctx, *job)
+	rep, err := orderimport.Run(ctx, job)
 	if err != nil {
 		return rep, importError(err)
 	}
@@ -195,7 +197,7 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool) (*orderi
 		// Orders first, then stock: what the shop sold is in SnelStart before
 		// SnelStart's stock goes back to the shop (the manual's reason for
 		// this task).
-		stock, err := stockexport.Run(ctx, stockexport.Job{ProfileID: profileID, Shop: job.Shop, Client: job.Client,
+		stock, err := stockexport.Run(ctx, stockexport.Job{ProfileID: profileID, Shop: conn.Shop, Client: conn.SnelStart,
 			Ledger: t.s.store, Settings: stockexport.SettingsFrom(v), Since: job.Query.AddedSince})
 		if err != nil {
 			return rep, importError(err)
@@ -225,13 +227,13 @@ func errString(err error) string {
 
 func importError(err error) error {
 	var ce *orderimport.ConfigError
-	var ne *orderimport.NeedsSettingsError
+	var ne *connect.NeedsSettingsError
 	switch {
 	case errors.As(err, &ce):
 		return &ImportError{Code: "import_config_" + ce.Code, Arg: ce.Arg}
 	case errors.As(err, &ne):
 		return &NeedsError{Code: "import_not_set", Keys: ne.Keys}
-	case errors.Is(err, orderimport.ErrNotConnected):
+	case errors.Is(err, connect.ErrNotConnected):
 		return &ImportError{Code: "import_not_connected"}
 	case isSnelStart(err):
 		return &SnelStartError{Err: err}

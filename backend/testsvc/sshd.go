@@ -30,7 +30,10 @@ type SSHD struct {
 	cmd       *exec.Cmd
 }
 
-const sshUser, sshPassword = "sctest", "sctest-pw-9"
+const sshPassword = "sctest-pw-9"
+
+// sshUser is this test process's own login (see ftpUser).
+var sshUser = processUser("sctest")
 
 var sshd = newShared("sshd", startSSHD)
 
@@ -153,5 +156,6 @@ func (s *SSHD) stop() {
 		s.cmd.Process.Signal(syscall.SIGTERM)
 		s.cmd.Wait()
 	}
+	removeUser(s.User)
 	os.RemoveAll(s.dir)
 }

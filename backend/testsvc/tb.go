@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -95,6 +97,31 @@ func (e *Env) Close() {
 		e.cleanups[i]()
 	}
 	StopAll()
+}
+
+// processUser is a login name of this process: prefix + pid. Logins left
+// by a process that was killed are removed first.
+func processUser(prefix string) string {
+	if raw, err := os.ReadFile("/etc/passwd"); err == nil {
+		for _, line := range strings.Split(string(raw), "\n") {
+			name, _, _ := strings.Cut(line, ":")
+			pid, err := strconv.Atoi(strings.TrimPrefix(name, prefix))
+			if err != nil || !strings.HasPrefix(name, prefix) || pid == os.Getpid() {
+				continue
+			}
+			if syscall.Kill(pid, 0) == syscall.ESRCH {
+				removeUser(name)
+			}
+		}
+	}
+	return prefix + strconv.Itoa(os.Getpid())
+}
+
+// removeUser deletes a throwaway login.
+func removeUser(name string) {
+	if name != "" {
+		exec.Command("userdel", "-f", name).Run()
+	}
 }
 
 // systemUser makes (or reuses) a throwaway login with a password, its home

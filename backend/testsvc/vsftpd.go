@@ -30,7 +30,11 @@ type FTPServers struct {
 	cmds                      []*exec.Cmd
 }
 
-const ftpUser, ftpPassword = "scftp", "scftp-pw-7"
+const ftpPassword = "scftp-pw-7"
+
+// ftpUser is the throwaway login of this test process: test packages (and
+// worktrees) run side by side, each with its own vsftpd and home folder.
+var ftpUser = processUser("scftp")
 
 var ftpServers = newShared("vsftpd", startFTP)
 
@@ -171,6 +175,7 @@ func (s *FTPServers) stop() {
 		syscall.Kill(-c.Process.Pid, syscall.SIGTERM)
 		c.Wait()
 	}
+	removeUser(s.User)
 	os.RemoveAll(s.dir)
 }
 

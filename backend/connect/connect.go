@@ -1,0 +1,134 @@
+// Package connect turns a profile's settings into its connections: the
+// shop (an opencart.Shop over the transport the profile chose) and the
+// SnelStart client, with what each needs to close. It is the one place a
+// new kind of connection is added; the order import, the stock export and
+// the UI receive connections from here and never build them.
+package connect
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/opencart"
+	"github.com/s-connect/s-connect/backend/opencart/bridge"
+	"github.com/s-connect/s-connect/backend/opencart/mysql"
+	"github.com/s-connect/s-connect/backend/snelstart"
+	"github.com/s-connect/s-connect/backend/sshconn"
+)
+
+// ErrNotConnected means the shop connection has not been set up and tested
+// yet (the bridge is not installed).
+var ErrNotConnected = errors.New("connect: the connection has not been set up")
+
+// NeedsSettingsError lists required settings that are empty.
+type NeedsSettingsError struct{ Keys []string }
+
+func (e *NeedsSettingsError) Error() string {
+	return "connect: settings missing: " + strings.Join(e.Keys, ", ")
+}
+
+// Conn is a profile's open connections.
+type Conn struct {
+	Shop      *opencart.Shop
+	SnelStart *snelstart.Client
+	closers   []func()
+}
+
+// Close releases the connections, last opened first.
+func (c *Conn) Close() {
+	for i := len(c.closers) - 1; i >= 0; i-- {
+		c.closers[i]()
+	}
+	c.closers = nil
+}
+
+func (c *Conn) onClose(f func()) { c.closers = append(c.closers, f) }
+
+// Open connects to SnelStart and to the shop as the profile's settings say.
+// On error nothing is left open.
+func Open(ctx context.Context, v map[string]string) (*Conn, error) {
+	client, err := SnelStart(v)
+	if err != nil {
+		return nil, err
+	}
+	c := &Conn{SnelStart: client}
+	tr, err := c.transport(ctx, v)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	shop, err := opencart.NewShop(ctx, tr, opencart.Options{})
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	c.Shop = shop
+	return c, nil
+}
+
+// SnelStart builds the SnelStart client of a profile.
+func SnelStart(v map[string]string) (*snelstart.Client, error) {
+	if v["snelstart.subscriptionKey"] == "" {
+		v["snelstart.subscriptionKey"] = config.BuiltinSubscriptionKey
+	}
+	client, missing, err := snelstart.FromSettings(v)
+	if err != nil {
+		return nil, err
+	}
+	if len(missing) > 0 {
+		return nil, &NeedsSettingsError{missing}
+	}
+	return client, nil
+}
+
+// transport opens the shop's transport: the database directly (optionally
+// through the SSH tunnel) or the bridge installed on the server.
+func (c *Conn) transport(ctx context.Context, v map[string]string) (opencart.Transport, error) {
+	if v["shop.transport"] == "mysql" {
+		dbcfg, tunnel, missing := mysql.FromSettings(v)
+		if len(missing) > 0 {
+			return nil, &NeedsSettingsError{missing}
+		}
+		if tunnel != nil {
+			ssh, err := sshconn.Dial(ctx, *tunnel)
+			if err != nil {
+				return nil, err
+			}
+			c.onClose(func() { ssh.Close() })
+			dbcfg.Dial = sshconn.Forward(ssh)
+		}
+		t, err := mysql.Open(ctx, dbcfg)
+		if err != nil {
+			return nil, err
+		}
+		c.onClose(func() { t.Close() })
+		return t, nil
+	}
+	if v["shop.bridge.path"] == "" || v["shop.bridge.secret"] == "" {
+		return nil, ErrNotConnected
+	}
+	return bridge.Open(ctx, bridge.Config{ShopURL: v["shop.url"], Path: v["shop.bridge.path"], Secret: v["shop.bridge.secret"],
+		Prefix: v["shop.tablePrefix"], AllowHTTP: v["shop.allowHTTP"] == "true"})
+}
+
+// Selection is which orders of the shop a profile takes: Vanaf
+// datum/tijd, the order statuses and the stores.
+func Selection(v map[string]string) opencart.OrderQuery {
+	since, _ := time.ParseInLocation(config.DateTimeLayout, v["shop.since"], time.Local)
+	return opencart.OrderQuery{AddedSince: since, Statuses: IDs(v["shop.orderStatuses"]), StoreIDs: IDs(v["shop.storeIDs"])}
+}
+
+// IDs reads a comma-separated list of whole numbers (an idList setting).
+func IDs(list string) []int {
+	var out []int
+	for _, s := range strings.Split(list, ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil {
+			out = append(out, n)
+		}
+	}
+	return out
+}

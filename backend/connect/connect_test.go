@@ -1,0 +1,79 @@
+package connect
+
+import (
+	"context"
+	"errors"
+	"net/http/httptest"
+	"reflect"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/snelstart/sim"
+	"github.com/s-connect/s-connect/backend/testsvc"
+)
+
+func TestMain(m *testing.M) { testsvc.Main(m) }
+
+func simSettings(t *testing.T) map[string]string {
+	sm := sim.New(sim.Options{ClientKeys: map[string][]string{"sleutel": nil}, SubscriptionKeys: []string{"abo"}})
+	sm.SeedDefault()
+	srv := httptest.NewServer(sm)
+	t.Cleanup(srv.Close)
+	return map[string]string{"snelstart.clientKey": "sleutel", "snelstart.subscriptionKey": "abo",
+		"snelstart.apiBaseURL": srv.URL + "/v2/", "snelstart.authBaseURL": srv.URL + "/"}
+}
+
+func TestOpenNeedsSettings(t *testing.T) {
+	_, err := Open(context.Background(), map[string]string{"snelstart.apiBaseURL": "https://x/", "snelstart.authBaseURL": "https://y/"})
+	var ne *NeedsSettingsError
+	if !errors.As(err, &ne) || !reflect.DeepEqual(ne.Keys, []string{"snelstart.clientKey", "snelstart.subscriptionKey"}) {
+		t.Fatalf("err %v", err)
+	}
+	v := simSettings(t)
+	v["shop.transport"] = "mysql"
+	if _, err := Open(context.Background(), v); !errors.As(err, &ne) || ne.Keys[0] != "shop.db.host" {
+		t.Fatalf("mysql without a host: %v", err)
+	}
+	v["shop.transport"] = "bridge"
+	if _, err := Open(context.Background(), v); !errors.Is(err, ErrNotConnected) {
+		t.Fatalf("bridge not installed: %v", err)
+	}
+}
+
+// A direct database profile opens the shop and SnelStart, and Close lets go
+// of the database.
+func TestOpenDirect(t *testing.T) {
+	sdb := fixture.NewShopDB(t, fixture.Config{Version: "4.0", Prefix: "oc_", Orders: 5, Products: 5, Customers: 2, Seed: 3})
+	v := simSettings(t)
+	for k, val := range map[string]string{"shop.transport": "mysql", "shop.db.host": "127.0.0.1", "shop.db.port": strconv.Itoa(sdb.Port),
+		"shop.db.name": sdb.Database, "shop.db.user": "root"} {
+		v[k] = val
+	}
+	ctx := context.Background()
+	c, err := Open(ctx, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Shop.Version() == "" || c.Shop.Name != "Wijnhandel ’t Vaatje" {
+		t.Fatalf("shop %q %q", c.Shop.Version(), c.Shop.Name)
+	}
+	if _, err := c.SnelStart.CompanyInfo(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	if _, _, err := c.Shop.Orders(ctx, Selection(v)); err == nil {
+		t.Fatal("the shop still answers after Close")
+	}
+}
+
+func TestSelection(t *testing.T) {
+	q := Selection(map[string]string{"shop.since": "2026-03-01T08:30", "shop.orderStatuses": "2, 5,x", "shop.storeIDs": ""})
+	if want := time.Date(2026, 3, 1, 8, 30, 0, 0, time.Local); !q.AddedSince.Equal(want) {
+		t.Fatalf("since %v", q.AddedSince)
+	}
+	if !reflect.DeepEqual(q.Statuses, []int{2, 5}) || q.StoreIDs != nil {
+		t.Fatalf("query %+v", q)
+	}
+}
