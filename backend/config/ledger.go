@@ -12,8 +12,12 @@ import (
 const (
 	LedgerSending   = "sending"   // being sent; after a crash: look it up before sending again
 	LedgerConfirmed = "confirmed" // in SnelStart (VerkooporderID, Nummer)
-	LedgerFailed    = "failed"    // refused; tried again on the next run
+	LedgerFailed    = "failed"    // not in SnelStart (refused, or not sent); tried again on the next run
 	LedgerHeld      = "held"      // not sent: needs the user (Reason)
+	// LedgerUncertain: sent, and SnelStart's answer was lost. Never sent
+	// again until lookups by Reference prove it absent; without a
+	// Reference it waits for the user.
+	LedgerUncertain = "uncertain"
 )
 
 // LedgerEntry is what S-Connect knows of one webshop order.

@@ -16,24 +16,32 @@ import (
 // omzetgroepen, VAT rates, the template, the cost centre, countries and the
 // default customer. A configuration error (an unknown template) comes back
 // before any order is touched.
-func loadStatic(ctx context.Context, c *snelstart.Client, s Settings, shopName string) (*Knowledge, error) {
+func loadStatic(ctx context.Context, c *snelstart.Client, s Settings, shopName string) (*Knowledge, *snelstart.CompanyInfo, error) {
 	k := &Knowledge{ShopName: shopName, Artikelen: map[string]*snelstart.Artikel{},
 		Omzetgroepen: map[string]snelstart.Artikelomzetgroep{}, Rates: map[string]decimal.Decimal{}, Landen: map[string]string{}}
 	ci, err := c.CompanyInfo(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	k.MaxCodeLength = ci.ArtikelcodeMaxLengte
+	if err := k.loadLists(ctx, c, s); err != nil {
+		return nil, nil, err
+	}
+	return k, ci, nil
+}
+
+// loadLists fills in the lists and articles every order may need.
+func (k *Knowledge) loadLists(ctx context.Context, c *snelstart.Client, s Settings) error {
 	groups, err := c.Lists.Artikelomzetgroepen(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, g := range groups {
 		k.Omzetgroepen[g.ID] = g
 	}
 	rates, err := c.Lists.Btwtarieven(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, r := range rates {
 		if r.DatumTotEnMet.IsZero() { // the rate in force
@@ -42,7 +50,7 @@ func loadStatic(ctx context.Context, c *snelstart.Client, s Settings, shopName s
 	}
 	landen, err := c.Lists.Landen(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, l := range landen {
 		k.Landen[strings.ToUpper(l.LandcodeISO)] = l.ID
@@ -50,7 +58,7 @@ func loadStatic(ctx context.Context, c *snelstart.Client, s Settings, shopName s
 	if s.Template != "" {
 		list, err := c.Lists.Verkoopordersjablonen(ctx)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for i := range list {
 			if strings.EqualFold(list[i].Omschrijving, s.Template) {
@@ -58,13 +66,13 @@ func loadStatic(ctx context.Context, c *snelstart.Client, s Settings, shopName s
 			}
 		}
 		if k.Sjabloon == nil {
-			return nil, &ConfigError{Code: "template_unknown", Arg: s.Template}
+			return &ConfigError{Code: "template_unknown", Arg: s.Template}
 		}
 	}
 	if s.CostCentre != "" {
 		list, err := c.Lists.Kostenplaatsen(ctx)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		for i := range list {
 			if strings.EqualFold(list[i].Omschrijving, s.CostCentre) {
@@ -72,25 +80,22 @@ func loadStatic(ctx context.Context, c *snelstart.Client, s Settings, shopName s
 			}
 		}
 		if k.Kostenplaats == nil {
-			return nil, &ConfigError{Code: "cost_centre_unknown", Arg: s.CostCentre}
+			return &ConfigError{Code: "cost_centre_unknown", Arg: s.CostCentre}
 		}
 	}
 	if s.CustomerProcessing == "handmatig" {
 		list, err := snelstart.Collect(c.Relaties.List(ctx, snelstart.ListOptions{Filter: snelstart.Eq("Relatiecode", s.DefaultCustomer), Top: 1}))
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if len(list) == 0 {
-			return nil, &ConfigError{Code: "default_customer_unknown", Arg: strconv.Itoa(s.DefaultCustomer)}
+			return &ConfigError{Code: "default_customer_unknown", Arg: strconv.Itoa(s.DefaultCustomer)}
 		}
 		k.DefaultRelatie = &list[0]
 	}
 	// The fee and default articles every order may need.
 	codes := []string{s.ShippingArticle, s.DiscountArticle, s.PaymentFeeArticle, s.DifferenceArticle, s.DefaultArticle}
-	if err := k.loadArticles(ctx, c, codes); err != nil {
-		return nil, err
-	}
-	return k, nil
+	return k.loadArticles(ctx, c, codes)
 }
 
 // ConfigError is a setting that cannot work (an unknown template): the run
@@ -153,9 +158,8 @@ func (k *Knowledge) loadCustomers(ctx context.Context, c *snelstart.Client, s Se
 	for _, o := range orders {
 		switch s.MatchBy {
 		case "klantnummer":
-			field = "Memo"
 			if o.CustomerID > 0 {
-				values = append(values, customerMemo(o))
+				values = append(values, customerMemo(o, s))
 			}
 		case "naam-postcode":
 			field = "Naam"
@@ -172,7 +176,18 @@ func (k *Knowledge) loadCustomers(ctx context.Context, c *snelstart.Client, s Se
 		known[r.ID] = true
 	}
 	for _, part := range chunks(unique(values)) {
-		list, err := snelstart.Collect(c.Relaties.List(ctx, snelstart.ListOptions{Filter: snelstart.In(field, part)}))
+		filter := snelstart.In(field, part)
+		if s.MatchBy == "klantnummer" {
+			// The klantnummer line may sit among the bookkeeper's own notes;
+			// the search finds "…: 7" on the card of 71 too, and
+			// findCustomer keeps only an exact line.
+			fs := make([]snelstart.Filter, len(part))
+			for i, v := range part {
+				fs[i] = snelstart.SubstringOf(v, "Memo")
+			}
+			filter = snelstart.Or(fs...)
+		}
+		list, err := snelstart.Collect(c.Relaties.List(ctx, snelstart.ListOptions{Filter: filter}))
 		if err != nil {
 			return err
 		}
@@ -185,6 +200,22 @@ func (k *Knowledge) loadCustomers(ctx context.Context, c *snelstart.Client, s Se
 	}
 	return nil
 }
+
+// memoHasLine reports whether one line of a memo is exactly line: the
+// klantnummer of customer 7 is not found on the card of customer 71, nor in
+// a sentence that mentions it.
+func memoHasLine(memo, line string) bool {
+	for _, l := range strings.FieldsFunc(memo, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		if strings.TrimSpace(l) == line {
+			return true
+		}
+	}
+	return false
+}
+
+// refOf is the reference an order gets in SnelStart (betalingskenmerk and
+// orderreferentie): the profile's prefix and the order number.
+func refOf(o opencart.Order, s Settings) string { return s.ReferencePrefix + strconv.Itoa(o.ID) }
 
 // existingOrders finds the verkooporders that already carry these
 // references: without a ledger (another PC, a lost database) nothing is

@@ -78,7 +78,7 @@ var hundred = decimal.NewFromInt(100)
 
 // PlanOrder turns an order into a plan. It never does I/O.
 func PlanOrder(o opencart.Order, s Settings, k *Knowledge) Plan {
-	p := Plan{OrderID: o.ID, Reference: strconv.Itoa(o.ID), ShopTotal: o.Total.Round(2)}
+	p := Plan{OrderID: o.ID, Reference: refOf(o, s), ShopTotal: o.Total.Round(2)}
 	hold := func(code, arg string) Plan {
 		p.Held = &Hold{code, arg}
 		return p
@@ -357,12 +357,13 @@ func customerName(o opencart.Order) string {
 	return strings.TrimSpace(o.FirstName + " " + o.LastName)
 }
 
-// Memo tags a relatie with the OpenCart customer, for Herkenning op klantnummer.
-func customerMemo(o opencart.Order) string {
+// Memo tags a relatie with the OpenCart customer, for Herkenning op
+// klantnummer: a line of its own in the memo (see memoHasLine).
+func customerMemo(o opencart.Order, s Settings) string {
 	if o.CustomerID == 0 {
-		return "OpenCart-gast, order " + strconv.Itoa(o.ID)
+		return "OpenCart-gast, order " + refOf(o, s)
 	}
-	return "OpenCart-klantnummer: " + strconv.Itoa(o.CustomerID)
+	return "OpenCart-klantnummer: " + s.ReferencePrefix + strconv.Itoa(o.CustomerID)
 }
 
 func normPostcode(s string) string { return strings.ToUpper(strings.ReplaceAll(s, " ", "")) }
@@ -373,7 +374,7 @@ func findCustomer(o opencart.Order, s Settings, k *Knowledge) *snelstart.Relatie
 		r := &k.Relaties[i]
 		switch s.MatchBy {
 		case "klantnummer":
-			if o.CustomerID > 0 && strings.Contains(r.Memo, customerMemo(o)) {
+			if o.CustomerID > 0 && memoHasLine(r.Memo, customerMemo(o, s)) {
 				return r
 			}
 		case "naam-postcode":
@@ -403,13 +404,13 @@ func planCustomer(o opencart.Order, s Settings, k *Knowledge, p *Plan) (Customer
 		}
 		return CustomerPlan{Match: "default", Existing: k.DefaultRelatie}, nil
 	}
-	return CustomerPlan{Match: "new", New: newRelatie(o, k, p)}, nil
+	return CustomerPlan{Match: "new", New: newRelatie(o, s, k, p)}, nil
 }
 
-func newRelatie(o opencart.Order, k *Knowledge, p *Plan) *snelstart.Relatie {
+func newRelatie(o opencart.Order, s Settings, k *Knowledge, p *Plan) *snelstart.Relatie {
 	r := &snelstart.Relatie{Relatiesoort: []string{snelstart.RelatieKlant}, Naam: truncate(customerName(o), 100, p, "naam"),
 		Email: truncate(o.Email, snelstart.MaxEmail, p, "e-mail"), Telefoon: truncate(o.Telephone, snelstart.MaxTelefoon, p, "telefoon"),
-		Memo: customerMemo(o)}
+		Memo: customerMemo(o, s)}
 	r.VestigingsAdres = address(o.Payment, k, p, false)
 	return r
 }

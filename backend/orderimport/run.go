@@ -5,9 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/opencart"
@@ -19,6 +19,10 @@ type Ledger interface {
 	Ledger(profileID uint, orderIDs []int) (map[int]config.LedgerEntry, error)
 	PutLedger(config.LedgerEntry) error
 }
+
+// DefaultSettle is Job.Settle's default. SnelStart publishes nothing on how
+// late a write may show in its lists; see docs/exactly-once.md.
+const DefaultSettle = 5 * time.Second
 
 // Job is one run of the order import.
 type Job struct {
@@ -32,6 +36,12 @@ type Job struct {
 	Concurrency int                 // verkooporders sent at once; default 4
 	PageSize    int                 // orders read at once; default 100
 	Progress    func(done int)
+	// Settle is how long after a create that may have reached SnelStart a
+	// lookup must wait before its "not there" counts (default DefaultSettle).
+	Settle time.Duration
+	// CheckAdministration, when set, sees the administration's identifier
+	// (companyInfo) before any order is touched; an error stops the run.
+	CheckAdministration func(id string) error
 }
 
 // Result is what happened to one order.
@@ -47,14 +57,32 @@ type Result struct {
 
 // Report is a run's outcome.
 type Report struct {
-	Results  []Result `json:"results"`
-	Counts   map[string]int
-	Calls    int64  // SnelStart API calls made
-	Warnings []Note // about the whole run (a shop not in euros)
+	Results        []Result `json:"results"`
+	Counts         map[string]int
+	Calls          int64  // SnelStart API calls made
+	Warnings       []Note // about the whole run (a shop not in euros)
+	Administration string // companyInfo's administratieIdentifier
+}
+
+// runner is the state of one run: the knowledge of SnelStart, the results
+// so far and the orders whose create may have reached SnelStart.
+type runner struct {
+	*Job
+	k *Knowledge
+
+	mu        sync.Mutex // results' elements and unsettled, from the senders
+	results   []Result
+	unsettled []*unsettled // verkooporders that may be in SnelStart (ledger.go)
+	// Customers and articles: the creates the orders wait for, and the
+	// relaties made in this run by their memo line (prepare.go).
+	pending      map[string]*pendingCreate
+	madeRelaties map[string]*snelstart.Relatie
 }
 
 // Run imports the orders of Job.Query. One failing order never stops the
-// others; failed and held orders are tried again on the next run.
+// others; failed and held orders are tried again on the next run. Before
+// it returns it settles the orders whose create may have reached SnelStart
+// (ledger.go), unless ctx ends first.
 func Run(ctx context.Context, j Job) (*Report, error) {
 	if j.Concurrency <= 0 {
 		j.Concurrency = 4
@@ -62,34 +90,47 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	if j.PageSize <= 0 {
 		j.PageSize = 100
 	}
+	if j.Settle <= 0 {
+		j.Settle = DefaultSettle
+	}
 	calls := j.Client.Requests()
-	k, err := loadStatic(ctx, j.Client, j.Settings, j.Shop.Name)
+	k, ci, err := loadStatic(ctx, j.Client, j.Settings, j.Shop.Name)
 	if err != nil {
 		return nil, err
 	}
-	rep := &Report{Counts: map[string]int{}}
+	if j.CheckAdministration != nil {
+		if err := j.CheckAdministration(ci.AdministratieIdentifier); err != nil {
+			return nil, err
+		}
+	}
+	rep := &Report{Counts: map[string]int{}, Administration: ci.AdministratieIdentifier}
 	if cur := j.Shop.Currency; cur != "" && !strings.EqualFold(cur, "EUR") {
 		// OpenCart stores amounts in its default currency; SnelStart books euros.
 		rep.Warnings = append(rep.Warnings, Note{"currency", cur})
+	}
+	r := &runner{Job: &j, k: k}
+	finish := func(err error) (*Report, error) {
+		rep.Results = r.results
+		for _, res := range r.results {
+			rep.Counts[res.State]++
+		}
+		rep.Calls = j.Client.Requests() - calls
+		return rep, err
 	}
 	q := j.Query
 	q.Limit = j.PageSize
 	for {
 		orders, next, err := j.Shop.Orders(ctx, q)
 		if err != nil {
-			return rep, err
+			return finish(err)
 		}
 		if len(orders) > 0 {
-			results, err := j.page(ctx, k, orders)
-			if err != nil {
-				return rep, err
+			if err := r.page(ctx, orders); err != nil {
+				return finish(err)
 			}
-			rep.Results = append(rep.Results, results...)
-			for _, r := range results {
-				rep.Counts[r.State]++
-			}
+			r.settle(ctx, false)
 			if j.Progress != nil {
-				j.Progress(len(rep.Results))
+				j.Progress(len(r.results))
 			}
 		}
 		if next == 0 {
@@ -97,114 +138,132 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		}
 		q.AfterID = next
 	}
-	rep.Calls = j.Client.Requests() - calls
-	return rep, nil
+	r.settle(ctx, true)
+	return finish(ctx.Err())
 }
 
-// page handles one page of orders: batched lookups, then per order the
-// plan, the customers and articles it needs (one at a time, so two orders
-// of one new customer do not make two relaties), then the verkooporders,
-// several at once.
-func (j *Job) page(ctx context.Context, k *Knowledge, orders []opencart.Order) ([]Result, error) {
+// item is an order of this run with its place among the results and its
+// ledger entry (zero when it has none).
+type item struct {
+	slot  int
+	order opencart.Order
+	entry config.LedgerEntry
+}
+
+// page handles one page of orders: what the ledger already settles, then
+// the rest (bookNew).
+func (r *runner) page(ctx context.Context, orders []opencart.Order) error {
 	ids := make([]int, len(orders))
 	for i, o := range orders {
 		ids[i] = o.ID
 	}
-	entries, err := j.Ledger.Ledger(j.ProfileID, ids)
+	entries, err := r.Ledger.Ledger(r.ProfileID, ids)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	results := make([]Result, len(orders))
-	var todo []int // indexes of orders still to book
-	var refs []string
-	for i, o := range orders {
-		results[i] = Result{OrderID: o.ID}
-		if e, ok := entries[o.ID]; ok && e.State == config.LedgerConfirmed {
-			results[i] = Result{OrderID: o.ID, State: "skipped", Customer: e.Customer, Relatiecode: e.Relatiecode, Nummer: e.Nummer}
-			if o.Modified.After(e.ShopModified) {
-				results[i].State = "changed" // reported, not imported again
-			}
-			continue
+	var todo []item
+	for _, o := range orders {
+		it := item{slot: len(r.results), order: o, entry: entries[o.ID]}
+		r.results = append(r.results, Result{OrderID: o.ID})
+		_, known := entries[o.ID]
+		switch {
+		case known && it.entry.State == config.LedgerConfirmed:
+			r.results[it.slot] = booked(o, it.entry)
+		case known && mayBeInSnelStart(it.entry):
+			r.results[it.slot] = r.holdUntilSettled(it)
+		default:
+			todo = append(todo, it)
 		}
-		todo = append(todo, i)
-		refs = append(refs, refOf(o, j.Settings))
 	}
-	if len(todo) == 0 {
-		return results, nil
+	return r.bookNew(ctx, todo, true)
+}
+
+// bookNew plans, prepares and sends orders that are not in SnelStart as far
+// as the ledger knows: batched lookups first (lookup: also the existing
+// verkooporders by reference), then per order the customer and articles it
+// needs (one at a time, so two orders of one new customer do not make two
+// relaties), then the verkooporders, several at once.
+func (r *runner) bookNew(ctx context.Context, items []item, lookup bool) error {
+	if len(items) == 0 {
+		return nil
 	}
-	// The lookups of a page go out together: they touch different parts of
-	// the knowledge.
+	orders := make([]opencart.Order, len(items))
+	refs := make([]string, len(items))
+	for i, it := range items {
+		orders[i], refs[i] = it.order, refOf(it.order, r.Settings)
+	}
+	// The lookups go out together: they touch different parts of the knowledge.
 	existing := map[string]snelstart.Verkooporder{}
-	var lookErr, loadErr error
+	var lookErr error
 	var wg sync.WaitGroup
-	if j.Settings.PaymentReference {
+	if r.Settings.PaymentReference && lookup {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			existing, lookErr = existingOrders(ctx, j.Client, refs)
+			existing, lookErr = existingOrders(ctx, r.Client, refs)
 		}()
 	}
-	loadErr = j.loadForPage(ctx, k, orders)
+	loadErr := r.loadForPage(ctx, orders)
 	wg.Wait()
 	if err := errors.Join(lookErr, loadErr); err != nil {
-		return nil, err
-	}
-
-	type send struct {
-		i    int
-		plan Plan
+		return err
 	}
 	var sends []send
-	for _, i := range todo {
-		o := orders[i]
-		if vo, ok := existing[refOf(o, j.Settings)]; ok && !j.Preview {
-			results[i] = j.confirm(o, entries[o.ID], &vo, nil, "exists")
+	for _, it := range items {
+		o := it.order
+		p := PlanOrder(o, r.Settings, r.k)
+		if vo, ok := existing[refOf(o, r.Settings)]; ok {
+			r.results[it.slot] = r.alreadyThere(it, &p, &vo)
 			continue
 		}
-		p := PlanOrder(o, j.Settings, k)
-		if j.Preview {
+		if r.Preview {
 			state := "planned"
 			if p.Held != nil {
 				state = "held"
 			}
-			if _, ok := existing[refOf(o, j.Settings)]; ok {
-				state = "exists"
-			}
 			pp := p
-			results[i] = Result{OrderID: o.ID, State: state, Customer: customerName(o), Reason: p.Held, Plan: &pp}
+			r.results[it.slot] = Result{OrderID: o.ID, State: state, Customer: customerName(o), Reason: p.Held, Plan: &pp}
 			continue
 		}
 		if p.Held != nil {
-			results[i] = j.record(o, entries[o.ID], config.LedgerHeld, p.Held, customerName(o))
+			r.results[it.slot] = r.record(o, it.entry, config.LedgerHeld, p.Held, customerName(o))
 			continue
 		}
-		if h := j.prepare(ctx, k, o, &p); h != nil {
-			results[i] = j.record(o, entries[o.ID], config.LedgerFailed, h, customerName(o))
-			continue
+		h, pc := r.prepare(ctx, o, &p)
+		switch {
+		case pc != nil: // waits for a customer or article that may have been made
+			pc.waiting = append(pc.waiting, send{item: it, plan: p})
+			r.results[it.slot] = Result{OrderID: o.ID, State: "failed", Customer: customerName(o), Reason: &Hold{"uncertain", ""}}
+		case h != nil:
+			r.results[it.slot] = r.record(o, it.entry, config.LedgerFailed, h, customerName(o))
+		default:
+			sends = append(sends, send{item: it, plan: p})
 		}
-		sends = append(sends, send{i, p})
 	}
-
-	sem := make(chan struct{}, j.Concurrency)
-	for _, s := range sends {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(s send) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			results[s.i] = j.book(ctx, orders[s.i], entries[orders[s.i].ID], s.plan)
-		}(s)
-	}
-	wg.Wait()
-	return results, ctx.Err()
+	r.sendAll(ctx, sends)
+	return ctx.Err()
 }
 
-// refOf is the reference an order gets in SnelStart: its number.
-func refOf(o opencart.Order, _ Settings) string { return strconv.Itoa(o.ID) }
+// alreadyThere is an order whose reference SnelStart already has: ours
+// when customer and total agree, else held for the user.
+func (r *runner) alreadyThere(it item, p *Plan, vo *snelstart.Verkooporder) Result {
+	o := it.order
+	if h := notThisOrder(vo, it.entry, p); h != nil {
+		if r.Preview {
+			return Result{OrderID: o.ID, State: "held", Customer: customerName(o), Reason: h, Plan: p}
+		}
+		return r.record(o, it.entry, config.LedgerHeld, h, customerName(o))
+	}
+	if r.Preview {
+		return Result{OrderID: o.ID, State: "exists", Customer: customerName(o), Plan: p}
+	}
+	return r.confirm(o, it.entry, vo, nil, "exists")
+}
 
 // loadForPage looks up, in batches, the products, customers and articles
 // of a page of orders.
-func (j *Job) loadForPage(ctx context.Context, k *Knowledge, orders []opencart.Order) error {
+func (r *runner) loadForPage(ctx context.Context, orders []opencart.Order) error {
+	k := r.k
 	var productIDs []string
 	for _, o := range orders {
 		for _, l := range o.Lines {
@@ -214,8 +273,8 @@ func (j *Job) loadForPage(ctx context.Context, k *Knowledge, orders []opencart.O
 	if k.Products == nil {
 		k.Products = map[int]opencart.Product{}
 	}
-	if f := j.Settings.CodeField; f != "" && f != "model" && f != "product_id" {
-		products, err := j.Shop.ProductsByCode(ctx, "product_id", unique(productIDs))
+	if f := r.Settings.CodeField; f != "" && f != "model" && f != "product_id" {
+		products, err := r.Shop.ProductsByCode(ctx, "product_id", unique(productIDs))
 		if err != nil {
 			return err
 		}
@@ -226,140 +285,70 @@ func (j *Job) loadForPage(ctx context.Context, k *Knowledge, orders []opencart.O
 	var codes []string
 	for _, o := range orders {
 		for _, l := range o.Lines {
-			codes = append(codes, productCode(l, j.Settings, k))
+			codes = append(codes, productCode(l, r.Settings, k))
 		}
 	}
 	var custErr error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		custErr = k.loadCustomers(ctx, j.Client, j.Settings, orders)
+		custErr = k.loadCustomers(ctx, r.Client, r.Settings, orders)
 	}()
-	artErr := k.loadArticles(ctx, j.Client, codes)
+	artErr := k.loadArticles(ctx, r.Client, codes)
 	<-done
 	return errors.Join(custErr, artErr)
 }
 
-// prepare creates (or updates) the customer and the new articles an order
-// needs and fills in their ids. A create that may have happened is looked
-// up before it is tried again.
-func (j *Job) prepare(ctx context.Context, k *Knowledge, o opencart.Order, p *Plan) *Hold {
-	switch {
-	case p.Customer.New != nil:
-		// Another order of this run may have made this customer already.
-		if r := findCustomer(o, j.Settings, k); r != nil {
-			p.Customer = CustomerPlan{Match: j.Settings.MatchBy, Existing: r}
-			break
-		}
-		var r *snelstart.Relatie
-		var err error
-		for attempt := 0; attempt < 3; attempt++ {
-			r, err = j.Client.Relaties.Create(ctx, p.Customer.New)
-			if !errors.Is(err, snelstart.ErrMaybeWritten) {
-				break
-			}
-			if lerr := k.loadCustomers(ctx, j.Client, j.Settings, []opencart.Order{o}); lerr != nil {
-				break
-			}
-			if found := findCustomer(o, j.Settings, k); found != nil {
-				r, err = found, nil
-				break
-			}
-		}
-		if err != nil {
-			return failure(err)
-		}
-		k.Relaties = append(k.Relaties, *r)
-		p.Customer = CustomerPlan{Match: "new", Existing: r}
-	case p.Customer.Update:
-		upd := *p.Customer.Existing
-		fresh := newRelatie(o, k, p)
-		upd.VestigingsAdres, upd.Telefoon = fresh.VestigingsAdres, fresh.Telefoon
-		if o.Email != "" {
-			upd.Email = fresh.Email
-		}
-		if r, err := j.Client.Relaties.Update(ctx, &upd); err == nil {
-			p.Customer.Existing = r
-		} else {
-			return failure(err)
-		}
+// send is a verkooporder ready to go; sends counts its earlier sends in
+// this run.
+type send struct {
+	item
+	plan  Plan
+	sends int
+}
+
+// sendAll sends verkooporders, Concurrency at once.
+func (r *runner) sendAll(ctx context.Context, sends []send) {
+	sem := make(chan struct{}, r.Concurrency)
+	var wg sync.WaitGroup
+	for _, s := range sends {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(s send) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			res := r.book(ctx, s)
+			r.mu.Lock()
+			r.results[s.slot] = res
+			r.mu.Unlock()
+		}(s)
 	}
-	for _, a := range p.NewArticles {
-		if _, ok := k.Artikelen[strings.ToLower(a.Artikelcode)]; ok {
-			continue // made for an earlier order of this run
-		}
-		var created *snelstart.Artikel
-		var err error
-		for attempt := 0; attempt < 3; attempt++ {
-			created, err = j.Client.Artikelen.Create(ctx, &a)
-			var ae *snelstart.APIError
-			if !errors.Is(err, snelstart.ErrMaybeWritten) && !(errors.As(err, &ae) && ae.Has("ART-0005")) {
-				break
-			}
-			if lerr := k.loadArticles(ctx, j.Client, []string{a.Artikelcode}); lerr != nil {
-				break
-			}
-			if got, ok := k.Artikelen[strings.ToLower(a.Artikelcode)]; ok {
-				created, err = got, nil
-				break
-			}
-		}
-		if err != nil {
-			return failure(err)
-		}
-		k.Artikelen[strings.ToLower(created.Artikelcode)] = created
-	}
-	p.Order.Relatie = &snelstart.Ref{ID: p.Customer.Existing.ID}
-	for i, l := range p.Lines {
-		if l.ArticleID == "" {
-			a := k.Artikelen[strings.ToLower(l.Code)]
-			if a == nil {
-				return &Hold{"article_unknown", l.Code}
-			}
-			p.Order.Regels[i].Artikel = &snelstart.Ref{ID: a.ID}
-		}
-	}
-	return nil
+	wg.Wait()
 }
 
 // book sends one verkooporder under the ledger: "sending" before, the
-// outcome after. An uncertain answer is looked up by its reference.
-func (j *Job) book(ctx context.Context, o opencart.Order, prev config.LedgerEntry, p Plan) Result {
+// outcome after. An answer that leaves it open whether SnelStart stored
+// the order makes it unsettled (ledger.go): it is not sent again until
+// lookups prove it absent.
+func (r *runner) book(ctx context.Context, s send) Result {
+	o, p := s.order, s.plan
 	payload, _ := json.Marshal(p.Order)
-	e := entryFor(j.ProfileID, o, prev)
+	e := entryFor(r.ProfileID, o, s.entry)
 	e.State, e.Reference, e.Payload, e.Customer = config.LedgerSending, p.Order.Betalingskenmerk, string(payload), p.Customer.Existing.Naam
-	e.Relatiecode, e.Total, e.Attempts = p.Customer.Existing.Relatiecode, p.Total.StringFixed(2), prev.Attempts+1
-	if err := j.Ledger.PutLedger(e); err != nil {
+	e.Relatiecode, e.Total, e.Attempts, e.Reason = p.Customer.Existing.Relatiecode, p.Total.StringFixed(2), s.entry.Attempts+1, ""
+	if err := r.Ledger.PutLedger(e); err != nil {
 		return Result{OrderID: o.ID, State: "failed", Reason: &Hold{"ledger", err.Error()}}
 	}
-	var vo *snelstart.Verkooporder
-	var err error
-	for attempt := 0; attempt < 3; attempt++ {
-		vo, err = j.Client.Verkooporders.Create(ctx, &p.Order)
-		if !errors.Is(err, snelstart.ErrMaybeWritten) || e.Reference == "" {
-			break
-		}
-		// Written or not? Look before anything is sent again.
-		found, lerr := existingOrders(ctx, j.Client, []string{e.Reference})
-		if lerr != nil {
-			break // unknown: stays "sending"-like (failed), looked up next run
-		}
-		if f, ok := found[e.Reference]; ok {
-			vo, err = &f, nil
-			break
-		}
-		// Not there: safe to send again.
-	}
-	if err != nil {
+	vo, err := r.Client.Verkooporders.Create(ctx, &p.Order)
+	switch {
+	case err == nil:
+		return r.confirm(o, e, vo, p.Customer.Existing, "created")
+	case errors.Is(err, snelstart.ErrMaybeWritten):
 		e.Answer = err.Error()
-		res := j.record(o, e, config.LedgerFailed, failure(err), e.Customer)
-		if errors.Is(err, snelstart.ErrMaybeWritten) && e.Reference == "" {
-			// Without a reference it cannot be looked up: leave it to the user.
-			res = j.record(o, e, config.LedgerHeld, &Hold{"uncertain_no_reference", ""}, e.Customer)
-		}
-		return res
+		return r.maybeWritten(s.item, e, &p, s.sends+1)
 	}
-	return j.confirm(o, e, vo, p.Customer.Existing, "created")
+	e.Answer = err.Error()
+	return r.record(o, e, config.LedgerFailed, failure(err), e.Customer)
 }
 
 func entryFor(profileID uint, o opencart.Order, prev config.LedgerEntry) config.LedgerEntry {
@@ -368,8 +357,17 @@ func entryFor(profileID uint, o opencart.Order, prev config.LedgerEntry) config.
 	return e
 }
 
-func (j *Job) confirm(o opencart.Order, prev config.LedgerEntry, vo *snelstart.Verkooporder, r *snelstart.Relatie, state string) Result {
-	e := entryFor(j.ProfileID, o, prev)
+// booked is the result of an order the ledger has as confirmed.
+func booked(o opencart.Order, e config.LedgerEntry) Result {
+	res := Result{OrderID: o.ID, State: "skipped", Customer: e.Customer, Relatiecode: e.Relatiecode, Nummer: e.Nummer}
+	if o.Modified.After(e.ShopModified) {
+		res.State = "changed" // reported, not imported again
+	}
+	return res
+}
+
+func (r *runner) confirm(o opencart.Order, prev config.LedgerEntry, vo *snelstart.Verkooporder, rel *snelstart.Relatie, state string) Result {
+	e := entryFor(r.ProfileID, o, prev)
 	e.State, e.VerkooporderID, e.Reason = config.LedgerConfirmed, vo.ID, ""
 	if vo.Nummer != nil {
 		e.Nummer = *vo.Nummer
@@ -377,22 +375,26 @@ func (j *Job) confirm(o opencart.Order, prev config.LedgerEntry, vo *snelstart.V
 	if vo.TotaalInclusiefBtw != nil {
 		e.Total = vo.TotaalInclusiefBtw.StringFixed(2)
 	}
-	if r != nil {
-		e.Customer, e.Relatiecode = r.Naam, r.Relatiecode
+	if rel != nil {
+		e.Customer, e.Relatiecode = rel.Naam, rel.Relatiecode
 	}
 	e.Reference = vo.Betalingskenmerk
-	if err := j.Ledger.PutLedger(e); err != nil {
+	if err := r.Ledger.PutLedger(e); err != nil {
 		return Result{OrderID: o.ID, State: "failed", Reason: &Hold{"ledger", err.Error()}}
 	}
 	return Result{OrderID: o.ID, State: state, Customer: e.Customer, Relatiecode: e.Relatiecode, Nummer: e.Nummer}
 }
 
-func (j *Job) record(o opencart.Order, prev config.LedgerEntry, state string, why *Hold, customer string) Result {
-	e := entryFor(j.ProfileID, o, prev)
+// record writes a state other than confirmed, with its reason.
+func (r *runner) record(o opencart.Order, prev config.LedgerEntry, state string, why *Hold, customer string) Result {
+	e := entryFor(r.ProfileID, o, prev)
 	e.State, e.Reason, e.Customer = state, why.String(), customer
-	_ = j.Ledger.PutLedger(e) // a failed write here leaves the order to the next run
-	rs := map[string]string{config.LedgerFailed: "failed", config.LedgerHeld: "held"}[state]
-	return Result{OrderID: o.ID, State: rs, Customer: customer, Reason: why}
+	_ = r.Ledger.PutLedger(e) // a failed write here leaves the order to the next run
+	res := Result{OrderID: o.ID, State: "failed", Customer: customer, Relatiecode: e.Relatiecode, Reason: why}
+	if state == config.LedgerHeld || state == config.LedgerUncertain && why.Code == "uncertain_no_reference" {
+		res.State = "held" // the user has to act
+	}
+	return res
 }
 
 // failure describes a failed SnelStart call as a hold code.

@@ -17,7 +17,8 @@ type Settings struct {
 	Template            string // verkoopordersjabloon, by description
 	CostCentre          string // kostenplaats, by description
 	ProcesStatus        string
-	PaymentReference    bool // betalingskenmerk and orderreferentie = order number
+	PaymentReference    bool   // betalingskenmerk and orderreferentie = order number
+	ReferencePrefix     string // before the order number, to tell the shops of one administration apart
 	DescriptionTemplate string
 	Addresses           string // extern | klantkaart
 	LinePrice           string // webshop | snelstart
@@ -55,8 +56,9 @@ func SettingsFrom(v map[string]string) Settings {
 	}
 	return Settings{
 		Template: v["sales.template"], CostCentre: v["sales.costCentre"], ProcesStatus: v["sales.processStatus"],
-		PaymentReference: v["sales.paymentReference"] == "true", DescriptionTemplate: v["sales.descriptionTemplate"],
-		Addresses: v["sales.addresses"], LinePrice: v["sales.linePrice"], LineOptions: v["sales.lineOptions"],
+		PaymentReference: v["sales.paymentReference"] == "true", ReferencePrefix: v["sales.referencePrefix"],
+		DescriptionTemplate: v["sales.descriptionTemplate"],
+		Addresses:           v["sales.addresses"], LinePrice: v["sales.linePrice"], LineOptions: v["sales.lineOptions"],
 		Recipes: v["sales.recipes"] == "true", ShippingArticle: v["sales.shippingArticle"],
 		DiscountArticle: v["sales.discountArticle"], PaymentFeeArticle: v["sales.paymentFeeArticle"],
 		DifferenceArticle: v["sales.differenceArticle"], DifferenceThreshold: threshold,

@@ -67,8 +67,9 @@ type Client struct {
 	token   string
 	expires time.Time
 
-	requests atomic.Int64 // API calls sent, tokens not counted
-	sleep    func(ctx context.Context, d time.Duration) error
+	requests  atomic.Int64 // API calls sent, tokens not counted
+	noOrderBy atomic.Bool  // SnelStart refused $orderby once: page without it
+	sleep     func(ctx context.Context, d time.Duration) error
 
 	Relaties      *RelatiesService
 	Artikelen     *ArtikelenService
@@ -147,6 +148,10 @@ func baseURL(s string) (*url.URL, error) {
 	return u, nil
 }
 
+// RequestTimeout is the longest a call may take: a write that was on its
+// way when its program stopped has reached SnelStart by then, or never will.
+func (c *Client) RequestTimeout() time.Duration { return c.opt.Timeout }
+
 // Requests returns how many API calls the client has sent (retries count,
 // token requests do not), for the run statistics and benchmarks.
 func (c *Client) Requests() int64 { return c.requests.Load() }
@@ -191,9 +196,15 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 		status, hdr, respBody, err := c.send(ctx, method, u.String(), tok, payload)
 		if err != nil {
 			// Failed before SnelStart could act (no connection made), or a
-			// read: safe to try again. Otherwise the write may have happened.
+			// read: safe to try again. Otherwise the write may have happened
+			// — also when it was cancelled: a request on its way is not
+			// called back by cancelling it here.
 			if ctx.Err() != nil {
-				return fmt.Errorf("snelstart: %s %s: %w", method, path, errors.Join(ErrTimeout, ctx.Err()))
+				cancelled := fmt.Errorf("snelstart: %s %s: %w", method, path, errors.Join(ErrTimeout, ctx.Err()))
+				if !read && !notSent(err) {
+					return &WriteUncertainError{Err: cancelled}
+				}
+				return cancelled
 			}
 			if !read && !notSent(err) {
 				return &WriteUncertainError{Err: err}
@@ -248,12 +259,12 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 // send makes one HTTP exchange through the limiter.
 func (c *Client) send(ctx context.Context, method, u, token string, payload []byte) (int, http.Header, []byte, error) {
 	if err := c.lim.Wait(ctx); err != nil {
-		return 0, nil, nil, err
+		return 0, nil, nil, &notSentError{err}
 	}
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():
-		return 0, nil, nil, ctx.Err()
+		return 0, nil, nil, &notSentError{ctx.Err()}
 	}
 	defer func() { <-c.sem }()
 	rctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
@@ -264,7 +275,7 @@ func (c *Client) send(ctx context.Context, method, u, token string, payload []by
 	}
 	req, err := http.NewRequestWithContext(rctx, method, u, body)
 	if err != nil {
-		return 0, nil, nil, err
+		return 0, nil, nil, &notSentError{err}
 	}
 	req.Header.Set("Authorization", "Bearer "+token)
 	req.Header.Set("Ocp-Apim-Subscription-Key", c.opt.SubscriptionKey)
@@ -295,9 +306,20 @@ func classify(err error) error {
 	return fmt.Errorf("%w: %w", ErrNetwork, err)
 }
 
+// notSentError is a failure before the request left this program (the
+// limiter's wait cancelled, a bad URL).
+type notSentError struct{ err error }
+
+func (e *notSentError) Error() string { return e.err.Error() }
+func (e *notSentError) Unwrap() error { return e.err }
+
 // notSent reports whether a transport error happened before the request
 // left: DNS or connect failures. Only then is a write safe to repeat.
 func notSent(err error) bool {
+	var ns *notSentError
+	if errors.As(err, &ns) {
+		return true
+	}
 	var op *net.OpError
 	if errors.As(err, &op) && op.Op == "dial" {
 		return true

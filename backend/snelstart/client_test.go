@@ -136,8 +136,10 @@ func TestPagingAcross1234Relaties(t *testing.T) {
 		}
 		seen[r.ID] = true
 	}
-	if all[before+1230].Naam != "Klant 1230" {
-		t.Fatalf("order lost: last is %q", all[len(all)-1].Naam)
+	for i := 1; i < len(all); i++ { // the simulator shuffles unless asked for an order
+		if strings.ToLower(all[i-1].ID) >= strings.ToLower(all[i].ID) {
+			t.Fatalf("pages not in id order at %d", i)
+		}
 	}
 	if got := h.sim.Calls() - calls; got != 3 {
 		t.Fatalf("%d calls for 1234 rows, want 3 pages of 500", got)

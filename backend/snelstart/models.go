@@ -1,5 +1,7 @@
 package snelstart
 
+import "encoding/json"
+
 // The models follow reference/snelstart-b2b-api.md §4: lowerCamelCase JSON,
 // enums as strings, references as {id, uri}. Read-only fields (stock,
 // totals, nummer) are absent from the create models, so a create cannot send
@@ -101,8 +103,10 @@ const (
 	RelatieLeverancier = "Leverancier"
 )
 
-// Relatie is a customer or supplier (§4.7). Its create and update use the
-// same shape; the server assigns id, uri and (when 0) relatiecode.
+// Relatie is a customer or supplier (§4.7): the fields S-Connect reads.
+// The server assigns id, uri and (when 0) relatiecode. A relatie read from
+// SnelStart also keeps the JSON it came in, every field of it, so that
+// RelatiesService.Update changes only what it is asked to.
 type Relatie struct {
 	ID                   string   `json:"id,omitempty"`
 	URI                  string   `json:"uri,omitempty"`
@@ -119,6 +123,8 @@ type Relatie struct {
 	Memo                 string   `json:"memo,omitempty"`
 	Nonactief            bool     `json:"nonactief"`
 	ModifiedOn           *Time    `json:"modifiedOn,omitempty"`
+
+	raw json.RawMessage // as SnelStart sent it (UnmarshalJSON)
 }
 
 // Verkoopordersjabloon is a sales order template (§4.9).

@@ -2,24 +2,36 @@ package snelstart
 
 import (
 	"context"
+	"errors"
 	"iter"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 )
 
 // ListOptions narrow a list call. Top is the page size (at most 500).
+// OrderBy is the key the pages are read in, "Id" when empty: SnelStart
+// promises no order of its own, and without one a row can move from a page
+// not yet read to one already read between two requests, and be missed.
 type ListOptions struct {
-	Filter Filter
-	Top    int
+	Filter  Filter
+	Top     int
+	OrderBy string
 }
 
 // all pages through an OData list with $top/$skip until a short page, the
-// way SnelStart advises (reference §3).
+// way SnelStart advises (reference §3), ordered by a stable key. Should
+// SnelStart refuse $orderby (it does not document it), the client reads on
+// without it and stops sending it.
 func all[T any](ctx context.Context, c *Client, path string, opt ListOptions) iter.Seq2[T, error] {
 	top := opt.Top
 	if top <= 0 || top > MaxPageSize {
 		top = defaultPageLimit
+	}
+	order := opt.OrderBy
+	if order == "" {
+		order = "Id"
 	}
 	return func(yield func(T, error) bool) {
 		for skip := 0; ; skip += top {
@@ -27,8 +39,18 @@ func all[T any](ctx context.Context, c *Client, path string, opt ListOptions) it
 			if opt.Filter != "" {
 				q.Set("$filter", string(opt.Filter))
 			}
+			ordered := !c.noOrderBy.Load()
+			if ordered {
+				q.Set("$orderby", order)
+			}
 			var page []T
-			if err := c.Do(ctx, http.MethodGet, path, q, nil, &page); err != nil {
+			err := c.Do(ctx, http.MethodGet, path, q, nil, &page)
+			if ordered && refusedOrderBy(err) {
+				c.noOrderBy.Store(true)
+				q.Del("$orderby")
+				err = c.Do(ctx, http.MethodGet, path, q, nil, &page)
+			}
+			if err != nil {
 				var zero T
 				yield(zero, err)
 				return
@@ -43,6 +65,12 @@ func all[T any](ctx context.Context, c *Client, path string, opt ListOptions) it
 			}
 		}
 	}
+}
+
+// refusedOrderBy: a 400 that names $orderby.
+func refusedOrderBy(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.Status == http.StatusBadRequest && strings.Contains(strings.ToLower(ae.Error()), "orderby")
 }
 
 // Collect gathers an iterator into a slice, stopping at the first error.
@@ -88,9 +116,18 @@ func (s *RelatiesService) Create(ctx context.Context, r *Relatie) (*Relatie, err
 	return write[Relatie](ctx, s.c, http.MethodPost, "relaties", r)
 }
 
-// Update replaces a relatie (PUT is a full replace: send what Get gave).
-func (s *RelatiesService) Update(ctx context.Context, r *Relatie) (*Relatie, error) {
-	return write[Relatie](ctx, s.c, http.MethodPut, "relaties/"+url.PathEscape(r.ID), r)
+// Update changes the fields of p on the relatie r as SnelStart sent it
+// (by Get, List or Create): every other field, known to S-Connect or not,
+// goes back unchanged, because a PUT replaces the whole relatie.
+func (s *RelatiesService) Update(ctx context.Context, r *Relatie, p Patch) (*Relatie, error) {
+	if len(r.raw) == 0 || r.ID == "" {
+		return nil, ErrNotRead
+	}
+	body, err := applyPatch(r.raw, p)
+	if err != nil {
+		return nil, err
+	}
+	return write[Relatie](ctx, s.c, http.MethodPut, "relaties/"+url.PathEscape(r.ID), body)
 }
 
 // ArtikelenService: articles (artikelen:read/write).

@@ -2,35 +2,58 @@ package snelstart
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
 	"github.com/s-connect/s-connect/backend/snelstart/sim"
 )
 
-func TestRelatieGetAndUpdate(t *testing.T) {
+// An update changes only the fields it names: the IBAN and everything else
+// the bookkeeper put on the card — fields S-Connect knows nothing of
+// included — stay, although a PUT replaces the whole relatie.
+func TestRelatieUpdateKeepsEveryOtherField(t *testing.T) {
 	h := newHarness(t, sim.Options{Strict: true}, nil, Options{})
-	first, err := Collect(h.client.Relaties.List(ctx(t), ListOptions{Filter: Eq("Relatiecode", 1002)}))
+	jansen := h.sim.All("relaties")[0]
+	h.sim.Patch("relaties", jansen["id"].(string), map[string]any{"toekomstigVeld": map[string]any{"a": 1}})
+	first, err := Collect(h.client.Relaties.List(ctx(t), ListOptions{Filter: Eq("Relatiecode", 1001)}))
 	if err != nil || len(first) != 1 {
 		t.Fatalf("find: %v %v", first, err)
 	}
-	r, err := h.client.Relaties.Get(ctx(t), first[0].ID)
-	if err != nil || r.Naam != "Anna de Vries" || r.VestigingsAdres == nil || r.VestigingsAdres.Plaats != "Leiden" {
-		t.Fatalf("get: %+v %v", r, err)
+	r := &first[0]
+	p := Patch{"telefoon": "071-5551234", "vestigingsAdres/straat": "Kerkweg 14", "email": r.Email}
+	if got := r.Changes(p); len(got) != 2 || got["email"] != nil {
+		t.Fatalf("changes %v: the e-mail is already right", got)
 	}
-	r.Telefoon = "071-5551234"
-	r.VestigingsAdres.Straat = "Kerkweg 14"
-	up, err := h.client.Relaties.Update(ctx(t), r)
-	if err != nil || up.Telefoon != "071-5551234" || up.Relatiecode != 1002 {
+	up, err := h.client.Relaties.Update(ctx(t), r, r.Changes(p))
+	if err != nil || up.Telefoon != "071-5551234" || up.Relatiecode != 1001 || up.VestigingsAdres.Plaats != "Utrecht" {
 		t.Fatalf("update: %+v %v", up, err)
 	}
-	again, _ := h.client.Relaties.Get(ctx(t), r.ID)
-	if again.VestigingsAdres.Straat != "Kerkweg 14" {
-		t.Fatalf("update not stored: %+v", again.VestigingsAdres)
+	if len(up.Changes(p)) != 0 {
+		t.Fatalf("after the update there is still %v to change", up.Changes(p))
 	}
-	r.Relatiesoort = []string{RelatieLeverancier}
+	after := h.sim.All("relaties")[0]
+	for k, v := range jansen {
+		if k == "telefoon" || k == "vestigingsAdres" || k == "modifiedOn" {
+			continue
+		}
+		if fmt.Sprint(after[k]) != fmt.Sprint(v) {
+			t.Errorf("%s: %v, was %v", k, after[k], v)
+		}
+	}
+	if after["iban"] != "NL91ABNA0417164300" || fmt.Sprint(after["toekomstigVeld"]) != "map[a:1]" {
+		t.Fatalf("iban %v, unknown field %v", after["iban"], after["toekomstigVeld"])
+	}
+	if addr := after["vestigingsAdres"].(map[string]any); addr["straat"] != "Kerkweg 14" || addr["postcode"] != "1234 AB" || addr["land"] == nil {
+		t.Fatalf("address %v", addr)
+	}
+	// A relatie S-Connect made up itself cannot be sent as an update.
+	if _, err := h.client.Relaties.Update(ctx(t), &Relatie{ID: r.ID, Naam: "x"}, p); !errors.Is(err, ErrNotRead) {
+		t.Fatalf("update of an unread relatie: %v", err)
+	}
+	// SnelStart's checks still apply.
 	var ae *APIError
-	if _, err := h.client.Relaties.Update(ctx(t), r); !errors.As(err, &ae) || !ae.Has("REL-0064") {
+	if _, err := h.client.Relaties.Update(ctx(t), up, Patch{"relatiesoort": []string{RelatieLeverancier}}); !errors.As(err, &ae) || !ae.Has("REL-0064") {
 		t.Fatalf("changing relatiesoort: %v", err)
 	}
 }

@@ -17,7 +17,9 @@ var odataResources = map[string]bool{"relaties": true, "artikelen": true, "verko
 var writable = map[string]shape{"relaties": relatieShape, "artikelen": artikelShape,
 	"verkooporders": verkooporderShape, "kostenplaatsen": kostenplaatsShape}
 
-func (s *Server) route(w http.ResponseWriter, r *http.Request, parts []string) {
+// route answers an API call. hide > 0 makes a create visible to reads
+// only that much later (Faults.DelayedVisible).
+func (s *Server) route(w http.ResponseWriter, r *http.Request, parts []string, hide time.Duration) {
 	res := parts[0]
 	switch {
 	case res == "echo":
@@ -51,7 +53,7 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, parts []string) {
 		s.list(w, r, c)
 	case r.Method == http.MethodGet && len(parts) == 2:
 		obj, ok := c.get(parts[1])
-		if !ok {
+		if !ok || !c.visible(obj, time.Now()) {
 			notFound(w, res+" "+parts[1])
 			return
 		}
@@ -59,10 +61,14 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, parts []string) {
 	case r.Method == http.MethodPost && len(parts) == 1 && writable[res] != nil:
 		body, ok := readObject(w, r, writable[res], s.opt.Strict)
 		if ok {
-			s.create(w, c, body)
+			s.create(w, c, body, hide)
 		}
 	case r.Method == http.MethodPut && len(parts) == 2 && writable[res] != nil:
-		body, ok := readObject(w, r, writable[res], s.opt.Strict)
+		sh := writable[res]
+		if old, ok := c.get(parts[1]); ok {
+			sh = withKeys(sh, old)
+		}
+		body, ok := readObject(w, r, sh, s.opt.Strict)
 		if ok {
 			s.update(w, c, parts[1], body)
 		}
@@ -76,8 +82,18 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request, parts []string) {
 	}
 }
 
+// list answers a GET of a collection. OData resources take $filter,
+// $orderby, $top and $skip; without $orderby the rows come in a different
+// order each time, because SnelStart promises none — so a client that
+// pages without one can be seen to miss rows.
 func (s *Server) list(w http.ResponseWriter, r *http.Request, c *collection) {
-	items := c.items
+	now := time.Now()
+	items := make([]map[string]any, 0, len(c.items))
+	for _, it := range c.items {
+		if c.visible(it, now) {
+			items = append(items, it)
+		}
+	}
 	if odataResources[c.name] {
 		q := r.URL.Query()
 		top, skip, err := pageParams(q)
@@ -104,6 +120,18 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, c *collection) {
 			}
 			items = kept
 		}
+		if by := q.Get("$orderby"); by != "" {
+			if s.opt.RefuseOrderBy {
+				badRequest(w, [2]string{"ALG-0104", "De query-optie $orderby wordt niet ondersteund."})
+				return
+			}
+			if err := orderBy(items, by, writable[c.name]); err != nil {
+				badRequest(w, [2]string{"ALG-0104", "Ongeldige $orderby: " + err.Error()})
+				return
+			}
+		} else {
+			s.dice.Shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
+		}
 		if skip > len(items) {
 			skip = len(items)
 		}
@@ -111,9 +139,6 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, c *collection) {
 		if top < len(items) {
 			items = items[:top]
 		}
-	}
-	if items == nil {
-		items = []map[string]any{}
 	}
 	writeJSON(w, http.StatusOK, items)
 }
@@ -149,7 +174,7 @@ func readObject(w http.ResponseWriter, r *http.Request, sh shape, strict bool) (
 	return norm, true
 }
 
-func (s *Server) create(w http.ResponseWriter, c *collection, body map[string]any) {
+func (s *Server) create(w http.ResponseWriter, c *collection, body map[string]any, hide time.Duration) {
 	if id, _ := body["id"].(string); id != "" && id != "00000000-0000-0000-0000-000000000000" {
 		code := "ALG-0100"
 		if c.name == "relaties" {
@@ -177,9 +202,15 @@ func (s *Server) create(w http.ResponseWriter, c *collection, body map[string]an
 		return
 	}
 	body["modifiedOn"] = time.Now().Format("2006-01-02T15:04:05")
+	if c.name == "relaties" {
+		fillRelatie(body)
+	}
 	obj := c.add(body)
 	if c.name == "verkooporders" {
 		s.reserveStock(obj)
+	}
+	if hide > 0 {
+		c.hideUntil(str(obj, "id"), time.Now().Add(hide))
 	}
 	writeJSON(w, http.StatusCreated, obj)
 }
@@ -216,13 +247,20 @@ func (s *Server) update(w http.ResponseWriter, c *collection, id string, body ma
 		return
 	}
 	// Read-only parts stay as they were (PUT replaces the rest).
-	for _, k := range []string{"technischeVoorraad", "vrijeVoorraad", "isHoofdartikel", "subartikelen", "relatiecode"} {
+	readOnly := []string{"technischeVoorraad", "vrijeVoorraad", "isHoofdartikel", "subartikelen"}
+	if c.name == "relaties" {
+		readOnly = relatieReadOnly
+	}
+	for _, k := range readOnly {
 		if v, ok := old[k]; ok && (k != "relatiecode" || body[k] == nil) {
 			body[k] = v
 		}
 	}
 	body["id"], body["uri"] = old["id"], old["uri"]
 	body["modifiedOn"] = time.Now().Format("2006-01-02T15:04:05")
+	if c.name == "relaties" {
+		fillRelatie(body) // what the PUT left out is now empty
+	}
 	c.replace(id, body)
 	writeJSON(w, http.StatusOK, body)
 }

@@ -21,6 +21,9 @@ func (s *Server) Insert(resource string, obj map[string]any) map[string]any {
 	if _, ok := obj["modifiedOn"]; !ok {
 		obj["modifiedOn"] = time.Now().Format("2006-01-02T15:04:05")
 	}
+	if resource == "relaties" {
+		fillRelatie(obj)
+	}
 	return deepCopy(c.add(obj)).(map[string]any)
 }
 
@@ -108,9 +111,21 @@ func (s *Server) SeedDefault() {
 		{"Anna de Vries", "anna@example.nl", "Kerkweg 12", "2345 CD", "Leiden", "NL"},
 		{"Brasserie 't Hoekje", "hoekje@example.be", "Grote Markt 3", "9000", "Gent", "BE"},
 	} {
-		s.Insert("relaties", map[string]any{"relatiesoort": []string{"Klant"}, "relatiecode": 1000 + i + 1, "naam": c.naam,
+		r := map[string]any{"relatiesoort": []string{"Klant"}, "relatiecode": 1000 + i + 1, "naam": c.naam,
 			"email": c.email, "nonactief": false,
-			"vestigingsAdres": map[string]any{"straat": c.straat, "postcode": c.postcode, "plaats": c.plaats, "land": Ref(landen[c.land])}})
+			"vestigingsAdres": map[string]any{"straat": c.straat, "postcode": c.postcode, "plaats": c.plaats, "land": Ref(landen[c.land])}}
+		if i == 0 { // a customer card the bookkeeper filled in
+			for k, v := range map[string]any{"iban": "NL91ABNA0417164300", "bic": "ABNANL2A", "krediettermijn": 30,
+				"kredietLimiet": 5000, "factuurkorting": 2.5, "websiteUrl": "https://www.jansen.nl", "kvkNummer": "12345678",
+				"btwNummer": "NL001234567B01", "incassoSoort": "Core", "aanmaningsoort": "Onderneming", "bankieren": true,
+				"telefoon": "030-1234567", "memo": "Levert alleen op werkdagen.",
+				"correspondentieAdres":  map[string]any{"contactpersoon": "Administratie", "straat": "Postbus 12", "postcode": "1230 AA", "plaats": "Utrecht", "land": Ref(landen["NL"])},
+				"factuurEmailVersturen": map[string]any{"shouldSend": true, "email": "facturen@jansen.nl", "ccEmail": nil},
+				"extraVeldenKlant":      []any{map[string]any{"naam": "Vertegenwoordiger", "waarde": "Piet"}}} {
+				r[k] = v
+			}
+		}
+		s.Insert("relaties", r)
 	}
 	for _, a := range []struct {
 		code, omschrijving string
@@ -159,4 +174,16 @@ func (s *Server) LandID(iso string) string {
 		}
 	}
 	return ""
+}
+
+// Patch sets fields of a stored object directly, as a user working in
+// SnelStart itself would (for tests).
+func (s *Server) Patch(resource, id string, fields map[string]any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if obj, ok := s.coll[resource].get(id); ok {
+		for k, v := range numbers(deepCopy(fields)).(map[string]any) {
+			obj[k] = v
+		}
+	}
 }

@@ -1,9 +1,10 @@
 // Package sim is a SnelStart B2B API simulator that follows
-// reference/snelstart-b2b-api.md: the token endpoint, header checks,
-// stateful collections, the OData subset, paging, validation codes and the
-// error body shapes — plus fault injection (latency, 429, 500 and
-// commit-then-fail) for the tests, benchmarks and the demo. One Server holds
-// one administration.
+// docs/snelstart.md: the token endpoint, header checks, stateful
+// collections, the OData subset, paging (in no promised order unless
+// $orderby asks for one), validation codes and the error body shapes —
+// plus fault injection (latency, 429, 500, commit-then-fail and delayed
+// visibility) for the tests, benchmarks and the demo. One Server holds one
+// administration.
 package sim
 
 import (
@@ -27,12 +28,19 @@ var AllScopes = []string{"artikelen:read", "artikelen:write", "relaties:read", "
 // Faults are injected into API calls (not the token endpoint). Shares are
 // 0..1. CommitThenFail stores a write and then answers 502 or drops the
 // connection: the case that makes naive connectors book twice.
+// DelayedVisible is the share of creates that are stored at once (a second
+// create of the same artikelcode is refused, the order number is taken)
+// but that reads — lists and GET by id — show only VisibleAfter later, as
+// a read replica that lags behind would: the case that makes a connector
+// that looks right after an uncertain create book twice.
 type Faults struct {
 	Latency        time.Duration
 	Share429       float64
 	RetryAfter     int // seconds in Retry-After on a 429 (default 1; -1 sends 0)
 	Share500       float64
 	CommitThenFail float64
+	DelayedVisible float64
+	VisibleAfter   time.Duration // default 2 s
 }
 
 // Options configure a Server.
@@ -45,8 +53,13 @@ type Options struct {
 	Seed             uint64 // for the fault dice
 	// Strict refuses properties SnelStart does not know (400 with
 	// modelState). The real API ignores them silently, which is how a
-	// misspelt field goes unnoticed; in tests we want to hear of it.
+	// misspelt field goes unnoticed; in tests we want to hear of it. A
+	// field an object already has (one a later API version may add, put
+	// there by Insert) is known to that object and kept by its updates.
 	Strict bool
+	// RefuseOrderBy answers a list with $orderby 400 ALG-0104, for a
+	// SnelStart that does not take it (it is not documented).
+	RefuseOrderBy bool
 }
 
 // Server is the simulator; it is an http.Handler. Auth is at /b2b/token and
@@ -139,6 +152,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	roll := s.dice.Float64()
 	commitFail := s.dice.Float64() < f.CommitThenFail
 	dropConn := s.dice.IntN(2) == 0
+	var hide time.Duration
+	if s.dice.Float64() < f.DelayedVisible {
+		hide = f.VisibleAfter
+		if hide <= 0 {
+			hide = 2 * time.Second
+		}
+	}
 	s.mu.Unlock()
 	if f.Latency > 0 {
 		time.Sleep(f.Latency)
@@ -163,7 +183,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	write := r.Method != http.MethodGet
 	if write && commitFail {
 		// Do the write, then lose the answer.
-		s.route(discard{}, r, parts)
+		s.route(discard{}, r, parts, hide)
 		if dropConn {
 			if hj, ok := w.(http.Hijacker); ok {
 				if conn, _, err := hj.Hijack(); err == nil {
@@ -175,7 +195,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadGateway, map[string]any{"statusCode": 502, "message": "Bad Gateway"})
 		return
 	}
-	s.route(w, r, parts)
+	s.route(w, r, parts, hide)
 }
 
 // serveToken implements POST /b2b/token for both grants (reference §1).

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // shape lists the properties of an object SnelStart knows, by their
@@ -28,9 +29,12 @@ var (
 		"offerteEmailVersturen": emailShape, "bevestigingsEmailVersturen": emailShape,
 		"aanmaningEmailVersturen": emailShape, "offerteAanvraagEmailVersturen": emailShape,
 		"bestellingEmailVersturen": emailShape, "factuurRelatie": refShape, "extraVeldenKlant": extraShape,
-		"modifiedOn": nil, "fax": nil,
+		// Read only: sent by SnelStart, ignored when they come back on a PUT.
+		"modifiedOn": nil, "fax": nil, "documents": nil, "inkoopBoekingenUri": nil, "verkoopBoekingenUri": nil,
 	}
-	artikelShape = shape{
+	// relatieReadOnly are the relatie's fields a PUT cannot change.
+	relatieReadOnly = []string{"relatiecode", "modifiedOn", "fax", "documents", "inkoopBoekingenUri", "verkoopBoekingenUri"}
+	artikelShape    = shape{
 		"id": nil, "uri": nil, "artikelcode": nil, "omschrijving": nil, "artikelOmzetgroep": refShape,
 		"verkoopprijs": nil, "inkoopprijs": nil, "eenheid": nil, "modifiedOn": nil, "relatie": refShape,
 		"isNonActief": nil, "voorraadControle": nil, "technischeVoorraad": nil, "vrijeVoorraad": nil,
@@ -104,16 +108,59 @@ func canonical(sh shape, key string) (string, shape, bool) {
 	return "", nil, false
 }
 
-// collection keeps a resource's objects in insertion order: SnelStart
-// documents no $orderby, so a stable order is what clients may rely on.
+// relatieDefaults are the values SnelStart gives a relatie's fields that a
+// create leaves out: a relatie always comes back with every field.
+var relatieDefaults = map[string]any{
+	"correspondentieAdres": map[string]any{"contactpersoon": nil, "straat": nil, "postcode": nil, "plaats": nil, "land": nil},
+	"aanmaningsoort":       "Nee", "incassoSoort": "Geen", "bankieren": false, "nonactief": false, "ublBestandAlsBijlage": true,
+	"factuurkorting": nil, "krediettermijn": nil, "kredietLimiet": nil, "iban": nil, "bic": nil,
+	"telefoon": nil, "mobieleTelefoon": nil, "email": nil, "btwNummer": nil, "kvkNummer": nil, "websiteUrl": nil,
+	"oin": nil, "memo": nil, "fax": nil, "factuurRelatie": nil, "extraVeldenKlant": []any{}, "documents": []any{},
+}
+
+var relatieMails = []string{"factuurEmailVersturen", "offerteEmailVersturen", "bevestigingsEmailVersturen",
+	"aanmaningEmailVersturen", "offerteAanvraagEmailVersturen", "bestellingEmailVersturen"}
+
+// fillRelatie gives a relatie the fields it lacks, as SnelStart would.
+func fillRelatie(r map[string]any) {
+	for k, v := range relatieDefaults {
+		if _, ok := r[k]; !ok {
+			r[k] = deepCopy(v)
+		}
+	}
+	for _, k := range relatieMails {
+		if _, ok := r[k]; !ok {
+			r[k] = map[string]any{"shouldSend": false, "email": nil, "ccEmail": nil}
+		}
+	}
+}
+
+// withKeys adds the fields an object has to its shape: a field SnelStart
+// sent is one it knows, even when the simulator's shape does not list it.
+func withKeys(sh shape, obj map[string]any) shape {
+	out := make(shape, len(sh)+len(obj))
+	for k, v := range sh {
+		out[k] = v
+	}
+	for k := range obj {
+		if _, _, ok := canonical(sh, k); !ok {
+			out[k] = nil
+		}
+	}
+	return out
+}
+
+// collection keeps a resource's objects in insertion order. Lists hand
+// them out in no promised order (handlers.go): SnelStart documents none.
 type collection struct {
-	name  string
-	items []map[string]any
-	byID  map[string]int
+	name      string
+	items     []map[string]any
+	byID      map[string]int
+	visibleAt map[string]time.Time // created with delayed visibility: id → first moment reads see it
 }
 
 func newCollection(name string) *collection {
-	return &collection{name: name, byID: map[string]int{}}
+	return &collection{name: name, byID: map[string]int{}, visibleAt: map[string]time.Time{}}
 }
 
 func (c *collection) add(obj map[string]any) map[string]any {
@@ -125,6 +172,24 @@ func (c *collection) add(obj map[string]any) map[string]any {
 	return obj
 }
 
+// hideUntil makes reads miss an object until t (the DelayedVisible fault).
+func (c *collection) hideUntil(id string, t time.Time) { c.visibleAt[strings.ToLower(id)] = t }
+
+// visible says whether reads see an object now.
+func (c *collection) visible(obj map[string]any, now time.Time) bool {
+	if len(c.visibleAt) == 0 {
+		return true
+	}
+	id := strings.ToLower(str(obj, "id"))
+	t, ok := c.visibleAt[id]
+	if ok && !now.Before(t) {
+		delete(c.visibleAt, id)
+		return true
+	}
+	return !ok
+}
+
+// get finds an object by id, whether reads see it yet or not.
 func (c *collection) get(id string) (map[string]any, bool) {
 	i, ok := c.byID[strings.ToLower(id)]
 	if !ok {
