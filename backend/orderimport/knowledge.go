@@ -176,8 +176,10 @@ func (k *Knowledge) loadCustomers(ctx context.Context, c *snelstart.Client, s Se
 		known[r.ID] = true
 	}
 	for _, part := range chunks(unique(values)) {
-		filter := snelstart.In(field, part)
-		if s.MatchBy == "klantnummer" {
+		var filter snelstart.Filter
+		if s.MatchBy != "klantnummer" {
+			filter = snelstart.In(field, part)
+		} else {
 			// The klantnummer line may sit among the bookkeeper's own notes;
 			// the search finds "…: 7" on the card of 71 too, and
 			// findCustomer keeps only an exact line.
