@@ -19,6 +19,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/s-connect/s-connect/app"
 	"github.com/s-connect/s-connect/backend/config"
@@ -47,6 +48,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	dir := fl.String("config-dir", os.Getenv("SCONNECT_CONFIG_DIR"), "configuration folder (default: the user's)")
 	preview := fl.Bool("preview", false, "run: show what would be done, write nothing")
 	profile := fl.Uint("profile", 0, "run: the profile's id (default: the first)")
+	wait := fl.Duration("wait", 15*time.Minute, "run: how long to wait while another process runs the profile")
 	addr := fl.String("addr", envOr("SCONNECT_ADDR", "127.0.0.1:0"), "serve: loopback address to listen on")
 	token := fl.String("token", os.Getenv("SCONNECT_TOKEN"), "serve: access token (default: random)")
 	if err := fl.Parse(args); err != nil {
@@ -70,7 +72,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer closeAll()
 
 	if cmd == "run" {
-		return runTask(svc, fl.Args(), uint(*profile), *preview, stdout, stderr)
+		return runTask(svc, fl.Args(), uint(*profile), *preview, *wait, stdout, stderr)
 	}
 	// The window and serve run the Planning tab's tasks in the background.
 	planner, err := schedule.New(svc.Store(), svc.RunScheduled, nil, svc.Log())
@@ -79,9 +81,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	svc.SetPlanner(planner)
-	if err := planner.Start(); err != nil {
-		fmt.Fprintln(stderr, "s-connect: schedule:", err)
-	}
+	// One process of the settings folder runs the schedule; another one
+	// takes over when it ends.
+	planner.StartExclusive(svc.SchedulerLockPath(), "s-connect "+cmd, 30*time.Second)
 	defer planner.Shutdown()
 
 	if cmd == "serve" {

@@ -6,16 +6,18 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/s-connect/s-connect/app"
 )
 
 // runTask is `s-connect run TASK`: the same run as *Nu uitvoeren*, for
-// servers and scheduled jobs of the operating system. Exit 1 when orders
-// failed or the run could not start.
-func runTask(svc *app.Services, args []string, profileID uint, preview bool, stdout, stderr io.Writer) int {
+// servers and scheduled jobs of the operating system. While another
+// process runs the profile it waits up to wait, then says which process
+// that is. Exit 1 when orders failed or the run could not start.
+func runTask(svc *app.Services, args []string, profileID uint, preview bool, wait time.Duration, stdout, stderr io.Writer) int {
 	if len(args) != 1 {
-		fmt.Fprintln(stderr, "usage: s-connect run [--preview] [--profile ID] orders|ordersStock")
+		fmt.Fprintln(stderr, "usage: s-connect run [--preview] [--profile ID] [--wait 15m] orders|ordersStock")
 		return 2
 	}
 	if profileID == 0 {
@@ -43,7 +45,7 @@ func runTask(svc *app.Services, args []string, profileID uint, preview bool, std
 		}
 		return 0
 	}
-	res, err := svc.Tasks.RunNow(profileID, args[0])
+	res, err := svc.RunCommand(profileID, args[0], wait)
 	if err != nil {
 		return fail(err)
 	}

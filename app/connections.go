@@ -119,6 +119,11 @@ func (c *Connections) TestSnelStart(profileID uint) (TestReport, error) {
 				return TestReport{}, err
 			}
 			report.Summary = t("test.snelstart.success", st.Detail)
+			report.Steps = append(report.Steps, step)
+			if other := c.s.sharedAdministration(profileID, st.ID); other != "" {
+				report.Steps = append(report.Steps, TestStep{Step: "sharedAdministration", Message: t("warn.shared_administration", other)})
+			}
+			continue
 		}
 		report.Steps = append(report.Steps, step)
 	}

@@ -91,7 +91,7 @@ func TestPickOptionsFromSnelStart(t *testing.T) {
 		t.Fatalf("kostenplaatsen: %+v", opts)
 	}
 	opts, _ = s.Connections.PickOptions(id, "artikelen", "wijn")
-	if len(opts) != 4 || opts[0].Value != "WIJN-ROOD" || opts[3].Value != "GESCHENK" {
+	if len(opts) != 4 || opts[0].Value != "GESCHENK" || opts[3].Value != "WIJN-WIT" { // by code
 		t.Fatalf("artikelen by code: %+v", opts)
 	}
 	opts, _ = s.Connections.PickOptions(id, "artikelen", "kaas")

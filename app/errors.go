@@ -61,7 +61,7 @@ func (a *Services) userError(err error) *Error {
 	var lr *LicenseRefusedError
 	switch {
 	case errors.Is(err, errRunBusy):
-		return &Error{Code: "run_busy", Message: t("err.run_busy", "")}
+		return &Error{Code: "run_busy", Message: t("err.run_busy", a.ownerText(err))}
 	case errors.As(err, &ie):
 		if ie.Err != nil {
 			a.log.Warn("order import", "err", ie.Err)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/s-connect/s-connect/backend/config"
@@ -20,9 +19,6 @@ func isSnelStart(err error) bool {
 	return errors.As(err, &ae) || errors.Is(err, snelstart.ErrNetwork) || errors.Is(err, snelstart.ErrTimeout)
 }
 
-// runLocks keeps two runs of one profile from overlapping (F8).
-var runLocks sync.Map // profile id → *sync.Mutex
-
 // RunResult is what *Nu uitvoeren* reports.
 type RunResult struct {
 	Run      config.Run           `json:"run"`
@@ -31,47 +27,77 @@ type RunResult struct {
 	Warnings []string             `json:"warnings"` // in the user's language
 }
 
-// errRunBusy: a run of this profile is going on.
-var errRunBusy = errors.New("a run of this profile is going on")
-
 // RunNow runs a task at once (*Nu uitvoeren*): the order import, for the
-// combined task followed by the stock export when that arrives.
+// combined task followed by the stock export. While another run of the
+// profile goes on — in this program or another — it says so and does not start.
 func (t *Tasks) RunNow(profileID uint, task string) (*RunResult, error) {
 	if err := checkTask(task); err != nil {
 		return nil, err
 	}
+	l, err := t.s.lockProfile(profileID, task, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Release()
 	if err := t.s.License.require(profileID, task); err != nil {
 		return nil, err
 	}
 	return t.run(profileID, task, "manual")
 }
 
-// RunScheduled is the scheduler's run of a task. What stops it (no
-// licence any more, a setting, SnelStart) is recorded in the run history,
-// where the user sees why.
+// RunCommand is `s-connect run TASK`: the same run, waiting up to wait for
+// a run of the profile that another process is doing.
+func (s *Services) RunCommand(profileID uint, task string, wait time.Duration) (*RunResult, error) {
+	if err := checkTask(task); err != nil {
+		return nil, err
+	}
+	l, err := s.lockProfile(profileID, task, wait)
+	if err != nil {
+		return nil, err
+	}
+	defer l.Release()
+	if err := s.License.require(profileID, task); err != nil {
+		return nil, err
+	}
+	return s.Tasks.run(profileID, task, "manual")
+}
+
+// runScheduled is the scheduler's run of a task. What stops it (a run of
+// the profile still going on, no licence any more, a setting, SnelStart)
+// is recorded in the run history, where the user sees why.
 func (t *Tasks) runScheduled(profileID uint, task string) {
-	if err := t.s.License.require(profileID, task); err != nil {
-		now := time.Now()
-		run := &config.Run{ProfileID: profileID, Task: task, Trigger: "schedule", StartedAt: now, FinishedAt: &now,
-			State: "failed", Summary: t.s.userError(err).Message}
-		if err := t.s.store.AddRun(run); err != nil {
-			t.s.log.Error("record a scheduled run", "err", err)
-		}
-		t.s.events.Emit(EventSettingsSaved, profileID)
+	l, err := t.s.lockProfile(profileID, task, 0)
+	if errors.Is(err, errRunBusy) {
+		t.recordEnded(profileID, task, "skipped", t.s.msgs.T(t.s.language(), "run.skipped", t.s.ownerText(err)))
 		return
 	}
-	if _, err := t.run(profileID, task, "schedule"); err != nil && !errors.Is(err, errRunBusy) {
+	if err != nil {
+		t.recordEnded(profileID, task, "failed", t.s.userError(err).Message)
+		return
+	}
+	defer l.Release()
+	if err := t.s.License.require(profileID, task); err != nil {
+		t.recordEnded(profileID, task, "failed", t.s.userError(err).Message)
+		return
+	}
+	if _, err := t.run(profileID, task, "schedule"); err != nil {
 		t.s.log.Warn("scheduled run", "profile", profileID, "task", task, "err", err)
 	}
 }
 
-func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
-	lock, _ := runLocks.LoadOrStore(profileID, &sync.Mutex{})
-	if !lock.(*sync.Mutex).TryLock() {
-		return nil, errRunBusy
+// recordEnded writes a scheduled run that did not start into the history.
+func (t *Tasks) recordEnded(profileID uint, task, state, summary string) {
+	now := time.Now()
+	run := &config.Run{ProfileID: profileID, Task: task, Trigger: "schedule", StartedAt: now, FinishedAt: &now,
+		State: state, Summary: summary}
+	if err := t.s.store.AddRun(run); err != nil {
+		t.s.log.Error("record a scheduled run", "err", err)
 	}
-	defer lock.(*sync.Mutex).Unlock()
+	t.s.events.Emit(EventSettingsSaved, profileID)
+}
 
+// run does a task under the profile's lock, which the caller holds.
+func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 	run := &config.Run{ProfileID: profileID, Task: task, Trigger: trigger, StartedAt: time.Now(), State: "running"}
 	if err := t.s.store.AddRun(run); err != nil {
 		return nil, err
@@ -85,6 +111,9 @@ func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 		res.Counts, res.Orders = rep.Counts, rep.Results
 		for _, w := range rep.Warnings {
 			res.Warnings = append(res.Warnings, t.s.msgs.T(t.s.language(), "warn."+w.Code, w.Arg))
+		}
+		if other := t.s.sharedAdministration(profileID, rep.Administration); other != "" {
+			res.Warnings = append(res.Warnings, t.s.msgs.T(t.s.language(), "warn.shared_administration", other))
 		}
 	}
 	summary, _ := json.Marshal(res.Counts)

@@ -65,6 +65,9 @@ func buildSettings() []Setting {
 		{Key: "snelstart.clientKey", Kind: KindSecret, Required: true, ShowIf: online},
 		{Key: "snelstart.subscriptionKey", Kind: KindSecret, Required: BuiltinSubscriptionKey == "", ShowIf: online},
 		{Key: "snelstart.administration", Kind: KindReadOnly, ReadOnly: true, ShowIf: online},
+		// companyInfo's administratieIdentifier, kept by connection tests and
+		// runs: two profiles with the same one book into one administration.
+		{Key: "snelstart.administrationId", Kind: KindReadOnly, ReadOnly: true, Hidden: true},
 		{Key: "snelstart.apiBaseURL", Kind: KindURL, Default: snelstart.DefaultAPIBaseURL, Required: true, Advanced: true, ShowIf: online},
 		{Key: "snelstart.authBaseURL", Kind: KindURL, Default: snelstart.DefaultAuthBaseURL, Required: true, Advanced: true, ShowIf: online},
 
@@ -108,6 +111,9 @@ func buildSettings() []Setting {
 		{Key: "sales.processStatus", Kind: KindChoice, Default: "Order",
 			Choices: choices("Order", "Offerte", "Bevestiging", "Werkbon", "Pakbon", "Afhaalbon", "Contantbon", "Factuur")},
 		{Key: "sales.paymentReference", Kind: KindBool, Default: "true"},
+		// Before the order number in betalingskenmerk, orderreferentie and the
+		// klantnummer memo line: tells the shops of one administration apart.
+		{Key: "sales.referencePrefix", Kind: KindText, Pattern: `[A-Za-z0-9_./-]{0,20}`, MaxLen: 20},
 		{Key: "sales.descriptionTemplate", Kind: KindTemplate, Default: "Webshop order {ordernummer} {klantnaam}", Required: true, MaxLen: 200},
 		{Key: "sales.addresses", Kind: KindChoice, Default: "extern", Choices: choices("extern", "klantkaart")},
 		{Key: "sales.linePrice", Kind: KindChoice, Default: "webshop", Choices: choices("webshop", "snelstart")},
@@ -178,7 +184,7 @@ var Tabs = []Tab{
 	{ID: "mapping", Sub: []Tab{
 		{ID: "sales", Sections: []Section{
 			{ID: "salesOrder", Keys: []string{"sales.template", "sales.costCentre", "sales.processStatus",
-				"sales.paymentReference", "sales.descriptionTemplate", "sales.addresses"}},
+				"sales.paymentReference", "sales.referencePrefix", "sales.descriptionTemplate", "sales.addresses"}},
 			{ID: "salesLines", Keys: []string{"sales.linePrice", "sales.lineOptions", "sales.recipes"}},
 			{ID: "salesArticles", Keys: []string{"sales.shippingArticle", "sales.discountArticle", "sales.paymentFeeArticle"}},
 			{ID: "salesDifference", Keys: []string{"sales.differenceArticle", "sales.differenceThreshold", "sales.defaultArticle"}},

@@ -44,6 +44,9 @@ func sample(t *testing.T, s Setting) string {
 		if s.Key == "shop.tablePrefix" {
 			return "oc_shop2_"
 		}
+		if s.Key == "sales.referencePrefix" {
+			return "WS2/A-"
+		}
 		return "waarde " + s.Key + " ‘é’"
 	case KindSecret:
 		return "geheim-" + s.Key + "-'\"%"

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
@@ -17,6 +18,7 @@ import (
 	"github.com/jonboulle/clockwork"
 
 	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/lock"
 )
 
 // Runner runs one task of one profile (the same run as *Nu uitvoeren*).
@@ -32,6 +34,11 @@ type Scheduler struct {
 
 	mu   sync.Mutex
 	jobs map[key]job
+
+	// StartExclusive: the lock held, and the loop that takes it.
+	held       *lock.Lock
+	scheduling atomic.Bool
+	stop, done chan struct{}
 }
 
 type key struct {
@@ -70,8 +77,57 @@ func (sc *Scheduler) Start() error {
 	return nil
 }
 
-// Shutdown stops the scheduler, waiting for running tasks.
-func (sc *Scheduler) Shutdown() error { return sc.s.Shutdown() }
+// StartExclusive starts the jobs once this process holds the lock at
+// lockPath (backend/lock), so that of the processes on one settings folder
+// — the window, serve — one schedules; when it ends, another takes over
+// within a poll. While it schedules it syncs every poll, which picks up
+// what another process saved. program names this process in the lock.
+// It returns at once.
+func (sc *Scheduler) StartExclusive(lockPath, program string, poll time.Duration) {
+	sc.stop, sc.done = make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(sc.done)
+		t := time.NewTicker(poll)
+		defer t.Stop()
+		for {
+			if sc.held == nil {
+				if l, err := lock.TryAcquire(lockPath, program); err == nil {
+					sc.held = l
+					if err := sc.Start(); err != nil && sc.log != nil {
+						sc.log.Warn("schedule: start", "err", err)
+					}
+					sc.scheduling.Store(true)
+				}
+			} else if err := sc.Sync(); err != nil && sc.log != nil {
+				sc.log.Warn("schedule: sync", "err", err)
+			}
+			select {
+			case <-sc.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}
+
+// Scheduling reports whether this process runs the schedule (after
+// StartExclusive took the lock).
+func (sc *Scheduler) Scheduling() bool { return sc.scheduling.Load() }
+
+// Shutdown stops the scheduler, waiting for running tasks, and gives the
+// schedule up to another process.
+func (sc *Scheduler) Shutdown() error {
+	if sc.stop != nil {
+		close(sc.stop)
+		<-sc.done
+		sc.stop = nil
+	}
+	err := sc.s.Shutdown()
+	sc.scheduling.Store(false)
+	sc.held.Release()
+	sc.held = nil
+	return err
+}
 
 // Sync makes the jobs match the settings of every profile: new, changed
 // and removed intervals and next runs. Call it after settings are saved.

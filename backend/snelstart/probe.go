@@ -32,6 +32,7 @@ const (
 type ProbeStep struct {
 	Step   string
 	Detail string
+	ID     string // the company step: the administration's identifier
 	Err    error
 	Scope  string // for a missing right: which one
 }
@@ -55,7 +56,7 @@ func (c *Client) Probe(ctx context.Context) []ProbeStep {
 	if err != nil {
 		return append(steps, ProbeStep{Step: StepCompany, Err: err, Scope: "settings:read"})
 	}
-	steps = append(steps, ProbeStep{Step: StepCompany, Detail: ci.AdministratieNaam})
+	steps = append(steps, ProbeStep{Step: StepCompany, Detail: ci.AdministratieNaam, ID: ci.AdministratieIdentifier})
 
 	var missing []string
 	var other error
@@ -161,7 +162,7 @@ func (c *Client) Options(ctx context.Context, list, query string) ([]Option, err
 		if q != "" {
 			filter = And(filter, Or(StartsWith("Artikelcode", query), SubstringOf(query, "Omschrijving")))
 		}
-		for a, err := range c.Artikelen.List(ctx, ListOptions{Filter: filter, Top: 25}) {
+		for a, err := range c.Artikelen.List(ctx, ListOptions{Filter: filter, Top: 25, OrderBy: "Artikelcode"}) {
 			if err != nil {
 				return out, err
 			}

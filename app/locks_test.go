@@ -1,0 +1,74 @@
+package app
+
+import (
+	"errors"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/s-connect/s-connect/backend/lock"
+)
+
+// Another process runs the profile: a scheduled run is recorded as
+// skipped, saying which program ran; Nu uitvoeren says so too; once the
+// other run is done, they start again.
+func TestBusyProfileIsSkippedAndSaysWhoIsRunning(t *testing.T) {
+	s := newTestServices(t)
+	ps, _ := s.store.Profiles()
+	id := ps[0].ID
+	other, err := lock.TryAcquire(s.lockPath("profile-"+strconv.Itoa(int(id))+".lock"), "s-connect run orders")
+	if err != nil {
+		t.Fatal(err)
+	}
+	holder := "s-connect run orders (pid " + strconv.Itoa(os.Getpid()) + ")"
+	s.RunScheduled(id, "orders")
+	runs, _ := s.store.Runs(id, 5)
+	if len(runs) != 1 || runs[0].State != "skipped" || runs[0].Trigger != "schedule" ||
+		!strings.Contains(runs[0].Summary, "liep nog") || !strings.Contains(runs[0].Summary, holder) {
+		t.Fatalf("runs %+v", runs)
+	}
+	_, err = s.Tasks.RunNow(id, "orders")
+	var e *Error
+	if !errors.As(s.FormatError(err).(error), &e) || e.Code != "run_busy" || !strings.Contains(e.Message, holder) {
+		t.Fatalf("Nu uitvoeren while busy: %v", err)
+	}
+	other.Release()
+	if _, err := s.Tasks.RunNow(id, "orders"); errors.Is(err, errRunBusy) {
+		t.Fatalf("still busy after the other run ended: %v", err)
+	}
+	s.RunScheduled(id, "orders")
+	if runs, _ := s.store.Runs(id, 5); len(runs) != 2 || runs[0].State != "failed" || !strings.Contains(runs[0].Summary, "licentie") {
+		t.Fatalf("after the other run: %+v", runs[0])
+	}
+}
+
+// Two profiles in one administration with the same prefix are told apart
+// only by a Kenmerkvoorvoegsel: the run and the connection test say so.
+func TestSharedAdministrationIsNamed(t *testing.T) {
+	s := newTestServices(t)
+	ps, _ := s.store.Profiles()
+	first := ps[0]
+	second, err := s.store.CreateProfile("Tweede winkel")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.sharedAdministration(first.ID, "adm-1"); got != "" {
+		t.Fatalf("alone: %q", got)
+	}
+	if got := s.sharedAdministration(second.ID, "adm-1"); got != first.Name {
+		t.Fatalf("second profile, same administration: %q", got)
+	}
+	if got := s.sharedAdministration(second.ID, "adm-2"); got != "" {
+		t.Fatalf("another administration: %q", got)
+	}
+	if _, err := s.store.Save(second.ID, map[string]string{"sales.referencePrefix": "B-"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.sharedAdministration(second.ID, "adm-1"); got != "" {
+		t.Fatalf("with a prefix of its own: %q", got)
+	}
+	if _, err := s.store.Save(second.ID, map[string]string{"sales.referencePrefix": "B 1"}, nil); err == nil {
+		t.Fatal("a prefix with a space was saved")
+	}
+}
