@@ -74,9 +74,12 @@ func (r *runner) holdUntilSettled(it item) Result {
 		res.State = "held"
 		return res
 	}
-	// A program that stopped mid-send may have had its request on the way
-	// for as long as a request may take.
-	since := e.UpdatedAt.Add(r.Client.RequestTimeout())
+	// An answer lost at UpdatedAt; or a program that stopped mid-send, whose
+	// request may have been on its way for as long as a request may take.
+	since := e.UpdatedAt
+	if e.State == config.LedgerSending {
+		since = since.Add(r.Client.RequestTimeout())
+	}
 	r.unsettled = append(r.unsettled, &unsettled{item: it, since: since})
 	return res // until settle finds out
 }
