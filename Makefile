@@ -9,7 +9,7 @@ DESKTOP_TAGS := desktop,production,webkit2_41
 FRONTEND_SRC := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/node_modules/*') go.mod go.sum
 
-.PHONY: run test deps deps-run build desktop frontend vet go-test frontend-test e2e screenshot bench license package clean
+.PHONY: run test deps deps-run build desktop frontend vet go-test frontend-test e2e screenshot bench soak license package clean
 
 ## run: build and start S-Connect — the window when there is a display, else the browser UI (serve)
 run: deps-run
@@ -71,6 +71,7 @@ bin/s-connect-desktop: frontend/dist/index.html $(GO_SRC)
 
 vet:
 	go vet ./...
+	go vet -tags soak .
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 
 go-test:
@@ -102,6 +103,11 @@ e2e: bin/s-connect-e2e bin/shopenv bin/licensegen
 bench: deps
 	go test -run XXX -bench . -benchtime 3x ./backend/opencart/mysql/
 	go test -run XXX -bench BenchmarkImport1000 -benchtime 1x ./backend/orderimport/
+
+## soak: 10,000 orders through `s-connect run orders` under SnelStart's faults, three kills and
+## a MariaDB restart: every order exactly once (not part of `make test`; at most 15 minutes)
+soak: deps frontend/dist/index.html
+	go test -tags soak -run '^TestSoak$$' -count=1 -timeout 15m -v .
 
 ## screenshot: the desktop window under Xvfb, for the README
 screenshot: bin/s-connect-desktop

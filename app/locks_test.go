@@ -21,7 +21,7 @@ func TestBusyProfileIsSkippedAndSaysWhoIsRunning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	holder := "s-connect run orders (pid " + strconv.Itoa(os.Getpid()) + ")"
+	holder := "s-connect run orders, pid " + strconv.Itoa(os.Getpid())
 	s.RunScheduled(id, "orders")
 	runs, _ := s.store.Runs(id, 5)
 	if len(runs) != 1 || runs[0].State != "skipped" || runs[0].Trigger != "schedule" ||

@@ -40,7 +40,7 @@ type Owner struct {
 	Since   time.Time `json:"since"`
 }
 
-// String describes the owner for logs and messages: "s-connect serve (pid 4711)".
+// String describes the owner for logs and messages: "s-connect serve, pid 4711".
 func (o Owner) String() string {
 	if o.PID == 0 {
 		return "another process" // it took the lock a moment ago and has not written its name yet
@@ -48,7 +48,7 @@ func (o Owner) String() string {
 	if o.Program == "" {
 		return fmt.Sprintf("pid %d", o.PID)
 	}
-	return fmt.Sprintf("%s (pid %d)", o.Program, o.PID)
+	return fmt.Sprintf("%s, pid %d", o.Program, o.PID)
 }
 
 // HeldError says that a lock is taken, and by whom.

@@ -97,7 +97,7 @@ func TestAnotherProcessHoldsTheLockUntilItDies(t *testing.T) {
 	if !errors.As(err, &held) || held.Owner.PID != cmd.Process.Pid || held.Owner.Program != "lock-test helper" {
 		t.Fatalf("while the helper holds it: %v", err)
 	}
-	if held.Owner.String() != "lock-test helper (pid "+strconv.Itoa(cmd.Process.Pid)+")" {
+	if held.Owner.String() != "lock-test helper, pid "+strconv.Itoa(cmd.Process.Pid) {
 		t.Fatalf("owner %q", held.Owner)
 	}
 	cmd.Process.Kill() // no Release: the system frees the lock

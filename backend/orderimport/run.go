@@ -39,9 +39,6 @@ type Job struct {
 	// Settle is how long after a create that may have reached SnelStart a
 	// lookup must wait before its "not there" counts (default DefaultSettle).
 	Settle time.Duration
-	// CheckAdministration, when set, sees the administration's identifier
-	// (companyInfo) before any order is touched; an error stops the run.
-	CheckAdministration func(id string) error
 }
 
 // Result is what happened to one order.
@@ -97,11 +94,6 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	k, ci, err := loadStatic(ctx, j.Client, j.Settings, j.Shop.Name)
 	if err != nil {
 		return nil, err
-	}
-	if j.CheckAdministration != nil {
-		if err := j.CheckAdministration(ci.AdministratieIdentifier); err != nil {
-			return nil, err
-		}
 	}
 	rep := &Report{Counts: map[string]int{}, Administration: ci.AdministratieIdentifier}
 	if cur := j.Shop.Currency; cur != "" && !strings.EqualFold(cur, "EUR") {

@@ -23,6 +23,7 @@ import (
 type MariaDB struct {
 	Port int
 	dir  string
+	args []string // of mariadbd
 	cmd  *exec.Cmd
 	root *sql.DB
 	n    atomic.Int64
@@ -94,25 +95,39 @@ func startMariaDB() (*MariaDB, error) {
 			return nil, err
 		}
 		m := &MariaDB{Port: port, dir: dir}
-		m.cmd = exec.Command(mariadbd, append([]string{"--no-defaults", "--datadir=" + dir + "/data",
+		m.args = append([]string{mariadbd, "--no-defaults", "--datadir=" + dir + "/data",
 			"--socket=" + dir + "/mysqld.sock", "--port=" + strconv.Itoa(port), "--bind-address=127.0.0.1",
 			"--pid-file=" + dir + "/mysqld.pid", "--log-error=" + dir + "/mysqld.err", "--skip-log-bin",
 			"--skip-name-resolve", "--skip-performance-schema", "--innodb-buffer-pool-size=64M",
 			"--innodb-log-file-size=8M", "--innodb-flush-log-at-trx-commit=0", "--innodb-doublewrite=0",
 			"--innodb-use-native-aio=0", "--innodb-buffer-pool-dump-at-shutdown=0",
 			"--innodb-buffer-pool-load-at-startup=0", "--character-set-server=utf8mb4",
-			"--collation-server=utf8mb4_general_ci", "--max-connections=100"}, user...)...)
-		if err := m.cmd.Start(); err != nil {
-			return nil, err
-		}
-		if lastErr = m.waitReady(30 * time.Second); lastErr == nil {
+			"--collation-server=utf8mb4_general_ci", "--max-connections=100"}, user...)
+		if lastErr = m.launch(); lastErr == nil {
 			return m, nil
 		}
-		m.stop()
+		m.halt() // and try another port
 	}
 	log, _ := os.ReadFile(filepath.Join(dir, "mysqld.err"))
 	os.RemoveAll(dir)
 	return nil, fmt.Errorf("mariadbd did not start: %v\n%s", lastErr, log)
+}
+
+// launch starts mariadbd and waits until it answers.
+func (m *MariaDB) launch() error {
+	m.cmd = exec.Command(m.args[0], m.args[1:]...)
+	if err := m.cmd.Start(); err != nil {
+		return err
+	}
+	return m.waitReady(30 * time.Second)
+}
+
+// Restart stops the server as a crash-free shutdown would and starts it
+// again on the same port with the same data, for tests of what clients do
+// while their database goes away and comes back.
+func (m *MariaDB) Restart() error {
+	m.halt()
+	return m.launch()
 }
 
 func (m *MariaDB) waitReady(limit time.Duration) error {
@@ -135,8 +150,15 @@ func (m *MariaDB) waitReady(limit time.Duration) error {
 }
 
 func (m *MariaDB) stop() {
+	m.halt()
+	os.RemoveAll(m.dir)
+}
+
+// halt stops mariadbd and keeps its data.
+func (m *MariaDB) halt() {
 	if m.root != nil {
 		m.root.Close()
+		m.root = nil
 	}
 	if m.cmd != nil && m.cmd.Process != nil {
 		m.cmd.Process.Signal(syscall.SIGTERM)
@@ -148,7 +170,6 @@ func (m *MariaDB) stop() {
 			m.cmd.Process.Kill()
 		}
 	}
-	os.RemoveAll(m.dir)
 }
 
 // Socket is the server's Unix socket.
