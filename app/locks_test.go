@@ -72,3 +72,30 @@ func TestSharedAdministrationIsNamed(t *testing.T) {
 		t.Fatal("a prefix with a space was saved")
 	}
 }
+
+// The connection test of a second profile on the same administration asks
+// for a Kenmerkvoorvoegsel.
+func TestConnectionTestNamesAProfileOnTheSameAdministration(t *testing.T) {
+	s := newTestServices(t)
+	first, _ := simProfile(t, s, nil)
+	if rep, _ := s.Connections.TestSnelStart(first); !rep.OK || len(rep.Steps) != 4 {
+		t.Fatalf("first profile: %+v", rep)
+	}
+	v, _ := s.store.Values(first)
+	second, _ := s.store.CreateProfile("Tweede winkel")
+	keys := map[string]string{}
+	for _, k := range []string{"snelstart.clientKey", "snelstart.subscriptionKey", "snelstart.apiBaseURL", "snelstart.authBaseURL"} {
+		keys[k] = v[k]
+	}
+	s.store.Save(second.ID, keys, nil)
+	rep, _ := s.Connections.TestSnelStart(second.ID)
+	shared := rep.Steps[2] // after the company step
+	if !rep.OK || shared.Step != "sharedAdministration" || !strings.Contains(shared.Message, "Kenmerkvoorvoegsel") ||
+		!strings.Contains(shared.Message, "Demowinkel") {
+		t.Fatalf("second profile: %+v", rep)
+	}
+	s.store.Save(second.ID, map[string]string{"sales.referencePrefix": "B-"}, nil)
+	if rep, _ := s.Connections.TestSnelStart(second.ID); len(rep.Steps) != 4 {
+		t.Fatalf("with a prefix of its own: %+v", rep)
+	}
+}

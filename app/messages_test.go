@@ -42,6 +42,10 @@ func TestMessagesCoverTheDeclaration(t *testing.T) {
 	for _, task := range config.Tasks {
 		need = append(need, "task."+task)
 	}
+	for _, state := range config.LedgerStates {
+		need = append(need, "ledger."+state)
+	}
+	need = append(need, "state.running", "state.ok", "state.failed", "state.skipped")
 	// Every issue code the validation can produce.
 	code := regexp.MustCompile(`(?:Code: "([a-z_]+)"|return "([a-z_]+)", )`)
 	files, _ := filepath.Glob("../backend/config/*.go")

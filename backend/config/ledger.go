@@ -20,6 +20,9 @@ const (
 	LedgerUncertain = "uncertain"
 )
 
+// LedgerStates lists the states, for their labels ("ledger.<state>").
+var LedgerStates = []string{LedgerSending, LedgerConfirmed, LedgerFailed, LedgerHeld, LedgerUncertain}
+
 // LedgerEntry is what S-Connect knows of one webshop order.
 type LedgerEntry struct {
 	ProfileID      uint      `json:"profileId" gorm:"primaryKey;autoIncrement:false"`
