@@ -3,8 +3,7 @@ package orderimport
 import "sync"
 
 // OrderProgress is where a run (or a preview) is: Done of Total orders
-// taken in hand, More when the shop has further pages, and the order at
-// hand. The shop is read a page at a time, so Total grows page by page.
+// finished, More when the shop has further pages, and the order at hand. The shop is read a page at a time, so Total grows page by page.
 type OrderProgress struct {
 	Done    int  `json:"done"`
 	Total   int  `json:"total"`
@@ -37,13 +36,19 @@ func (t *tracker) page(n int, more bool) {
 	t.p.More = more
 }
 
-// at says the run is now at an order; the first time counts it as taken.
-func (t *tracker) at(orderID int) {
+// at says the run is now at an order (its customer, its articles, its
+// sending).
+func (t *tracker) at(orderID int) { t.tell(orderID, false) }
+
+// finished says an order's outcome is known; each order counts once.
+func (t *tracker) finished(orderID int) { t.tell(orderID, true) }
+
+func (t *tracker) tell(orderID int, done bool) {
 	if t == nil {
 		return
 	}
 	t.mu.Lock()
-	if !t.seen[orderID] {
+	if done && !t.seen[orderID] {
 		t.seen[orderID] = true
 		t.p.Done++
 	}

@@ -28,16 +28,19 @@ func TestProgressIsToldPerOrder(t *testing.T) {
 		if n < 20 || len(got) < n {
 			t.Fatalf("preview %v: %d reports for %d orders", preview, len(got), n)
 		}
-		seen := map[int]bool{}
+		// Done counts 1, 2, … n, never back; every order is at hand at some point.
+		seen, next := map[int]bool{}, 1
 		for i, p := range got {
 			seen[p.OrderID] = true
-			if p.Done < 1 || p.Done > p.Total || (i > 0 && p.Done < got[i-1].Done) {
+			if p.Done == next {
+				next++
+			} else if p.Done != next-1 || p.Done > p.Total {
 				t.Fatalf("preview %v: report %d is %+v after %+v", preview, i, p, got[max(i-1, 0)])
 			}
 		}
 		last := got[len(got)-1]
-		if last.Done != n || last.Total != n || last.More || len(seen) != n {
-			t.Fatalf("preview %v: last report %+v, %d orders seen, %d results", preview, last, len(seen), n)
+		if next-1 != n || last.Done != n || last.Total != n || last.More || len(seen) != n {
+			t.Fatalf("preview %v: counted to %d, last report %+v, %d orders seen, %d results", preview, next-1, last, len(seen), n)
 		}
 		if got[0].Total != 10 || !got[0].More {
 			t.Fatalf("the first page is known first: %+v", got[0])

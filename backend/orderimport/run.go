@@ -124,7 +124,7 @@ func (j *Job) page(ctx context.Context, k *Knowledge, orders []opencart.Order) (
 	for i, o := range orders {
 		results[i] = Result{OrderID: o.ID}
 		if e, ok := entries[o.ID]; ok && config.Settled(e.State) {
-			j.track.at(o.ID)
+			j.track.finished(o.ID)
 			results[i] = Result{OrderID: o.ID, State: "skipped", Customer: e.Customer, Relatiecode: e.Relatiecode, Nummer: e.Nummer}
 			if o.Modified.After(e.ShopModified) {
 				results[i].State = "changed" // reported, not imported again
@@ -178,6 +178,7 @@ func (j *Job) page(ctx context.Context, k *Knowledge, orders []opencart.Order) (
 			}
 			pp := p
 			results[i] = Result{OrderID: o.ID, State: state, Customer: customerName(o), Reason: p.Held, Plan: &pp}
+			j.track.finished(o.ID)
 			continue
 		}
 		if p.Held != nil {
@@ -393,6 +394,7 @@ func (j *Job) confirm(o opencart.Order, prev config.LedgerEntry, vo *snelstart.V
 	if err := j.Ledger.PutLedger(e); err != nil {
 		return Result{OrderID: o.ID, State: "failed", Reason: &Hold{"ledger", err.Error()}}
 	}
+	j.track.finished(o.ID)
 	return Result{OrderID: o.ID, State: state, Customer: e.Customer, Relatiecode: e.Relatiecode, Nummer: e.Nummer}
 }
 
@@ -400,6 +402,7 @@ func (j *Job) record(o opencart.Order, prev config.LedgerEntry, state string, wh
 	e := entryFor(j.ProfileID, o, prev)
 	e.State, e.Reason, e.Customer = state, why.String(), customer
 	_ = j.Ledger.PutLedger(e) // a failed write here leaves the order to the next run
+	j.track.finished(o.ID)
 	rs := map[string]string{config.LedgerFailed: "failed", config.LedgerHeld: "held"}[state]
 	return Result{OrderID: o.ID, State: rs, Customer: customer, Reason: why}
 }

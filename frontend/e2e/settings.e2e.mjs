@@ -52,7 +52,7 @@ function textFor(key, kind) {
     case 'secret': return `geheim-${key}-x9`;
     case 'int': return '7';
     case 'port': return key === 'shop.db.port' ? '3307' : '2222';
-    case 'datetime': return '2026-03-04T05:06';
+    case 'datetime': return '04-03-2026 05:06'; // typed day first, as the control shows it
     case 'time': return '23:45';
     case 'url': return key === 'shop.url' ? 'https://winkel.example.nl/' : `https://${key.replaceAll('.', '-')}.example.nl/`;
     case 'host': return key === 'shop.db.host' ? 'db.example.nl' : 'ftp.example.nl';

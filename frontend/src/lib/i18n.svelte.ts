@@ -27,3 +27,10 @@ export function has(key: string): boolean {
 export function countsText(c: Record<string, number>): string {
   return Object.entries(c).map(([k, n]) => `${n} × ${t('result.' + k).toLowerCase()}`).join(', ') || '0';
 }
+
+/** The message for key with named placeholders ({done}, {total}) filled in. */
+export function tv(key: string, vars: Record<string, string | number>): string {
+  let msg = t(key);
+  for (const [k, v] of Object.entries(vars)) msg = msg.replaceAll('{' + k + '}', String(v));
+  return msg;
+}
