@@ -52,8 +52,12 @@ func (c *Connections) ShopOptions(profileID uint, list string) (*ShopList, error
 		out.Options = append(out.Options, PickOption{Value: strconv.Itoa(st.ID), Label: st.Name})
 	}
 	// The statuses of a real sale: the shop's processing and complete ones.
+	seen := map[int]bool{}
 	for _, id := range append(append([]int{}, conn.Shop.Processing...), conn.Shop.Complete...) {
-		out.Default = append(out.Default, strconv.Itoa(id))
+		if !seen[id] {
+			seen[id] = true
+			out.Default = append(out.Default, strconv.Itoa(id))
+		}
 	}
 	return out, nil
 }

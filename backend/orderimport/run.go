@@ -401,6 +401,9 @@ func (j *Job) confirm(o opencart.Order, prev config.LedgerEntry, vo *snelstart.V
 func (j *Job) record(o opencart.Order, prev config.LedgerEntry, state string, why *Hold, customer string) Result {
 	e := entryFor(j.ProfileID, o, prev)
 	e.State, e.Reason, e.Customer = state, why.String(), customer
+	if e.Total == "" {
+		e.Total = o.Total.StringFixed(2) // the shop's, until SnelStart has one
+	}
 	_ = j.Ledger.PutLedger(e) // a failed write here leaves the order to the next run
 	j.track.finished(o.ID)
 	rs := map[string]string{config.LedgerFailed: "failed", config.LedgerHeld: "held"}[state]

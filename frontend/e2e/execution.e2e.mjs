@@ -139,13 +139,30 @@ describe('Uitvoering', () => {
     await w.fillShop(shop);
     await page.click('[data-action=testOpenCart]');
     assert.match(await w.report(), /geslaagd/);
+    // Order statuses and stores are picked by name from the shop.
+    const statuses = field('shop.orderStatuses').getByTestId('shop-pick');
+    await statuses.waitFor();
+    assert.ok((await statuses.locator('label').allInnerTexts()).map((l) => l.trim()).includes('Processing'));
+    assert.match(await field('shop.orderStatuses').getByTestId('shop-pick-default').innerText(),
+      /^Niets aangevinkt: standaard, de statussen van een echte verkoop: Complete, Pending, Processing, Reversed, Shipped\.$/);
+    await statuses.locator('label', { hasText: 'Complete' }).locator('input').check();
+    assert.equal(await field('shop.orderStatuses').getByTestId('shop-pick-default').count(), 0);
+    await statuses.locator('label', { hasText: 'Complete' }).locator('input').uncheck();
+    assert.ok((await field('shop.storeIDs').getByTestId('shop-pick').innerText()).includes(shop.shopName));
     await tab('mapping', 'sales');
     for (const [k, v] of [['sales.template', 'Webshop'], ['sales.shippingArticle', ''], ['sales.discountArticle', 'KORTING'], ['sales.paymentFeeArticle', 'BETAALKOSTEN'],
       ['sales.differenceArticle', 'VERSCHIL'], ['sales.differenceThreshold', '1000']]) {
       await field(k).locator('input').fill(v);
     }
+    await field('sales.defaultArticle').locator('input').fill('BESTAAT-NIET');
     await tab('mapping', 'articles');
     await field('articles.revenueGroup').locator('input').fill('Omzet hoog');
+    await save();
+    // An article SnelStart does not have: saved, with a warning beside it.
+    await waitNotice(/^Opgeslagen\. Let op: SnelStart kent niet alles wat is ingevuld \(tabblad Verkopen\)/);
+    await page.locator('[data-testid=notice] button.fix').click();
+    assert.match(await field('sales.defaultArticle').getByTestId('warning').innerText(), /^Artikel ‘BESTAAT-NIET’ bestaat niet in SnelStart\. Toch opgeslagen/);
+    await field('sales.defaultArticle').locator('input').fill('');
     await save();
     const lic = join(mkdtempSync(join(tmpdir(), 'sconnect-exe-')), 'winkel.lic');
     writeFileSync(lic, execFileSync(process.env.LICENSEGEN_BIN, ['issue', '-key', process.env.LICENSE_KEY, '-licensee', 'Testwinkel',
@@ -339,8 +356,8 @@ describe('Uitvoering', () => {
     await tab('execution');
     const text = await runNow(/^Mislukt/);
     assert.match(text, /^Mislukt — De webshop is niet bereikbaar op 127\.0\.0\.1:\d+\. Controleer de Webshop URL/);
-    const history = await page.getByTestId('history').locator('tbody tr').first().innerText();
-    assert.match(history, /Mislukt — De webshop is niet bereikbaar/);
+    await page.waitForFunction(() => /Mislukt — De webshop is niet bereikbaar/
+      .test(document.querySelector('[data-testid=history] tbody tr')?.textContent ?? ''));
   });
 
   test('Logbestand openen shows where the log is', async () => {

@@ -174,7 +174,7 @@ describe('configuration window', () => {
     await openTab(['opencart']);
     await page.locator('[data-key="shop.ftp.port"] input').fill('70000');
     await page.locator('[data-key="shop.ftp.host"] input').fill('ftp.veranderd.nl');
-    assert.equal(await save(), 'Niet opgeslagen: controleer de gemarkeerde velden.');
+    assert.match(await save(), /^Niet opgeslagen: controleer de gemarkeerde velden op het tabblad Koppeling OpenCart\./);
     assert.equal(await page.locator('[data-key="shop.ftp.port"] .error').innerText(), 'Vul een poort in van 1 tot 65535.');
 
     await page.locator('[data-key="shop.transport"] select').selectOption('bridge');
