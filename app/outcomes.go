@@ -52,10 +52,7 @@ func (a *Services) causeOf(err error) (key, arg, fix string) {
 	var ie *ImportError
 	var le *LicenseError
 	switch {
-	case errors.As(err, &ie):
-		if ie.Err != nil {
-			a.log.Warn("run", "err", ie.Err)
-		}
+	case errors.As(err, &ie): // logged where the run's error is handled
 		return ie.Cause.Key, ie.Cause.Arg, ie.Cause.Fix
 	case errors.As(err, &le):
 		return "err." + le.Code, le.Module, "program"

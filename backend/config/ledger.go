@@ -85,10 +85,3 @@ func (s *Store) PutLedger(e LedgerEntry) error {
 		return tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&e).Error
 	})
 }
-
-// RecentLedger lists a profile's newest entries (Uitvoering), at most limit.
-func (s *Store) RecentLedger(profileID uint, limit int) ([]LedgerEntry, error) {
-	var rows []LedgerEntry
-	err := s.db.Where("profile_id = ?", profileID).Order("updated_at DESC, order_id DESC").Limit(limit).Find(&rows).Error
-	return rows, err
-}
