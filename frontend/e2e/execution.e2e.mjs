@@ -149,6 +149,7 @@ describe('Uitvoering', () => {
     assert.equal(await field('shop.orderStatuses').getByTestId('shop-pick-default').count(), 0);
     await statuses.locator('label', { hasText: 'Complete' }).locator('input').uncheck();
     assert.ok((await field('shop.storeIDs').getByTestId('shop-pick').innerText()).includes(shop.shopName));
+    if (process.env.E2E_SHOTS) await page.screenshot({ path: join(process.env.E2E_SHOTS, 'koppeling-opencart.png'), fullPage: true });
     await tab('mapping', 'sales');
     for (const [k, v] of [['sales.template', 'Webshop'], ['sales.shippingArticle', ''], ['sales.discountArticle', 'KORTING'], ['sales.paymentFeeArticle', 'BETAALKOSTEN'],
       ['sales.differenceArticle', 'VERSCHIL'], ['sales.differenceThreshold', '1000']]) {
