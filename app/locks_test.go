@@ -23,9 +23,9 @@ func TestBusyProfileIsSkippedAndSaysWhoIsRunning(t *testing.T) {
 	}
 	holder := "s-connect run orders, pid " + strconv.Itoa(os.Getpid())
 	s.RunScheduled(id, "orders")
-	runs, _ := s.store.Runs(id, 5)
+	runs, _ := s.Tasks.History(id)
 	if len(runs) != 1 || runs[0].State != "skipped" || runs[0].Trigger != "schedule" ||
-		!strings.Contains(runs[0].Summary, "liep nog") || !strings.Contains(runs[0].Summary, holder) {
+		!strings.Contains(runs[0].Message, "liep nog") || !strings.Contains(runs[0].Message, holder) {
 		t.Fatalf("runs %+v", runs)
 	}
 	_, err = s.Tasks.RunNow(id, "orders")
@@ -38,7 +38,7 @@ func TestBusyProfileIsSkippedAndSaysWhoIsRunning(t *testing.T) {
 		t.Fatalf("still busy after the other run ended: %v", err)
 	}
 	s.RunScheduled(id, "orders")
-	if runs, _ := s.store.Runs(id, 5); len(runs) != 2 || runs[0].State != "failed" || !strings.Contains(runs[0].Summary, "licentie") {
+	if runs, _ := s.Tasks.History(id); len(runs) != 2 || runs[0].State != "failed" || !strings.Contains(runs[0].Message, "licentie") {
 		t.Fatalf("after the other run: %+v", runs[0])
 	}
 }

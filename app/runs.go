@@ -9,6 +9,7 @@ import (
 
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/connect"
+	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/orderimport"
 	"github.com/s-connect/s-connect/backend/snelstart"
 	"github.com/s-connect/s-connect/backend/stockexport"
@@ -21,7 +22,7 @@ func isSnelStart(err error) bool {
 
 // RunResult is what *Nu uitvoeren* reports.
 type RunResult struct {
-	Run      config.Run           `json:"run"`
+	Run      RunView              `json:"run"`
 	Counts   map[string]int       `json:"counts"`
 	Orders   []orderimport.Result `json:"orders"`
 	Warnings []string             `json:"warnings"` // in the user's language
@@ -68,16 +69,16 @@ func (s *Services) RunCommand(profileID uint, task string, wait time.Duration) (
 func (t *Tasks) runScheduled(profileID uint, task string) {
 	l, err := t.s.lockProfile(profileID, task, 0)
 	if errors.Is(err, errRunBusy) {
-		t.recordEnded(profileID, task, "skipped", t.s.msgs.T(t.s.language(), "run.skipped", t.s.ownerText(err)))
+		t.recordEnded(profileID, task, config.RunSkipped, "run.skipped", t.s.ownerText(err), "")
 		return
+	}
+	if err == nil {
+		defer l.Release()
+		err = t.s.License.require(profileID, task)
 	}
 	if err != nil {
-		t.recordEnded(profileID, task, "failed", t.s.userError(err).Message)
-		return
-	}
-	defer l.Release()
-	if err := t.s.License.require(profileID, task); err != nil {
-		t.recordEnded(profileID, task, "failed", t.s.userError(err).Message)
+		cause, arg, fix := t.s.causeOf(err)
+		t.recordEnded(profileID, task, config.RunFailed, cause, arg, fix)
 		return
 	}
 	if _, err := t.run(profileID, task, "schedule"); err != nil {
@@ -85,11 +86,12 @@ func (t *Tasks) runScheduled(profileID uint, task string) {
 	}
 }
 
-// recordEnded writes a scheduled run that did not start into the history.
-func (t *Tasks) recordEnded(profileID uint, task, state, summary string) {
+// recordEnded writes a scheduled run that did not start into the history,
+// with why (a message key and its argument) and where to fix it.
+func (t *Tasks) recordEnded(profileID uint, task, state, cause, arg, fix string) {
 	now := time.Now()
 	run := &config.Run{ProfileID: profileID, Task: task, Trigger: "schedule", StartedAt: now, FinishedAt: &now,
-		State: state, Summary: summary}
+		State: state, Summary: "{}", Cause: cause, CauseArg: arg, Fix: fix}
 	if err := t.s.store.AddRun(run); err != nil {
 		t.s.log.Error("record a scheduled run", "err", err)
 	}
@@ -103,10 +105,10 @@ func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 		return nil, err
 	}
 	t.s.events.Emit(EventRunProgress, map[string]any{"profileId": profileID, "task": task, "done": 0})
-	rep, err := t.importOrders(profileID, task, false)
+	rep, err := t.importOrders(profileID, task, false, nil)
 	finished := time.Now()
 	run.FinishedAt = &finished
-	res := &RunResult{Run: *run}
+	res := &RunResult{}
 	if rep != nil {
 		res.Counts, res.Orders = rep.Counts, rep.Results
 		for _, w := range rep.Warnings {
@@ -117,17 +119,20 @@ func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 		}
 	}
 	summary, _ := json.Marshal(res.Counts)
-	run.Summary, run.State = string(summary), "ok"
-	if err != nil {
-		run.Summary = t.s.userError(err).Message
+	run.Summary, run.State = string(summary), config.RunOK
+	// Three outcomes: Geslaagd; Geslaagd, N vastgehouden (orders wait for
+	// the user or the next run); Mislukt, with the cause.
+	if n := res.Counts["held"] + res.Counts["failed"]; n > 0 {
+		run.State, run.Held = config.RunHeld, n
 	}
-	if err != nil || res.Counts["failed"] > 0 {
-		run.State = "failed"
+	if err != nil {
+		run.State = config.RunFailed
+		run.Cause, run.CauseArg, run.Fix = t.s.causeOf(err)
 	}
 	if serr := t.s.store.SaveRun(run); serr != nil && err == nil {
 		err = serr
 	}
-	res.Run = *run
+	res.Run = t.s.runView(*run, t.s.language())
 	t.s.events.Emit(EventSettingsSaved, profileID) // the overview changed
 	if err != nil {
 		return nil, err
@@ -140,7 +145,7 @@ func (t *Tasks) Preview(profileID uint, task string) ([]orderimport.Result, erro
 	if err := checkTask(task); err != nil {
 		return nil, err
 	}
-	rep, err := t.importOrders(profileID, task, true)
+	rep, err := t.importOrders(profileID, task, true, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -166,13 +171,13 @@ func (t *Tasks) PreviewStock(profileID uint) (*StockPreview, error) {
 	defer cancel()
 	conn, err := connect.Open(ctx, v)
 	if err != nil {
-		return nil, importError(err)
+		return nil, importError(err, v)
 	}
 	defer conn.Close()
 	rep, err := stockexport.Run(ctx, stockexport.Job{ProfileID: profileID, Shop: conn.Shop, Client: conn.SnelStart,
 		Ledger: t.s.store, Settings: stockexport.SettingsFrom(v), Since: connect.Selection(v).AddedSince, Preview: true})
 	if err != nil {
-		return nil, importError(err)
+		return nil, importError(err, v)
 	}
 	out := &StockPreview{Counts: map[string]int{}, Rows: []stockexport.Row{}}
 	for k, n := range rep.Counts {
@@ -194,14 +199,9 @@ func (t *Tasks) PreviewStock(profileID uint) (*StockPreview, error) {
 	return out, nil
 }
 
-// Orders lists the orders of recent runs: created ones with their customer
-// and relatiecode (to find them in SnelStart's Verkopen window), failed and
-// held ones with the reason.
-func (t *Tasks) Orders(profileID uint) ([]config.LedgerEntry, error) {
-	return t.s.store.RecentLedger(profileID, 200)
-}
-
-func (t *Tasks) importOrders(profileID uint, task string, preview bool) (*orderimport.Report, error) {
+// importOrders runs the order import (and for the combined task the stock
+// export after it); only, when set, limits it to those orders.
+func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []int) (*orderimport.Report, error) {
 	v, err := t.s.store.Values(profileID)
 	if err != nil {
 		return nil, err
@@ -210,26 +210,29 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool) (*orderi
 	defer cancel()
 	conn, err := connect.Open(ctx, v)
 	if err != nil {
-		return nil, importError(err)
+		return nil, importError(err, v)
 	}
 	defer conn.Close()
 	job := orderimport.Job{ProfileID: profileID, Shop: conn.Shop, Client: conn.SnelStart, Ledger: t.s.store,
 		Settings: orderimport.SettingsFrom(v), Query: connect.Selection(v), Preview: preview}
-	job.Progress = func(done int) {
-		t.s.events.Emit(EventRunProgress, map[string]any{"profileId": profileID, "task": task, "done": done})
+	if only != nil {
+		job.Query = opencart.OrderQuery{IDs: only}
+	}
+	job.OnOrder = func(p orderimport.OrderProgress) {
+		t.s.events.Emit(EventRunProgress, RunProgress{ProfileID: profileID, Task: task, Preview: preview, OrderProgress: p})
 	}
 	rep, err := orderimport.Run(ctx, job)
 	if err != nil {
-		return rep, importError(err)
+		return rep, importError(err, v)
 	}
-	if task == config.TaskOrdersStock && !preview {
+	if task == config.TaskOrdersStock && !preview && only == nil {
 		// Orders first, then stock: what the shop sold is in SnelStart before
 		// SnelStart's stock goes back to the shop (the manual's reason for
 		// this task).
 		stock, err := stockexport.Run(ctx, stockexport.Job{ProfileID: profileID, Shop: conn.Shop, Client: conn.SnelStart,
 			Ledger: t.s.store, Settings: stockexport.SettingsFrom(v), Since: job.Query.AddedSince})
 		if err != nil {
-			return rep, importError(err)
+			return rep, importError(err, v)
 		}
 		for k, n := range stock.Counts {
 			rep.Counts["stock_"+k] += n
@@ -238,13 +241,16 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool) (*orderi
 	return rep, nil
 }
 
-// ImportError is a run that could not start or stopped, with its cause.
+// ImportError is a run (or a preview) that could not start or stopped,
+// with its cause in the user's words.
 type ImportError struct {
-	Code, Arg string
-	Err       error
+	Cause Cause
+	Err   error
 }
 
-func (e *ImportError) Error() string { return e.Code + " " + e.Arg + ": " + errString(e.Err) }
+func (e *ImportError) Error() string {
+	return e.Cause.Code + " " + e.Cause.Arg + ": " + errString(e.Err)
+}
 func (e *ImportError) Unwrap() error { return e.Err }
 
 func errString(err error) string {
@@ -254,18 +260,7 @@ func errString(err error) string {
 	return err.Error()
 }
 
-func importError(err error) error {
-	var ce *orderimport.ConfigError
-	var ne *connect.NeedsSettingsError
-	switch {
-	case errors.As(err, &ce):
-		return &ImportError{Code: "import_config_" + ce.Code, Arg: ce.Arg}
-	case errors.As(err, &ne):
-		return &NeedsError{Code: "import_not_set", Keys: ne.Keys}
-	case errors.Is(err, connect.ErrNotConnected):
-		return &ImportError{Code: "import_not_connected"}
-	case isSnelStart(err):
-		return &SnelStartError{Err: err}
-	}
-	return &ImportError{Code: "import_failed", Err: err}
+// importError gives a run's error its cause; v are the profile's settings.
+func importError(err error, v map[string]string) error {
+	return &ImportError{Cause: runCause(err, v), Err: err}
 }

@@ -203,6 +203,19 @@ func (r *runner) sendAgain(ctx context.Context, absent []*unsettled) {
 	_ = r.bookNew(ctx, fresh, false) // an error here leaves the orders to the next run
 }
 
+// unsettledLeft counts the orders a run could not settle before it ended
+// as finished, for the progress: their entries wait for the next run.
+func (r *runner) unsettledLeft() {
+	for _, u := range r.unsettled {
+		r.track.finished(u.order.ID)
+	}
+	for _, pc := range r.pending {
+		for _, s := range pc.waiting {
+			r.track.finished(s.order.ID)
+		}
+	}
+}
+
 func (r *runner) drop(u *unsettled) {
 	for i, x := range r.unsettled {
 		if x == u {

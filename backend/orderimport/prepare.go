@@ -17,6 +17,7 @@ import (
 // absent (ledger.go, rule 2) and it is made again.
 type pendingCreate struct {
 	key     string                // "relatie:<memo line>" or "artikel:<code>"
+	orderID int                   // the order that sent it
 	relatie *snelstart.Relatie    // the relatie sent, or
 	artikel *snelstart.NewArtikel // the article sent
 	since   time.Time
@@ -47,7 +48,7 @@ func (r *runner) prepare(ctx context.Context, o opencart.Order, p *Plan) (*Hold,
 		}
 		made, err := r.Client.Relaties.Create(ctx, nr)
 		if errors.Is(err, snelstart.ErrMaybeWritten) {
-			return nil, r.newPending(&pendingCreate{key: "relatie:" + nr.Memo, relatie: nr, tries: 1})
+			return nil, r.newPending(&pendingCreate{key: "relatie:" + nr.Memo, orderID: o.ID, relatie: nr, tries: 1})
 		}
 		if err != nil {
 			return failure(err), nil
@@ -71,12 +72,13 @@ func (r *runner) prepare(ctx context.Context, o opencart.Order, p *Plan) (*Hold,
 		var ae *snelstart.APIError
 		if errors.Is(err, snelstart.ErrMaybeWritten) || errors.As(err, &ae) && ae.Has("ART-0005") {
 			// Stored, or there already (perhaps not yet to be seen): look.
-			return nil, r.newPending(&pendingCreate{key: "artikel:" + code, artikel: &a, tries: 1})
+			return nil, r.newPending(&pendingCreate{key: "artikel:" + code, orderID: o.ID, artikel: &a, tries: 1})
 		}
 		if err != nil {
 			return failure(err), nil
 		}
 		k.Artikelen[code] = made
+		r.track.created(o.ID, made.Artikelcode)
 	}
 	p.Order.Relatie = &snelstart.Ref{ID: p.Customer.Existing.ID}
 	for i, l := range p.Lines {
@@ -128,6 +130,9 @@ func (r *runner) settleCreates(ctx context.Context, due []*pendingCreate) bool {
 			}
 		}
 		delete(r.pending, pc.key)
+		if pc.artikel != nil {
+			r.track.created(pc.orderID, pc.artikel.Artikelcode)
+		}
 		r.resume(ctx, pc.waiting)
 	}
 	return true

@@ -36,9 +36,11 @@ type Job struct {
 	Concurrency int                 // verkooporders sent at once; default 4
 	PageSize    int                 // orders read at once; default 100
 	Progress    func(done int)
+	OnOrder     func(OrderProgress) // per order: x of y, and the order at hand
 	// Settle is how long after a create that may have reached SnelStart a
 	// lookup must wait before its "not there" counts (default DefaultSettle).
 	Settle time.Duration
+	track  *tracker
 }
 
 // Result is what happened to one order.
@@ -91,6 +93,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		j.Settle = DefaultSettle
 	}
 	calls := j.Client.Requests()
+	j.track = newTracker(j.OnOrder)
 	k, ci, err := loadStatic(ctx, j.Client, j.Settings, j.Shop.Name)
 	if err != nil {
 		return nil, err
@@ -116,6 +119,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		if err != nil {
 			return finish(err)
 		}
+		j.track.page(len(orders), next != 0)
 		if len(orders) > 0 {
 			if err := r.page(ctx, orders); err != nil {
 				return finish(err)
@@ -131,6 +135,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		q.AfterID = next
 	}
 	r.settle(ctx, true)
+	r.unsettledLeft()
 	return finish(ctx.Err())
 }
 
@@ -159,7 +164,8 @@ func (r *runner) page(ctx context.Context, orders []opencart.Order) error {
 		r.results = append(r.results, Result{OrderID: o.ID})
 		_, known := entries[o.ID]
 		switch {
-		case known && it.entry.State == config.LedgerConfirmed:
+		case known && config.Settled(it.entry.State):
+			r.track.finished(o.ID)
 			r.results[it.slot] = booked(o, it.entry)
 		case known && mayBeInSnelStart(it.entry):
 			r.results[it.slot] = r.holdUntilSettled(it)
@@ -203,6 +209,7 @@ func (r *runner) bookNew(ctx context.Context, items []item, lookup bool) error {
 	var sends []send
 	for _, it := range items {
 		o := it.order
+		r.track.at(o.ID)
 		p := PlanOrder(o, r.Settings, r.k)
 		if vo, ok := existing[refOf(o, r.Settings)]; ok {
 			r.results[it.slot] = r.alreadyThere(it, &p, &vo)
@@ -215,6 +222,7 @@ func (r *runner) bookNew(ctx context.Context, items []item, lookup bool) error {
 			}
 			pp := p
 			r.results[it.slot] = Result{OrderID: o.ID, State: state, Customer: customerName(o), Reason: p.Held, Plan: &pp}
+			r.track.finished(o.ID)
 			continue
 		}
 		if p.Held != nil {
@@ -309,6 +317,7 @@ func (r *runner) sendAll(ctx context.Context, sends []send) {
 		go func(s send) {
 			defer wg.Done()
 			defer func() { <-sem }()
+			r.track.at(s.order.ID)
 			res := r.book(ctx, s)
 			r.mu.Lock()
 			r.results[s.slot] = res
@@ -328,6 +337,7 @@ func (r *runner) book(ctx context.Context, s send) Result {
 	e := entryFor(r.ProfileID, o, s.entry)
 	e.State, e.Reference, e.Payload, e.Customer = config.LedgerSending, p.Order.Betalingskenmerk, string(payload), p.Customer.Existing.Naam
 	e.Relatiecode, e.Total, e.Attempts, e.Reason = p.Customer.Existing.Relatiecode, p.Total.StringFixed(2), s.entry.Attempts+1, ""
+	e.NewCustomer, e.NewArticles = p.Customer.Match == "new", strings.Join(r.track.articlesOf(o.ID), ",")
 	if err := r.Ledger.PutLedger(e); err != nil {
 		return Result{OrderID: o.ID, State: "failed", Reason: &Hold{"ledger", err.Error()}}
 	}
@@ -345,7 +355,7 @@ func (r *runner) book(ctx context.Context, s send) Result {
 
 func entryFor(profileID uint, o opencart.Order, prev config.LedgerEntry) config.LedgerEntry {
 	e := prev
-	e.ProfileID, e.OrderID, e.ShopModified = profileID, o.ID, o.Modified
+	e.ProfileID, e.OrderID, e.ShopModified, e.ShopAdded = profileID, o.ID, o.Modified, o.Added
 	return e
 }
 
@@ -374,6 +384,7 @@ func (r *runner) confirm(o opencart.Order, prev config.LedgerEntry, vo *snelstar
 	if err := r.Ledger.PutLedger(e); err != nil {
 		return Result{OrderID: o.ID, State: "failed", Reason: &Hold{"ledger", err.Error()}}
 	}
+	r.track.finished(o.ID)
 	return Result{OrderID: o.ID, State: state, Customer: e.Customer, Relatiecode: e.Relatiecode, Nummer: e.Nummer}
 }
 
@@ -381,7 +392,11 @@ func (r *runner) confirm(o opencart.Order, prev config.LedgerEntry, vo *snelstar
 func (r *runner) record(o opencart.Order, prev config.LedgerEntry, state string, why *Hold, customer string) Result {
 	e := entryFor(r.ProfileID, o, prev)
 	e.State, e.Reason, e.Customer = state, why.String(), customer
+	if e.Total == "" {
+		e.Total = o.Total.StringFixed(2) // the shop's, until SnelStart has one
+	}
 	_ = r.Ledger.PutLedger(e) // a failed write here leaves the order to the next run
+	r.track.finished(o.ID)
 	res := Result{OrderID: o.ID, State: "failed", Customer: customer, Relatiecode: e.Relatiecode, Reason: why}
 	if state == config.LedgerHeld || state == config.LedgerUncertain && why.Code == "uncertain_no_reference" {
 		res.State = "held" // the user has to act
