@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/lock"
 )
 
@@ -97,5 +98,58 @@ func TestConnectionTestNamesAProfileOnTheSameAdministration(t *testing.T) {
 	s.store.Save(second.ID, map[string]string{"sales.referencePrefix": "B-"}, nil)
 	if rep, _ := s.Connections.TestSnelStart(second.ID); len(rep.Steps) != 4 {
 		t.Fatalf("with a prefix of its own: %+v", rep)
+	}
+}
+
+// An order that may be in SnelStart, without a reference to look it up
+// by, stays held run after run; the user who looked by hand releases it:
+// *Opnieuw proberen* sends it, *Handmatig afgehandeld* closes it.
+func TestUncertainOrderWithoutReferenceWaitsForTheUser(t *testing.T) {
+	s := newTestServices(t)
+	id, _ := shopProfile(t, s)
+	_, sm := simProfile(t, s, nil)
+	settings := map[string]string{"shop.url": "https://www.voorbeeldwinkel.nl/", "sales.paymentReference": "false"}
+	for k, v := range mapping {
+		settings[k] = v
+	}
+	if _, err := s.store.Save(id, settings, nil); err != nil {
+		t.Fatal(err)
+	}
+	licensed(t, s, id, "https://www.voorbeeldwinkel.nl")
+	first, err := s.Tasks.RunNow(id, config.TaskOrders)
+	if err != nil || first.Counts["created"] == 0 {
+		t.Fatalf("first run: %+v %v", first, err)
+	}
+	// Two orders whose answer was lost (as a crash mid-send leaves them).
+	var a, b int
+	for _, r := range first.Orders {
+		if r.State == "created" {
+			if a == 0 {
+				a = r.OrderID
+			} else if b == 0 {
+				b = r.OrderID
+			}
+		}
+	}
+	booked := sm.Count("verkooporders")
+	for _, o := range []int{a, b} {
+		e, _ := s.store.LedgerEntryOf(id, o)
+		e.State, e.VerkooporderID = config.LedgerUncertain, ""
+		s.store.PutLedger(e)
+	}
+	again, err := s.Tasks.RunNow(id, config.TaskOrders)
+	if err != nil || again.Counts["held"] != 2 || sm.Count("verkooporders") != booked {
+		t.Fatalf("second run: %v %v, %d verkooporders (was %d)", again.Counts, err, sm.Count("verkooporders"), booked)
+	}
+	open, _ := s.Tasks.Orders(id, config.OrderFilter{State: "open"})
+	if open.Total != 2 || !strings.HasPrefix(open.Orders[0].Reason, "uncertain_no_reference(") {
+		t.Fatalf("open orders %+v", open)
+	}
+	if err := s.Tasks.Handled(id, a, "staat al in SnelStart"); err != nil {
+		t.Fatal(err)
+	}
+	after, err := s.Tasks.Retry(id, b) // the user did not find it: send it
+	if err != nil || after.State != config.LedgerConfirmed || sm.Count("verkooporders") != booked+1 {
+		t.Fatalf("retry: %+v %v", after, err)
 	}
 }

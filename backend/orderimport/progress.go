@@ -47,16 +47,17 @@ func (t *tracker) tell(orderID int, done bool) {
 	if t == nil {
 		return
 	}
+	// fn is called under the lock: reports from the senders arrive in the
+	// order they were counted, so Done never goes back.
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	if done && !t.seen[orderID] {
 		t.seen[orderID] = true
 		t.p.Done++
 	}
 	t.p.OrderID = orderID
-	p := t.p
-	t.mu.Unlock()
 	if t.fn != nil {
-		t.fn(p)
+		t.fn(t.p)
 	}
 }
 
