@@ -140,6 +140,7 @@ func (c *Connections) testBridge(ctx context.Context, r *reporter, profileID uin
 		return r.fail("database", t("opencart.err.tables", ""))
 	}
 	r.pass("database", t("opencart.ok.databaseBridge", sh.Schema().Prefix))
+	saleStatuses(ctx, r, sh, v)
 	since, _ := time.ParseInLocation(config.DateTimeLayout, v["shop.since"], time.Local)
 	orders, next, err := sh.Orders(ctx, opencart.OrderQuery{AddedSince: since, Limit: 1000})
 	if err != nil {

@@ -112,6 +112,7 @@ func (c *Connections) testMySQL(ctx context.Context, r *reporter, v map[string]s
 		return fail(string(mysql.StepTables), t("opencart.err.tables", ""))
 	}
 	pass(string(mysql.StepTables), t("opencart.ok.tables", "OpenCart "+shop.Version()+", prefix ‘"+shop.Schema().Prefix+"’"))
+	saleStatuses(ctx, r, shop, v)
 	since, _ := time.ParseInLocation(config.DateTimeLayout, v["shop.since"], time.Local)
 	orders, next, err := shop.Orders(ctx, opencart.OrderQuery{AddedSince: since, Limit: 1000})
 	if err != nil {
@@ -126,6 +127,33 @@ func (c *Connections) testMySQL(ctx context.Context, r *reporter, v map[string]s
 	rep.OK = true
 	rep.Summary = t("opencart.success", shop.Name)
 	return *rep, nil
+}
+
+// saleStatuses shows, when no order status is chosen, by name which
+// statuses the shop counts as a sale: the ones an import then reads.
+func saleStatuses(ctx context.Context, r *reporter, shop *opencart.Shop, v map[string]string) {
+	if strings.TrimSpace(v["shop.orderStatuses"]) != "" {
+		return
+	}
+	list, err := shop.OrderStatuses(ctx)
+	if err != nil {
+		return // the orders step below reports a shop that cannot be read
+	}
+	names := map[int]string{}
+	for _, st := range list {
+		names[st.ID] = st.Name
+	}
+	var shown []string
+	for _, id := range shop.SaleStatuses() {
+		if n := names[id]; n != "" {
+			shown = append(shown, n)
+		} else {
+			shown = append(shown, strconv.Itoa(id))
+		}
+	}
+	if len(shown) > 0 {
+		r.pass("statuses", r.t("opencart.ok.statuses", strings.Join(shown, ", ")))
+	}
 }
 
 // Trust accepts a server's SSH host key or TLS certificate after the user

@@ -22,10 +22,11 @@ var (
 	skipTotals     = map[string]bool{"sub_total": true, "tax": true, "total": true}
 )
 
-// article finds a configured article; held when it is not set or unknown.
-func (k *Knowledge) article(code, missing string) (*snelstart.Artikel, *Hold) {
+// article finds a configured article; held with missing when it is not
+// set, or because it is unknown.
+func (k *Knowledge) article(code string, missing *Hold) (*snelstart.Artikel, *Hold) {
 	if code == "" {
-		return nil, &Hold{missing, ""}
+		return nil, missing
 	}
 	a := k.Artikelen[strings.ToLower(code)]
 	if a == nil {
@@ -41,6 +42,7 @@ func (k *Knowledge) article(code, missing string) (*snelstart.Artikel, *Hold) {
 func planTotals(o opencart.Order, s Settings, k *Knowledge, exclusive bool, base *taxBase, rows shopTax, rowRates []decimal.Decimal, p *Plan) *Hold {
 	discount := decimal.Zero
 	var discountTitles []string
+	var payments []Line // after the discount: vouchers and credit pay what is left
 	for _, t := range o.Totals {
 		switch {
 		case skipTotals[t.Code] || t.Value.IsZero():
@@ -52,12 +54,12 @@ func planTotals(o opencart.Order, s Settings, k *Knowledge, exclusive bool, base
 			if h != nil {
 				return h
 			}
-			p.Lines = append(p.Lines, k.priced("voucher", a, t.Title, one, t.Value.Round(2), decimal.Zero))
+			payments = append(payments, k.priced("voucher", a, t.Title, one, t.Value.Round(2), decimal.Zero))
 		case feeTotals[t.Code] != "":
 			kind := feeTotals[t.Code]
-			code, missing := s.PaymentFeeArticle, "fee_article_missing"
+			code, missing, wrongVAT := s.PaymentFeeArticle, &Hold{"fee_article_missing", t.Title}, &Hold{"fee_vat", ""}
 			if kind == "shipping" {
-				code, missing = s.ShippingArticle, "shipping_article_missing"
+				code, missing, wrongVAT = s.ShippingArticle, &Hold{"shipping_article_missing", t.Title}, &Hold{"shipping_vat", ""}
 			}
 			a, h := k.article(code, missing)
 			if h != nil {
@@ -65,15 +67,16 @@ func planTotals(o opencart.Order, s Settings, k *Knowledge, exclusive bool, base
 			}
 			rate := k.rateOf(a)
 			if t.Rate != nil && !t.Rate.Equal(rate) {
-				return &Hold{kind + "_vat", a.Artikelcode + ": " + rateKey(*t.Rate) + "% / " + rateKey(rate) + "%"}
+				wrongVAT.Arg = a.Artikelcode + ": " + rateKey(*t.Rate) + "% / " + rateKey(rate) + "%"
+				return wrongVAT
 			}
 			p.Lines = append(p.Lines, k.line(kind, a, t.Title, one, t.Value, rate, exclusive))
 			base.add(rate, t.Value)
 		default:
 			// An extension's own total: booked by its sign, as a net amount.
-			code, missing, kind := s.PaymentFeeArticle, "fee_article_missing", "fee"
+			code, missing, kind := s.PaymentFeeArticle, &Hold{"fee_article_missing", t.Title}, "fee"
 			if t.Value.IsNegative() {
-				code, missing, kind = s.DiscountArticle, "discount_article_missing", "discount"
+				code, missing, kind = s.DiscountArticle, &Hold{"discount_article_missing", t.Title}, "discount"
 			}
 			a, h := k.article(code, missing)
 			if h != nil {
@@ -92,20 +95,24 @@ func planTotals(o opencart.Order, s Settings, k *Knowledge, exclusive bool, base
 		if desc == "" {
 			desc = "Cadeaubon " + v.Code
 		}
-		p.Lines = append(p.Lines, k.priced("voucher", a, desc, one, v.Amount.Round(2), decimal.Zero))
+		payments = append(payments, k.priced("voucher", a, desc, one, v.Amount.Round(2), decimal.Zero))
 	}
 	split, h := splitDiscount(discount, base, rows, rowRates)
 	if h != nil {
 		return h
 	}
 	base.less = split
-	return k.discountLines(split, discountTitles, s, exclusive, p)
+	if h := k.discountLines(split, discountTitles, s, exclusive, p); h != nil {
+		return h
+	}
+	p.Lines = append(p.Lines, payments...)
+	return nil
 }
 
 // voucherArticle is the article of gift vouchers and store credit: it must
 // carry no VAT.
 func (k *Knowledge) voucherArticle(s Settings) (*snelstart.Artikel, *Hold) {
-	a, h := k.article(s.VoucherArticle, "voucher_article_missing")
+	a, h := k.article(s.VoucherArticle, &Hold{"voucher_article_missing", ""})
 	if h == nil && !k.rateOf(a).IsZero() {
 		return nil, &Hold{"voucher_article_vat", a.Artikelcode}
 	}
@@ -116,7 +123,7 @@ func (k *Knowledge) voucherArticle(s Settings) (*snelstart.Artikel, *Hold) {
 // for that rate, else Artikelcode kortingsbedrag when it has that rate.
 func (k *Knowledge) discountArticle(rate decimal.Decimal, s Settings) (*snelstart.Artikel, *Hold) {
 	if code := s.DiscountArticleByVat[rateKey(rate)]; code != "" {
-		a, h := k.article(code, "discount_article_missing")
+		a, h := k.article(code, &Hold{"discount_article_missing", rateKey(rate) + "% btw"})
 		if h == nil && !k.rateOf(a).Equal(rate) {
 			return nil, &Hold{"discount_article_vat", a.Artikelcode + ": " + rateKey(rate) + "% / " + rateKey(k.rateOf(a)) + "%"}
 		}
@@ -125,7 +132,7 @@ func (k *Knowledge) discountArticle(rate decimal.Decimal, s Settings) (*snelstar
 	if a := k.Artikelen[strings.ToLower(s.DiscountArticle)]; a != nil && k.rateOf(a).Equal(rate) {
 		return a, nil
 	}
-	return nil, &Hold{"discount_article_missing", rateKey(rate) + "%"}
+	return nil, &Hold{"discount_article_missing", rateKey(rate) + "% btw"}
 }
 
 // discountLines books the discount: one line per VAT rate, on the discount
@@ -198,11 +205,8 @@ func (k *Knowledge) book(s Settings, exclusive bool, p *Plan) *Hold {
 	if p.Difference.Abs().GreaterThan(s.DifferenceThreshold) {
 		return &Hold{"difference", money(p.ShopTotal) + " / " + money(p.Total)}
 	}
-	a, h := k.article(s.DifferenceArticle, "difference_article_missing")
+	a, h := k.article(s.DifferenceArticle, &Hold{"difference_article_missing", money(p.Difference)})
 	if h != nil {
-		if h.Code == "difference_article_missing" {
-			h.Arg = money(p.Difference)
-		}
 		return h
 	}
 	rate := k.rateOf(a)
