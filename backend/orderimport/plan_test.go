@@ -417,8 +417,11 @@ func TestPlan(t *testing.T) {
 				}
 			}},
 		{name: "with SnelStart's prices a different VAT rate is only noted",
-			know: func(k *Knowledge) { k.Artikelen["kaas"].ArtikelOmzetgroep.ID = "g-hoog"; k.Artikelen["kaas"].Verkoopprijs = snelstart.Num("9.00") },
-			set:  func(s *Settings) { s.LinePrice = "snelstart" },
+			know: func(k *Knowledge) {
+				k.Artikelen["kaas"].ArtikelOmzetgroep.ID = "g-hoog"
+				k.Artikelen["kaas"].Verkoopprijs = snelstart.Num("9.00")
+			},
+			set: func(s *Settings) { s.LinePrice = "snelstart" },
 			check: func(t *testing.T, p Plan) {
 				if p.Held != nil || !hasNote(p, "vat_mismatch") {
 					t.Fatalf("held %v notes %v", p.Held, p.Notes)

@@ -70,8 +70,8 @@ func snelStartVAT(p Plan) (map[string]decimal.Decimal, decimal.Decimal) {
 // the shop's VAT per rate within a cent, and its total, at the default
 // difference threshold.
 func TestVATPerRateOfEveryTotalAndMix(t *testing.T) {
-	wine := fixture.CartLine{Name: "Rode wijn", Model: "P21", Price: d("12.3967"), Quantity: 2, Rate: 21}  // 15,00 incl.
-	cheese := fixture.CartLine{Name: "Oude kaas", Model: "P9", Price: d("8.2569"), Quantity: 1, Rate: 9} // 9,00 incl.
+	wine := fixture.CartLine{Name: "Rode wijn", Model: "P21", Price: d("12.3967"), Quantity: 2, Rate: 21} // 15,00 incl.
+	cheese := fixture.CartLine{Name: "Oude kaas", Model: "P9", Price: d("8.2569"), Quantity: 1, Rate: 9}  // 9,00 incl.
 	tasting := fixture.CartLine{Name: "Proeverij", Model: "P0", Price: d("25"), Quantity: 1, Rate: 0}
 	trade21 := fixture.CartLine{Name: "Glas & karaf", Model: "P21", Price: d("10.33"), Quantity: 4, Rate: 21}
 	trade9 := fixture.CartLine{Name: "Boek", Model: "P9", Price: d("7.77"), Quantity: 3, Rate: 9}
