@@ -79,7 +79,8 @@ type Method struct {
 }
 
 // Line is a product line. Price and Tax are per unit excluding tax; Total
-// is Price × Quantity (reference §1.3).
+// is Price × Quantity, Tax the tax of one unit before any discount
+// (docs/vat.md).
 type Line struct {
 	ID        int
 	ProductID int

@@ -14,7 +14,7 @@ import (
 )
 
 // Caps are the version differences the model needs, found by probing the
-// schema rather than trusting a version string (reference "Version traps").
+// schema rather than trusting a version string.
 type Caps struct {
 	JSONMethods        bool // 4.0.2+: payment_method/shipping_method hold JSON, no *_code columns
 	MasterID           bool // 4.x: variants (product.master_id, order_product.master_id)

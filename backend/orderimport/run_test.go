@@ -369,3 +369,21 @@ func TestImportWithFaultsBooksNothingTwice(t *testing.T) {
 		t.Fatalf("%d ledger entries for %d orders", len(entries), len(ids))
 	}
 }
+
+// A shop whose default currency is the dollar: every amount is in dollars,
+// so nothing is booked, and each order says why.
+func TestAShopInDollarsIsHeld(t *testing.T) {
+	w := newWorldSized(t, fixture.Config{Version: "4.0", Prefix: "oc_", Orders: 40, Products: 10, Customers: 5, Seed: 8, Currency: "USD"})
+	rep := w.run(t, false)
+	if rep.Counts["held"] != len(w.shopOrders()) || rep.Counts["created"] != 0 || w.sim.Count("verkooporders") != 0 {
+		t.Fatalf("counts %v", rep.Counts)
+	}
+	for _, r := range rep.Results {
+		if r.Reason == nil || r.Reason.Code != "currency" || r.Reason.Arg != "USD" {
+			t.Fatalf("order %d: %+v", r.OrderID, r.Reason)
+		}
+	}
+	if len(rep.Warnings) != 1 || rep.Warnings[0].Code != "currency" {
+		t.Fatalf("warnings %v", rep.Warnings)
+	}
+}

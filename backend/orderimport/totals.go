@@ -82,7 +82,10 @@ func planTotals(o opencart.Order, s Settings, k *Knowledge, exclusive bool, base
 			if h != nil {
 				return h
 			}
+			// Taken to be taxed (or untaxed) at the article's rate; the VAT
+			// check holds the order when the shop's tax rows say otherwise.
 			p.Lines = append(p.Lines, k.line(kind, a, t.Title, one, t.Value, k.rateOf(a), exclusive))
+			base.add(k.rateOf(a), t.Value)
 			p.Notes = append(p.Notes, Note{"unknown_total", t.Code + ": " + t.Title})
 		}
 	}
