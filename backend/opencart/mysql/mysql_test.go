@@ -155,7 +155,7 @@ func (c *counting) Select(ctx context.Context, q opencart.Query) ([]opencart.Row
 }
 
 func TestAPageOfOrdersTakesAFixedNumberOfReads(t *testing.T) {
-	s := newShop(t, "4.0", "oc_", 260)
+	s := newShop(t, "4.0", "oc_", 340)
 	tr, err := mysql.Open(context.Background(), s.cfg)
 	if err != nil {
 		t.Fatal(err)
