@@ -52,7 +52,7 @@ func delivery(o opencart.Order) opencart.Address {
 
 // checkAddress holds an order that has no address at all when the
 // verkooporder must carry the webshop's addresses.
-func checkAddress(o opencart.Order, s Settings, k *Knowledge) *Hold {
+func checkAddress(o opencart.Order, s Settings) *Hold {
 	if s.Addresses != "klantkaart" && !usable(o.Payment) && !usable(o.Shipping) {
 		return &Hold{"no_address", ""}
 	}

@@ -95,7 +95,7 @@ func planOrder(o opencart.Order, s Settings, k *Knowledge, p *Plan) *Hold {
 	if h != nil {
 		return h
 	}
-	if h := checkAddress(o, s, k); h != nil {
+	if h := checkAddress(o, s); h != nil {
 		return h
 	}
 	cust, h := planCustomer(o, s, k, p)
@@ -125,7 +125,7 @@ func planOrder(o opencart.Order, s Settings, k *Knowledge, p *Plan) *Hold {
 	}
 
 	// The difference with the shop (B4), and the VAT per rate.
-	if h := settle(o, s, k, exclusive, base, rows, rowRates, p); h != nil {
+	if h := settle(s, k, exclusive, base, rows, rowRates, p); h != nil {
 		return h
 	}
 	p.Order = buildOrder(o, s, k, p, exclusive)

@@ -175,7 +175,7 @@ func sortDesc(rates []decimal.Decimal) {
 // article (B4) and checks the VAT per rate. When rounding leaves a rate
 // more than a cent off the shop's tax row, that rate's amount is set right
 // on a rounding line of its own, and the difference booked again.
-func settle(o opencart.Order, s Settings, k *Knowledge, exclusive bool, base *taxBase, rows shopTax, rowRates []decimal.Decimal, p *Plan) *Hold {
+func settle(s Settings, k *Knowledge, exclusive bool, base *taxBase, rows shopTax, rowRates []decimal.Decimal, p *Plan) *Hold {
 	if h := k.book(s, exclusive, p); h != nil {
 		return h
 	}
@@ -185,7 +185,7 @@ func settle(o opencart.Order, s Settings, k *Knowledge, exclusive bool, base *ta
 	}
 	checks, ok := checkVAT(bookLines(p.Lines, exclusive), rows, rowRates)
 	if !ok {
-		if h := k.roundPerRate(o, s, exclusive, base, rows, p); h != nil {
+		if h := k.roundPerRate(s, exclusive, base, rows, p); h != nil {
 			return h
 		}
 		checks, ok = checkVAT(bookLines(p.Lines, exclusive), rows, rowRates)
@@ -238,7 +238,7 @@ func (k *Knowledge) book(s Settings, exclusive bool, p *Plan) *Hold {
 // roundPerRate sets each VAT rate's amount to the shop's (net, plus its tax
 // row when prices are incl. VAT) with a rounding line on the discount
 // article of that rate, then books the difference again.
-func (k *Knowledge) roundPerRate(o opencart.Order, s Settings, exclusive bool, base *taxBase, rows shopTax, p *Plan) *Hold {
+func (k *Knowledge) roundPerRate(s Settings, exclusive bool, base *taxBase, rows shopTax, p *Plan) *Hold {
 	p.Lines = withoutDifference(p.Lines)
 	planned := bookLines(p.Lines, exclusive)
 	var rates []decimal.Decimal
