@@ -44,7 +44,7 @@ func TestBridgeConnectionTestAllSteps(t *testing.T) {
 	if err != nil || !rep.OK {
 		t.Fatalf("report: %s %+v %v", steps(rep), rep, err)
 	}
-	if got := steps(rep); got != "✓connect ✓security ✓login ✓folder ✓shop ✓upload ✓url ✓auth ✓database ✓statuses ✓orders" {
+	if got := steps(rep); got != "✓connect ✓security ✓login ✓folder ✓shop ✓upload ✓url ✓auth ✓database ✓orders" {
 		t.Fatalf("steps %s", got)
 	}
 	view, _ := s.store.View(id)

@@ -71,36 +71,29 @@ func (c *Connections) testMySQL(ctx context.Context, r *reporter, v map[string]s
 	if tunnel != nil {
 		client, err := sshconn.Dial(ctx, *tunnel)
 		var unknown *sshconn.UnknownHostKeyError
-		switch {
-		case errors.As(err, &unknown):
+		if errors.As(err, &unknown) {
 			rep.Trust = &Trust{Kind: TrustSSH, Value: unknown.Key, Fingerprint: unknown.Fingerprint}
-			return fail("ssh", t("opencart.err.hostKeyNew", unknown.Fingerprint))
-		case errors.Is(err, sshconn.ErrHostKeyChanged):
-			return fail("ssh", t("opencart.err.hostKeyChanged", ""))
-		case errors.Is(err, sshconn.ErrAuth):
-			return fail("ssh", t("opencart.err.sshLogin", ""))
-		case err != nil:
+		}
+		if err != nil {
 			c.s.log.Warn("ssh tunnel", "err", err)
-			return fail("ssh", t("opencart.err.sshConnect", tunnel.Host))
+			cause := sshCause(err, tunnel.Host)
+			return fail(cause.Step, t(cause.Key, cause.Arg))
 		}
 		defer client.Close()
 		dbcfg.Dial = sshconn.Forward(client)
 		pass("ssh", t("opencart.ok.ssh", tunnel.Host))
 	}
 	tr, err := mysql.Open(ctx, dbcfg)
-	var se *mysql.StepError
-	if errors.As(err, &se) {
-		c.s.log.Warn("shop database", "step", se.Step, "err", err)
+	if err != nil {
+		c.s.log.Warn("shop database", "err", err)
+		cause := mysqlCause(err, dbcfg.Host)
 		for _, st := range []mysql.Step{mysql.StepConnect, mysql.StepLogin, mysql.StepDatabase, mysql.StepTables} {
-			if st == se.Step {
-				return fail(string(st), t("opencart.err."+string(st), dbcfg.Host))
+			if string(st) == cause.Step {
+				break
 			}
 			pass(string(st), t("opencart.ok."+string(st), ""))
 		}
-	}
-	if err != nil {
-		c.s.log.Warn("shop database", "err", err)
-		return fail(string(mysql.StepConnect), t("opencart.err.connect", dbcfg.Host))
+		return fail(cause.Step, t(cause.Key, cause.Arg))
 	}
 	defer tr.Close()
 	for _, st := range []mysql.Step{mysql.StepConnect, mysql.StepLogin, mysql.StepDatabase} {
@@ -109,10 +102,10 @@ func (c *Connections) testMySQL(ctx context.Context, r *reporter, v map[string]s
 	shop, err := opencart.NewShop(ctx, tr, opencart.Options{})
 	if err != nil {
 		c.s.log.Warn("shop settings", "err", err)
-		return fail(string(mysql.StepTables), t("opencart.err.tables", ""))
+		cause := mysqlCause(opencart.ErrNotOpenCart, dbcfg.Host)
+		return fail(cause.Step, t(cause.Key, cause.Arg))
 	}
 	pass(string(mysql.StepTables), t("opencart.ok.tables", "OpenCart "+shop.Version()+", prefix ‘"+shop.Schema().Prefix+"’"))
-	saleStatuses(ctx, r, shop, v)
 	since, _ := time.ParseInLocation(config.DateTimeLayout, v["shop.since"], time.Local)
 	orders, next, err := shop.Orders(ctx, opencart.OrderQuery{AddedSince: since, Limit: 1000})
 	if err != nil {
@@ -127,33 +120,6 @@ func (c *Connections) testMySQL(ctx context.Context, r *reporter, v map[string]s
 	rep.OK = true
 	rep.Summary = t("opencart.success", shop.Name)
 	return *rep, nil
-}
-
-// saleStatuses shows, when no order status is chosen, by name which
-// statuses the shop counts as a sale: the ones an import then reads.
-func saleStatuses(ctx context.Context, r *reporter, shop *opencart.Shop, v map[string]string) {
-	if strings.TrimSpace(v["shop.orderStatuses"]) != "" {
-		return
-	}
-	list, err := shop.OrderStatuses(ctx)
-	if err != nil {
-		return // the orders step below reports a shop that cannot be read
-	}
-	names := map[int]string{}
-	for _, st := range list {
-		names[st.ID] = st.Name
-	}
-	var shown []string
-	for _, id := range shop.SaleStatuses() {
-		if n := names[id]; n != "" {
-			shown = append(shown, n)
-		} else {
-			shown = append(shown, strconv.Itoa(id))
-		}
-	}
-	if len(shown) > 0 {
-		r.pass("statuses", r.t("opencart.ok.statuses", strings.Join(shown, ", ")))
-	}
 }
 
 // Trust accepts a server's SSH host key or TLS certificate after the user

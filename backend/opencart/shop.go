@@ -195,16 +195,18 @@ func (s *Shop) OrderStatuses(ctx context.Context) ([]Status, error) {
 
 // SaleStatuses are the statuses of a real sale as the shop itself counts
 // them: config_processing_status ∪ config_complete_status (the statuses in
-// which OpenCart books coupon use and subtracts stock). Empty when the shop
-// has neither setting.
+// which OpenCart books coupon use and subtracts stock), in the settings'
+// order. Empty when the shop has neither setting.
 func (s *Shop) SaleStatuses() []int {
 	var out []int
+	seen := map[int]bool{}
 	for _, id := range append(append([]int{}, s.Processing...), s.Complete...) {
-		if id > 0 {
+		if id > 0 && !seen[id] {
+			seen[id] = true
 			out = append(out, id)
 		}
 	}
-	return sortInts(out)
+	return out
 }
 
 // sortInts sorts and removes duplicates.
