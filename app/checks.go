@@ -60,8 +60,11 @@ func (c *Connections) ShopOptions(profileID uint, list string) (*ShopList, error
 
 // codeSettings are the settings that name something that must exist in
 // SnelStart: checked on save, with a warning (saving is still allowed).
-var codeSettings = []string{"sales.shippingArticle", "sales.discountArticle", "sales.paymentFeeArticle",
+var codeSettings = []string{"sales.shippingArticle", "sales.discountArticle", "sales.voucherArticle", "sales.paymentFeeArticle",
 	"sales.differenceArticle", "sales.defaultArticle", "customers.defaultCode"}
+
+// articleSettings are the codeSettings that name an article.
+var articleSettings = codeSettings[:len(codeSettings)-1]
 
 // CheckCodes looks up the article codes and the standaard klantcode of a
 // profile in SnelStart and warns about those it does not have. Without a
@@ -80,7 +83,7 @@ func (c *Connections) CheckCodes(profileID uint) ([]FieldError, error) {
 	lang := c.s.language()
 	out := []FieldError{}
 	var codes []string
-	for _, k := range codeSettings[:5] {
+	for _, k := range articleSettings {
 		if v[k] != "" {
 			codes = append(codes, v[k])
 		}
@@ -95,7 +98,7 @@ func (c *Connections) CheckCodes(profileID uint) ([]FieldError, error) {
 			found[strings.ToLower(a.Artikelcode)] = true
 		}
 	}
-	for _, k := range codeSettings[:5] {
+	for _, k := range articleSettings {
 		if v[k] != "" && !found[strings.ToLower(v[k])] {
 			out = append(out, FieldError{Key: k, Code: "article_unknown", Message: c.s.msgs.T(lang, "warn.article_unknown", v[k])})
 		}
