@@ -207,7 +207,7 @@ describe('Uitvoering', () => {
     const id = held[0];
     await openOrder(id);
     const detail = page.getByTestId('order-detail');
-    assert.match(await detail.innerText(), /Er is geen artikelcode ingesteld voor verzendkosten/);
+    assert.match(await detail.innerText(), /De order heeft verzendkosten .* maar er is geen Artikelcode verzendkosten — kies er een op Aansluiting → Verkopen\./);
     if (process.env.E2E_SHOTS) await page.screenshot({ path: join(process.env.E2E_SHOTS, 'uitvoering-vastgehouden.png'), fullPage: true });
     await detail.locator('button.fix').click(); // Naar Verkopen › Artikelcode verzendkosten
     await page.waitForFunction(() => document.activeElement?.closest('[data-key]')?.dataset.key === 'sales.shippingArticle');
