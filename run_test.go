@@ -17,12 +17,12 @@ func TestMain(m *testing.M) { testsvc.Main(m) }
 // A real process kill in the middle of `s-connect run orders`, with the
 // simulator's faults on: two more runs book every order exactly once.
 func TestRunOrdersSurvivesAKill(t *testing.T) {
-	e := newRunEnv(t, fixture.Config{Version: "4.0", Prefix: "oc_", Orders: 560, Products: 60, Customers: 80, Seed: 11},
+	e := newRunEnv(t, fixture.Config{Version: "4.0", Prefix: "oc_", Orders: 700, Products: 60, Customers: 80, Seed: 11},
 		// Some latency so the kill lands mid-way.
 		sim.Faults{Latency: 10 * time.Millisecond, Share429: 0.10, Share500: 0.05, CommitThenFail: 0.05, RetryAfter: -1})
 	want := len(e.want)
 	if want < 480 {
-		t.Fatalf("only %d orders with a status", want)
+		t.Fatalf("only %d orders in a sale status", want)
 	}
 	// The first run is killed once a third of the orders are in.
 	first := e.start(t)

@@ -28,7 +28,7 @@ type runEnv struct {
 	profile uint
 	sim     *sim.Server
 	shop    *fixture.ShopDB
-	want    []int // the orders that must reach SnelStart (a status above 0)
+	want    []int // the orders that must reach SnelStart (in a sale status)
 }
 
 func newRunEnv(t testing.TB, fc fixture.Config, faults sim.Faults) *runEnv {
@@ -41,10 +41,8 @@ func newRunEnv(t testing.TB, fc fixture.Config, faults sim.Faults) *runEnv {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	e.shop = fixture.NewShopDB(t, fc)
-	for _, o := range e.shop.Shop.Orders {
-		if o.StatusID > 0 {
-			e.want = append(e.want, o.ID)
-		}
+	for _, o := range e.shop.Shop.Sales() {
+		e.want = append(e.want, o.ID)
 	}
 	e.sim = sim.New(sim.Options{ClientKeys: map[string][]string{"k": nil}, SubscriptionKeys: []string{"s"}, Seed: 9, Faults: faults})
 	e.sim.SeedDefault()
@@ -63,8 +61,9 @@ func newRunEnv(t testing.TB, fc fixture.Config, faults sim.Faults) *runEnv {
 		"shop.transport": "mysql", "shop.db.host": "127.0.0.1", "shop.db.port": strconv.Itoa(e.shop.Port), "shop.db.name": e.shop.Database, "shop.db.user": "root",
 		"shop.url": "https://winkel.example.nl/", "shop.since": "2020-01-01T00:00",
 		"sales.template": "Webshop", "sales.shippingArticle": "VERZEND", "sales.discountArticle": "KORTING",
-		"sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL", "sales.differenceThreshold": "1000",
-		"articles.revenueGroup": "Omzet hoog", "articles.revenueGroupByVat": "9=Omzet laag",
+		"sales.discountArticleByVat": "9=KORTING-LAAG\n0=KORTING-GEEN", "sales.voucherArticle": "CADEAUBON",
+		"sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL",
+		"articles.revenueGroup": "Omzet hoog", "articles.revenueGroupByVat": "9=Omzet laag\n0=Omzet vrijgesteld",
 	}
 	if _, err := store.Save(p.ID, settings, nil); err != nil {
 		t.Fatal(err)

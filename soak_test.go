@@ -30,11 +30,12 @@ func TestSoak(t *testing.T) {
 	began := time.Now()
 	faults := sim.Faults{Share429: 0.10, RetryAfter: -1, Share500: 0.05, CommitThenFail: 0.05,
 		DelayedVisible: 0.05, VisibleAfter: 7 * time.Second}
-	e := newRunEnv(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 11000, Products: 200, Customers: 1500, Seed: 2026}, faults)
+	e := newRunEnv(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 14000, Products: 200, Customers: 1500, Seed: 2026}, faults)
 	sort.Ints(e.want)
 	if len(e.want) < orders {
-		t.Fatalf("the fixture has only %d orders with a status", len(e.want))
+		t.Fatalf("the fixture has only %d orders in a sale status", len(e.want))
 	}
+	// Exactly 10,000: the later orders become unfinished checkouts (status 0).
 	if _, err := e.shop.DB.Exec("UPDATE oc_order SET order_status_id = 0 WHERE order_id > ?", e.want[orders-1]); err != nil {
 		t.Fatal(err)
 	}

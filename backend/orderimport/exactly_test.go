@@ -30,14 +30,9 @@ func (w *world) runWith(t testing.TB, s orderimport.Settings, l orderimport.Ledg
 	return rep
 }
 
-// statusOrders are the ids of the orders that must reach SnelStart, in order.
+// statusOrders are the orders that must reach SnelStart (a sale status), in order.
 func (w *world) statusOrders() []opencart.Order {
-	var out []opencart.Order
-	for _, o := range w.fix.Orders {
-		if o.StatusID > 0 {
-			out = append(out, o)
-		}
-	}
+	out := w.fix.Sales()
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
@@ -249,6 +244,11 @@ func TestCreateThatShowsLateIsBookedOnce(t *testing.T) {
 	rep := w.runWith(t, w.settings(), nil)
 	w.sim.SetFaults(sim.Faults{})
 	if rep.Counts["created"] != len(w.shopOrders()) {
+		for _, r := range rep.Results {
+			if r.Reason != nil {
+				t.Log(r.OrderID, r.State, r.Reason)
+			}
+		}
 		t.Fatalf("run: %v", rep.Counts)
 	}
 	w.checkSnelStart(t)
@@ -279,11 +279,9 @@ func knownWorld(t testing.TB, orders int) *world {
 	for _, g := range w.sim.All("artikelomzetgroepen") {
 		groups[g["verkoopNederlandBtwSoort"].(string)] = sim.Ref(g)
 	}
+	soorten := map[string]string{"21": "Hoog", "9": "Laag", "0": "Geen"}
 	for _, p := range w.fix.Products {
-		soort := "Hoog"
-		if p.ID%3 == 0 { // the fixture's 9 % products
-			soort = "Laag"
-		}
+		soort := soorten[w.fix.Rates[p.ID].String()]
 		w.sim.Insert("artikelen", map[string]any{"artikelcode": p.Model, "omschrijving": p.Name, "artikelOmzetgroep": groups[soort],
 			"verkoopprijs": p.Price.StringFixed(2), "voorraadControle": true, "vrijeVoorraad": 100, "technischeVoorraad": 100})
 	}

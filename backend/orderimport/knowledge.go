@@ -94,8 +94,7 @@ func (k *Knowledge) loadLists(ctx context.Context, c *snelstart.Client, s Settin
 		k.DefaultRelatie = &list[0]
 	}
 	// The fee and default articles every order may need.
-	codes := []string{s.ShippingArticle, s.DiscountArticle, s.PaymentFeeArticle, s.DifferenceArticle, s.DefaultArticle}
-	return k.loadArticles(ctx, c, codes)
+	return k.loadArticles(ctx, c, s.Articles())
 }
 
 // ConfigError is a setting that cannot work (an unknown template): the run

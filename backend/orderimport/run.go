@@ -166,7 +166,7 @@ func (r *runner) page(ctx context.Context, orders []opencart.Order) error {
 		switch {
 		case known && config.Settled(it.entry.State):
 			r.track.finished(o.ID)
-			r.results[it.slot] = booked(o, it.entry)
+			r.results[it.slot] = skippedResult(o, it.entry)
 		case known && mayBeInSnelStart(it.entry):
 			r.results[it.slot] = r.holdUntilSettled(it)
 		default:
@@ -359,8 +359,8 @@ func entryFor(profileID uint, o opencart.Order, prev config.LedgerEntry) config.
 	return e
 }
 
-// booked is the result of an order the ledger has as confirmed.
-func booked(o opencart.Order, e config.LedgerEntry) Result {
+// skippedResult is the result of an order the ledger has as settled.
+func skippedResult(o opencart.Order, e config.LedgerEntry) Result {
 	res := Result{OrderID: o.ID, State: "skipped", Customer: e.Customer, Relatiecode: e.Relatiecode, Nummer: e.Nummer}
 	if o.Modified.After(e.ShopModified) {
 		res.State = "changed" // reported, not imported again
