@@ -1,5 +1,5 @@
 // Package snelstart is a client for the SnelStart B2B API v2, built to
-// reference/snelstart-b2b-api.md. One Client per koppelsleutel; a service per
+// docs/snelstart.md. One Client per koppelsleutel; a service per
 // resource (Relaties, Artikelen, Verkooporders, Lists); every call takes a
 // context. Reads are retried on 429, 5xx and network errors; a write is
 // never retried once it may have reached SnelStart — it fails with

@@ -14,7 +14,7 @@ import (
 	"github.com/s-connect/s-connect/backend/snelstart/sim"
 )
 
-// The field names of reference/snelstart-b2b-api.md §4, as SnelStart spells
+// The field names of SnelStart's resources (docs/snelstart.md), as SnelStart spells
 // them. A create that sends any other name fails here.
 var (
 	refFields   = set("id", "uri")

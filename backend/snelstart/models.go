@@ -2,7 +2,7 @@ package snelstart
 
 import "encoding/json"
 
-// The models follow reference/snelstart-b2b-api.md §4: lowerCamelCase JSON,
+// The models follow SnelStart (docs/snelstart.md): lowerCamelCase JSON,
 // enums as strings, references as {id, uri}. Read-only fields (stock,
 // totals, nummer) are absent from the create models, so a create cannot send
 // them by accident.
