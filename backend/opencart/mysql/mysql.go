@@ -257,9 +257,7 @@ func (t *Transport) Select(ctx context.Context, q opencart.Query) ([]opencart.Ro
 		}
 		b.WriteString(quote(c))
 	}
-	if q.Limit > 0 {
-		b.WriteString(" LIMIT " + strconv.Itoa(q.Limit))
-	}
+	b.WriteString(" LIMIT " + strconv.Itoa(q.Checked()))
 	ctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
 	defer cancel()
 	rows, err := t.db.QueryContext(ctx, b.String(), args...)
@@ -287,7 +285,10 @@ func (t *Transport) Select(ctx context.Context, q opencart.Query) ([]opencart.Ro
 		}
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, q.CheckRows(len(out))
 }
 
 // SetQuantities implements opencart.Transport in three statements per
