@@ -47,6 +47,11 @@ func (r *reporter) pass(step, msg string) {
 	r.rep.Steps = append(r.rep.Steps, TestStep{Step: step, OK: true, Message: msg})
 }
 
+// warn records a step that passed with a risk the user accepted.
+func (r *reporter) warn(step, msg string) {
+	r.rep.Steps = append(r.rep.Steps, TestStep{Step: step, OK: true, Warn: true, Message: msg})
+}
+
 // missing reports settings that must be filled first, or false.
 func (r *reporter) missing(keys []string) (TestReport, bool) {
 	if len(keys) == 0 {

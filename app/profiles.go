@@ -1,6 +1,10 @@
 package app
 
-import "github.com/s-connect/s-connect/backend/config"
+import (
+	"errors"
+
+	"github.com/s-connect/s-connect/backend/config"
+)
 
 // Profiles manages the profiles (F12): one per shop–administration pair.
 type Profiles struct{ s *Services }
@@ -18,19 +22,46 @@ func (p *Profiles) Rename(id uint, name string) (config.Profile, error) {
 	return p.changed(p.s.store.RenameProfile(id, name))
 }
 
-// Copy makes a new profile with the settings of another.
+// Copy makes a new profile with the settings of another; not its bridge:
+// the copy's first connection test installs one of its own.
 func (p *Profiles) Copy(id uint, name string) (config.Profile, error) {
 	return p.changed(p.s.store.CopyProfile(id, name))
 }
 
-// Delete removes a profile with its settings and history; not the last one.
-func (p *Profiles) Delete(id uint) error {
+// DeleteResult lists bridges that stay on a server S-Connect could not
+// reach, for the user to remove by hand.
+type DeleteResult struct {
+	LeftBehind []LeftBridge `json:"leftBehind"`
+}
+
+// Delete removes a profile with its settings and history, and first its
+// bridge from the shop's server; not the last profile.
+func (p *Profiles) Delete(id uint) (DeleteResult, error) {
+	var res DeleteResult
+	ps, err := p.s.store.Profiles()
+	if err != nil {
+		return res, err
+	}
+	if len(ps) <= 1 {
+		return res, config.ErrLastProfile
+	}
+	if v, err := p.s.store.Values(id); err == nil {
+		left, err := p.s.Connections.removeBridgeAt(id, v)
+		if err != nil {
+			return res, err
+		}
+		if left != nil {
+			res.LeftBehind = append(res.LeftBehind, *left)
+		}
+	} else if !errors.Is(err, config.ErrSecretUnreadable) {
+		return res, err
+	}
 	if err := p.s.store.DeleteProfile(id); err != nil {
-		return err
+		return res, err
 	}
 	p.s.events.Emit(EventProfilesChanged, nil)
 	p.s.replan()
-	return nil
+	return res, nil
 }
 
 func (p *Profiles) changed(pr config.Profile, err error) (config.Profile, error) {

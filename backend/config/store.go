@@ -200,7 +200,8 @@ func (s *Store) RenameProfile(id uint, name string) (Profile, error) {
 }
 
 // CopyProfile makes a new profile with all settings of another, secrets
-// included (a second shop on the same hosting usually shares them).
+// included (a second shop on the same hosting usually shares them), but
+// not its Local settings: the copy installs a bridge of its own.
 func (s *Store) CopyProfile(id uint, name string) (Profile, error) {
 	var p Profile
 	err := s.db.Transaction(func(tx *gorm.DB) error {
@@ -216,12 +217,16 @@ func (s *Store) CopyProfile(id uint, name string) (Profile, error) {
 		if err := tx.Create(&p).Error; err != nil {
 			return err
 		}
-		var rows []setting
-		if err := tx.Where("profile_id = ?", id).Find(&rows).Error; err != nil {
+		var all, rows []setting
+		if err := tx.Where("profile_id = ?", id).Find(&all).Error; err != nil {
 			return err
 		}
-		for i := range rows {
-			rows[i].ProfileID = p.ID
+		for _, r := range all {
+			if d := Lookup(r.Key); d != nil && d.Local {
+				continue
+			}
+			r.ProfileID = p.ID
+			rows = append(rows, r)
 		}
 		if len(rows) == 0 {
 			return nil
@@ -502,6 +507,17 @@ func (s *Store) SetSecret(id uint, key, value string) error {
 		return err
 	}
 	return s.db.Clauses(upsertSetting).Create(&setting{ProfileID: id, Key: key, Value: sealed, Secret: true}).Error
+}
+
+// Forget removes values the program stored (the bridge's place and secret
+// after the bridge was removed).
+func (s *Store) Forget(id uint, keys ...string) error {
+	for _, k := range keys {
+		if d := Lookup(k); d == nil || !d.ReadOnly || d.Scope != ScopeProfile {
+			return fmt.Errorf("%s is not a program-kept profile setting", k)
+		}
+	}
+	return s.db.Where("profile_id = ? AND key IN ?", id, keys).Delete(&setting{}).Error
 }
 
 // SetReadOnly stores a value the program found (the administration's name

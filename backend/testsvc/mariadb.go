@@ -77,6 +77,7 @@ func startMariaDB() (*MariaDB, error) {
 	if err != nil {
 		return nil, err
 	}
+	os.Chmod(dir, 0o711) // PHP running as a shop's user reaches the socket
 	user := []string{}
 	if os.Geteuid() == 0 {
 		user = []string{"--user=root"} // mariadbd refuses to run as root otherwise

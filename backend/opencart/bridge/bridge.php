@@ -140,6 +140,9 @@ function sc_defines($file)
     }
     preg_match_all("/define\\(\\s*['\"]([A-Z_]+)['\"]\\s*,\\s*(?:'((?:[^'\\\\]|\\\\.)*)'|\"((?:[^\"\\\\]|\\\\.)*)\"|(\\d+))\\s*\\)/", $src, $m, PREG_SET_ORDER);
     foreach ($m as $d) {
+        if (isset($out[$d[1]])) {
+            continue; // PHP keeps the first definition
+        }
         if (isset($d[4]) && $d[4] !== '') {
             $out[$d[1]] = $d[4];
         } elseif (isset($d[3]) && $d[3] !== '') {
