@@ -53,8 +53,9 @@ type Trust struct {
 
 // Kinds of Trust.
 const (
-	TrustSSH = "ssh"
-	TrustTLS = "tls"
+	TrustSSH   = "ssh"
+	TrustTLS   = "tls"   // the FTPS server's certificate
+	TrustDBTLS = "dbtls" // the database server's certificate
 )
 
 // PickOption is one item of a SnelStart list (sjabloon, omzetgroep, artikel).

@@ -184,6 +184,16 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool) (*orderi
 		return nil, importError(err)
 	}
 	defer conn.Close()
+	if v["shop.transport"] == "mysql" && !preview {
+		// The licence binds to the shop this run reached.
+		own, err := conn.Shop.OwnURL(ctx)
+		if err != nil {
+			return nil, importError(err)
+		}
+		if err := t.s.License.checkShop(profileID, own); err != nil {
+			return nil, err
+		}
+	}
 	job := orderimport.Job{ProfileID: profileID, Shop: conn.Shop, Client: conn.SnelStart, Ledger: t.s.store,
 		Settings: orderimport.SettingsFrom(v), Query: connect.Selection(v), Preview: preview}
 	job.Progress = func(done int) {

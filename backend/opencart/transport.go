@@ -94,7 +94,7 @@ var Whitelist = map[string][]string{
 		"shipping_lastname", "shipping_company", "shipping_address_1", "shipping_address_2", "shipping_city",
 		"shipping_postcode", "shipping_country", "shipping_country_id", "shipping_zone", "shipping_zone_id",
 		"shipping_method", "shipping_code", "comment", "total", "order_status_id", "language_id", "currency_code",
-		"currency_value", "date_added", "date_modified"},
+		"currency_value", "date_added", "date_modified", "store_url"},
 	"order_product": {"order_product_id", "order_id", "product_id", "master_id", "name", "model", "quantity", "price", "total", "tax"},
 	"order_option":  {"order_option_id", "order_id", "order_product_id", "product_option_id", "product_option_value_id", "name", "value", "type"},
 	"order_total":   {"order_total_id", "order_id", "code", "title", "value", "sort_order"},
@@ -118,8 +118,7 @@ var Whitelist = map[string][]string{
 // shop's encryption key: a read of setting must name its keys, all from this
 // list.
 var SettingKeys = []string{"config_timezone", "config_currency", "config_name", "config_language",
-	"config_language_catalog", "config_language_id", "config_processing_status", "config_complete_status",
-	"config_url", "config_ssl"}
+	"config_language_catalog", "config_language_id", "config_processing_status", "config_complete_status"}
 
 // Ops are the comparison operators a condition may use.
 var Ops = []string{"=", "<>", ">", ">=", "<", "<="}
