@@ -11,10 +11,10 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	neturl "net/url"
-	"regexp"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -388,7 +388,7 @@ func TestSecurity(t *testing.T) {
 	// that would be cut short is refused.
 	for body, want := range map[string]string{
 		`{"op":"select","params":{"table":"setting","columns":["key","value"],"where":[{"column":"key","op":"in","values":["config_name"]},{"column":"store_id","op":"=","values":[0]}]}}`: `{"result":[{"key":"config_name","value":"Wijnhandel ’t Vaatje"}]}`,
-		`{"op":"select","params":{"table":"order_status","columns":["order_status_id"],"where":[{"column":"language_id","op":"=","values":[99]}]}}`: `{"error":"too many rows"}`,
+		`{"op":"select","params":{"table":"order_status","columns":["order_status_id"],"where":[{"column":"language_id","op":"=","values":[99]}]}}`:                                        `{"error":"too many rows"}`,
 	} {
 		b := []byte(body)
 		if _, reply := send(t, url, b, bridge.Sign(secret, path, b, time.Now(), next())); reply != want {
