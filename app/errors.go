@@ -97,6 +97,8 @@ func (a *Services) userError(err error) *Error {
 		return &Error{Code: "not_found", Message: t("err.not_found", "")}
 	case errors.Is(err, config.ErrLastProfile):
 		return &Error{Code: "last_profile", Message: t("err.last_profile", "")}
+	case errors.Is(err, config.ErrKeyringUnavailable):
+		return &Error{Code: "keyring_unavailable", Message: t("err.keyring_unavailable", "")}
 	case errors.Is(err, config.ErrSecretUnreadable):
 		return &Error{Code: "secret_unreadable", Message: t("err.secret_unreadable", "")}
 	case errors.Is(err, errBadRequest):

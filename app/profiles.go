@@ -82,12 +82,16 @@ type ProgramInfo struct {
 	Mode      string `json:"mode"`
 	ConfigDir string `json:"configDir"`
 	Language  string `json:"language"`
+	// Secrets says where passwords and keys are kept: "keyring" (the
+	// system's credential store) or "file" (encrypted in the settings
+	// folder).
+	Secrets string `json:"secrets"`
 }
 
 // Info returns the build, the run mode and the configuration folder.
 func (p *Program) Info() ProgramInfo {
 	return ProgramInfo{Version: p.s.build.Version, Commit: p.s.build.Commit, Mode: p.s.mode,
-		ConfigDir: p.s.dir, Language: p.s.language()}
+		ConfigDir: p.s.dir, Language: p.s.language(), Secrets: p.s.store.SecretStore()}
 }
 
 // SetLanguage switches the UI language (nl or en) at once.
