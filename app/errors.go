@@ -97,6 +97,8 @@ func (a *Services) userError(err error) *Error {
 		return &Error{Code: "not_found", Message: t("err.not_found", "")}
 	case errors.Is(err, config.ErrLastProfile):
 		return &Error{Code: "last_profile", Message: t("err.last_profile", "")}
+	case errors.Is(err, config.ErrNotAProfile):
+		return &Error{Code: "not_a_profile", Message: t("err.not_a_profile", "")}
 	case errors.Is(err, config.ErrKeyringUnavailable):
 		return &Error{Code: "keyring_unavailable", Message: t("err.keyring_unavailable", "")}
 	case errors.Is(err, config.ErrSecretUnreadable):

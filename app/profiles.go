@@ -1,6 +1,7 @@
 package app
 
 import (
+	"encoding/json"
 	"errors"
 
 	"github.com/s-connect/s-connect/backend/config"
@@ -62,6 +63,48 @@ func (p *Profiles) Delete(id uint) (DeleteResult, error) {
 	p.s.events.Emit(EventProfilesChanged, nil)
 	p.s.replan()
 	return res, nil
+}
+
+// Export returns a profile as a file to keep or take along (B10): JSON with
+// a format version, without passwords, keys or the bridge.
+func (p *Profiles) Export(id uint) (string, error) {
+	exp, err := p.s.store.Export(id)
+	if err != nil {
+		return "", err
+	}
+	data, err := json.MarshalIndent(exp, "", "  ")
+	return string(data) + "\n", err
+}
+
+// ImportPreview is what importing a file would bring: the name it has and
+// how it differs from the profile it is compared with.
+type ImportPreview struct {
+	Name    string          `json:"name"`
+	Changes []config.Change `json:"changes"`
+}
+
+// PreviewImport checks an exported profile and compares it with profile
+// against, without changing anything.
+func (p *Profiles) PreviewImport(text string, against uint) (ImportPreview, error) {
+	exp, err := config.ParsePortable([]byte(text))
+	if err != nil {
+		return ImportPreview{}, err
+	}
+	changes, err := p.s.store.Diff(exp, against)
+	if changes == nil {
+		changes = []config.Change{}
+	}
+	return ImportPreview{Name: exp.Name, Changes: changes}, err
+}
+
+// Import makes a new profile from an exported one; its passwords and keys
+// are entered again, its connections tested again.
+func (p *Profiles) Import(text, name string) (config.Profile, error) {
+	exp, err := config.ParsePortable([]byte(text))
+	if err != nil {
+		return config.Profile{}, err
+	}
+	return p.changed(p.s.store.ImportProfile(exp, name))
 }
 
 func (p *Profiles) changed(pr config.Profile, err error) (config.Profile, error) {
