@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/remotefs"
 	"github.com/s-connect/s-connect/backend/testsvc"
 )
 
@@ -31,7 +32,8 @@ func main() {
 		version = os.Args[1]
 	}
 	h := fixture.NewHosted(env, version, 25)
-	info := map[string]any{"ftpHost": "127.0.0.1", "ftpPort": h.FTP.Plain, "ftpUser": h.FTP.User,
+	info := map[string]any{"ftpHost": "127.0.0.1", "ftpPort": h.FTP.Plain, "ftpsPort": h.FTP.Explicit,
+		"certFingerprint": remotefs.CertFingerprint(h.FTP.Cert), "ftpUser": h.FTP.User,
 		"ftpPassword": h.FTP.Password, "root": h.Dir, "url": h.URL, "shopName": "Wijnhandel ’t Vaatje"}
 	if err := json.NewEncoder(os.Stdout).Encode(info); err != nil {
 		panic(err)

@@ -19,13 +19,21 @@ interface View {
 export type Notice = { kind: 'ok' | 'error' | 'info'; text: string } | null;
 
 /** The outcome of a connection test, shown on the tab it was run from. */
+/** A bridge S-Connect could not remove from an unreachable server. */
+export interface LeftBridge { server: string; folder: string }
+
+/** Says which bridge folders the user must remove by hand. */
+export function leftBehindText(left: LeftBridge[]): string {
+  return t('profile.leftBehind', left.map((l) => `${l.server}: ${l.folder}`).join(', '));
+}
+
 export interface Report {
   tab: string;
   method: string;
   trust?: { kind: string; value: string; fingerprint: string };
   ok: boolean;
   summary: string;
-  steps: { step: string; ok: boolean; message: string }[];
+  steps: { step: string; ok: boolean; warn?: boolean; message: string }[];
 }
 
 class Form {
@@ -98,13 +106,15 @@ class Form {
     this.busy = true;
     this.notice = { kind: 'info', text: t('save.busy') };
     try {
-      const res = await call<{ missing: { key: string }[] }>('Settings.Save', this.profileId, this.pending, this.clear);
+      const res = await call<{ missing: { key: string }[]; leftBehind?: LeftBridge[] }>(
+        'Settings.Save', this.profileId, this.pending, this.clear);
       await this.select(this.profileId);
       await this.loadProfiles();
       const missing = (res.missing ?? []).map((m) => t(`setting.${m.key}.label`));
       this.notice = missing.length
         ? { kind: 'info', text: t('save.savedMissing', missing.join(', ')) }
         : { kind: 'ok', text: t('save.saved') };
+      if (res.leftBehind?.length) this.notice = { kind: 'error', text: leftBehindText(res.leftBehind) };
       return true;
     } catch (e) {
       this.showError(e);
