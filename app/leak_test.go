@@ -55,7 +55,7 @@ func TestNoSecretLeavesItsPlace(t *testing.T) {
 		"shop.ftp.port": strconv.Itoa(h.FTP.Explicit), "shop.ftp.user": h.FTP.User, "shop.ftp.password": "fout-wachtwoord-31",
 		"shop.ftp.root": h.Dir, "shop.url": h.URL, "shop.allowHTTP": "true", "shop.since": "2020-01-01T00:00",
 		"shop.db.password": dbPassword,
-		"sales.template": "Webshop", "sales.shippingArticle": "VERZEND", "sales.discountArticle": "KORTING",
+		"sales.template":   "Webshop", "sales.shippingArticle": "VERZEND", "sales.discountArticle": "KORTING",
 		"sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL", "sales.differenceThreshold": "1000",
 		"articles.revenueGroup": "Omzet hoog", "articles.revenueGroupByVat": "9=Omzet laag",
 	}, nil); err != nil {

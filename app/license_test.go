@@ -22,8 +22,12 @@ func testKey(t *testing.T) ed25519.PrivateKey {
 }
 
 func licenceText(t *testing.T, priv ed25519.PrivateKey, until time.Time, modules ...string) string {
+	return licenceFor(t, priv, "https://www.voorbeeldwinkel.nl", until, modules...)
+}
+
+func licenceFor(t *testing.T, priv ed25519.PrivateKey, shop string, until time.Time, modules ...string) string {
 	text, err := license.Issue(license.License{ID: "t1", Licensee: "Wijnhandel ’t Vaatje", Email: "a@b.nl",
-		Shops: []string{"https://www.voorbeeldwinkel.nl"}, Modules: modules, ValidFrom: time.Now().AddDate(0, -1, 0),
+		Shops: []string{shop}, Modules: modules, ValidFrom: time.Now().AddDate(0, -1, 0),
 		ValidUntil: until, Issued: time.Now()}, priv)
 	if err != nil {
 		t.Fatal(err)
