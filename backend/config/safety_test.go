@@ -166,3 +166,27 @@ func TestLockedDatabase(t *testing.T) {
 		t.Fatalf("open a locked database: %v", err)
 	}
 }
+
+// Direct database profiles made before TLS existed keep working without it;
+// new ones get TLS.
+func TestMigrationKeepsOldDatabaseProfilesWithoutTLS(t *testing.T) {
+	dir := t.TempDir()
+	old, err := openAt(dir, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := old.CreateProfile("Direct")
+	old.Save(p.ID, map[string]string{"shop.transport": "mysql", "shop.db.host": "db.nl", "shop.db.name": "oc", "shop.db.user": "u"}, nil)
+	q, _ := old.CreateProfile("Bridge")
+	old.Close()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	vp, _ := s.View(p.ID)
+	vq, _ := s.View(q.ID)
+	if vp.Values["shop.db.tls"] != "false" || vq.Values["shop.db.tls"] != "true" {
+		t.Fatalf("after the migration: direct %q, other %q", vp.Values["shop.db.tls"], vq.Values["shop.db.tls"])
+	}
+}
