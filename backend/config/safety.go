@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/mattn/go-sqlite3"
 	"gorm.io/gorm"
 )
 
@@ -34,17 +33,23 @@ func (e *DatabaseError) Error() string {
 }
 func (e *DatabaseError) Unwrap() error { return e.Err }
 
-// classifyOpen turns SQLite's "damaged" and "busy" into a DatabaseError.
+// errDamaged is a quick_check that found damage.
+var errDamaged = errors.New("database disk image is malformed")
+
+// classifyOpen turns SQLite's "damaged" (SQLITE_CORRUPT, SQLITE_NOTADB) and
+// "busy" (SQLITE_BUSY, SQLITE_LOCKED) into a DatabaseError. It reads
+// SQLite's own messages, which every build of the driver carries.
 func classifyOpen(dir string, err error) error {
-	var se sqlite3.Error
-	if !errors.As(err, &se) {
-		return err
+	if err == nil {
+		return nil
 	}
+	msg := err.Error()
 	problem := ""
-	switch se.Code {
-	case sqlite3.ErrCorrupt, sqlite3.ErrNotADB:
+	switch {
+	case errors.Is(err, errDamaged), strings.Contains(msg, "database disk image is malformed"),
+		strings.Contains(msg, "file is not a database"):
 		problem = "corrupt"
-	case sqlite3.ErrBusy, sqlite3.ErrLocked:
+	case strings.Contains(msg, "database is locked"), strings.Contains(msg, "database table is locked"):
 		problem = "locked"
 	default:
 		return err
@@ -61,7 +66,7 @@ func checkIntegrity(db *gorm.DB) error {
 		return err
 	}
 	if result != "ok" {
-		return sqlite3.Error{Code: sqlite3.ErrCorrupt}
+		return errDamaged
 	}
 	return nil
 }
