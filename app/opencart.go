@@ -77,39 +77,33 @@ func (c *Connections) testMySQL(ctx context.Context, r *reporter, profileID uint
 	if tunnel != nil {
 		client, err := sshconn.Dial(ctx, *tunnel)
 		var unknown *sshconn.UnknownHostKeyError
-		switch {
-		case errors.As(err, &unknown):
+		if errors.As(err, &unknown) {
 			rep.Trust = &Trust{Kind: TrustSSH, Value: unknown.Key, Fingerprint: unknown.Fingerprint}
-			return fail("ssh", t("opencart.err.hostKeyNew", unknown.Fingerprint))
-		case errors.Is(err, sshconn.ErrHostKeyChanged):
-			return fail("ssh", t("opencart.err.hostKeyChanged", ""))
-		case errors.Is(err, sshconn.ErrAuth):
-			return fail("ssh", t("opencart.err.sshLogin", ""))
-		case err != nil:
+		}
+		if err != nil {
 			c.s.log.Warn("ssh tunnel", "err", err)
-			return fail("ssh", t("opencart.err.sshConnect", tunnel.Host))
+			cause := sshCause(err, tunnel.Host)
+			return fail(cause.Step, t(cause.Key, cause.Arg))
 		}
 		defer client.Close()
 		dbcfg.Dial = sshconn.Forward(client)
 		pass("ssh", t("opencart.ok.ssh", tunnel.Host))
 	}
 	tr, err := mysql.Open(ctx, dbcfg)
-	var se *mysql.StepError
-	if errors.As(err, &se) {
-		c.s.log.Warn("shop database", "step", se.Step, "err", err)
+	if err != nil {
+		c.s.log.Warn("shop database", "err", err)
+		cause := mysqlCause(err, dbcfg.Host)
 		for _, st := range []mysql.Step{mysql.StepConnect, mysql.StepTLS, mysql.StepLogin, mysql.StepDatabase, mysql.StepTables} {
-			if st == se.Step {
-				if st == mysql.StepTLS {
-					return c.dbTLSFailure(r, err)
-				}
-				return fail(string(st), t("opencart.err."+string(st), dbcfg.Host))
+			if string(st) == cause.Step {
+				break
 			}
 			c.passDB(r, st, dbcfg)
 		}
-	}
-	if err != nil {
-		c.s.log.Warn("shop database", "err", err)
-		return fail(string(mysql.StepConnect), t("opencart.err.connect", dbcfg.Host))
+		var unknown *tlspin.UnknownError
+		if errors.As(err, &unknown) {
+			rep.Trust = &Trust{Kind: TrustDBTLS, Value: unknown.Fingerprint, Fingerprint: unknown.Fingerprint}
+		}
+		return fail(cause.Step, t(cause.Key, cause.Arg))
 	}
 	defer tr.Close()
 	for _, st := range []mysql.Step{mysql.StepConnect, mysql.StepTLS, mysql.StepLogin, mysql.StepDatabase} {
@@ -118,7 +112,8 @@ func (c *Connections) testMySQL(ctx context.Context, r *reporter, profileID uint
 	shop, err := opencart.NewShop(ctx, tr, opencart.Options{})
 	if err != nil {
 		c.s.log.Warn("shop settings", "err", err)
-		return fail(string(mysql.StepTables), t("opencart.err.tables", ""))
+		cause := mysqlCause(opencart.ErrNotOpenCart, dbcfg.Host)
+		return fail(cause.Step, t(cause.Key, cause.Arg))
 	}
 	pass(string(mysql.StepTables), t("opencart.ok.tables", "OpenCart "+shop.Version()+", prefix ‘"+shop.Schema().Prefix+"’"))
 	since, _ := time.ParseInLocation(config.DateTimeLayout, v["shop.since"], time.Local)
@@ -156,20 +151,6 @@ func (c *Connections) passDB(r *reporter, st mysql.Step, cfg mysql.Config) {
 	default:
 		r.warn(string(st), r.t("opencart.warn.dbPlain", ""))
 	}
-}
-
-// dbTLSFailure reports the database's certificate: new (trust it), changed
-// (refused), or no TLS at all.
-func (c *Connections) dbTLSFailure(r *reporter, err error) (TestReport, error) {
-	var unknown *tlspin.UnknownError
-	switch {
-	case errors.As(err, &unknown):
-		r.rep.Trust = &Trust{Kind: TrustDBTLS, Value: unknown.Fingerprint, Fingerprint: unknown.Fingerprint}
-		return r.fail(string(mysql.StepTLS), r.t("opencart.err.certNew", unknown.Fingerprint))
-	case errors.Is(err, tlspin.ErrChanged):
-		return r.fail(string(mysql.StepTLS), r.t("opencart.err.certChanged", ""))
-	}
-	return r.fail(string(mysql.StepTLS), r.t("opencart.err.dbTLS", ""))
 }
 
 // Trust accepts a server's SSH host key or TLS certificate after the user
