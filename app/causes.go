@@ -51,7 +51,7 @@ func bridgeCause(err error, shopURL string) Cause {
 		c.Arg = strings.TrimPrefix(status.Message, "database: ")
 	case errors.As(err, &status):
 		c.Key, c.Arg, c.Fix = "opencart.err.php", strconv.Itoa(status.Status), "opencart"
-	case errors.Is(err, opencart.ErrNotOpenCart):
+	case errors.Is(err, opencart.ErrNotOpenCart), errors.Is(err, bridge.ErrPrefix):
 		c.Step, c.Key, c.Fix = "database", "opencart.err.tables", "shop.tablePrefix"
 	default:
 		c.Key, c.Arg = "opencart.err.url", hostOf(shopURL)
@@ -184,7 +184,7 @@ func runCause(err error, v map[string]string) Cause {
 		// would simply place it again).
 		return Cause{Code: "shop", Step: "url", Key: "opencart.err.bridgeGone", Fix: "opencart"}
 	case errors.Is(err, bridge.ErrNeedHTTPS), errors.As(err, &redirect), errors.Is(err, bridge.ErrClock),
-		errors.Is(err, bridge.ErrForged), errors.As(err, &status):
+		errors.Is(err, bridge.ErrForged), errors.Is(err, bridge.ErrPrefix), errors.As(err, &status):
 		return bridgeCause(err, v["shop.url"])
 	case errors.Is(err, opencart.ErrNotOpenCart):
 		if v["shop.transport"] == "mysql" {

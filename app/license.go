@@ -74,8 +74,13 @@ func (l *License) shopURL(profileID uint) (string, error) {
 	return v.Values["shop.db.shopURL"], nil
 }
 
-// check checks the licence at now for a profile's shop.
+// check checks the licence at now for a profile's shop: the dates first,
+// then the shop (errShopUnknown for a direct database profile whose shop
+// was not seen yet).
 func (l *License) check(lic *license.License, profileID uint) error {
+	if err := lic.Check(l.clock(), ""); err != nil {
+		return err
+	}
 	url, err := l.shopURL(profileID)
 	if err != nil {
 		return err
@@ -173,7 +178,7 @@ func (l *License) require(profileID uint, task string) error {
 	}
 	switch err := l.check(lic, profileID); {
 	case errors.Is(err, errShopUnknown):
-		return &LicenseError{Code: "license_shop_unknown"}
+		// A direct database profile: the run checks the shop it reaches.
 	case errors.Is(err, license.ErrExpired), errors.Is(err, license.ErrNotYetValid):
 		return &LicenseError{Code: "license_expired"}
 	case errors.Is(err, license.ErrWrongShop):

@@ -20,6 +20,11 @@ func shopProfile(t *testing.T, s *Services) (uint, map[string]string) {
 	if _, err := s.store.Save(ps[0].ID, settings, nil); err != nil {
 		t.Fatal(err)
 	}
+	// Over TLS (the default) with the test server's certificate trusted, as
+	// after the user's yes.
+	if err := s.Connections.Trust(ps[0].ID, TrustDBTLS, tlspin.Fingerprint(testsvc.StartMariaDB(t).Cert)); err != nil {
+		t.Fatal(err)
+	}
 	return ps[0].ID, settings
 }
 
@@ -27,6 +32,7 @@ func TestOpenCartDirectConnectionTest(t *testing.T) {
 	s := newTestServices(t)
 	id, _ := shopProfile(t, s)
 	// TLS is on by default: the database's certificate is trusted on first use.
+	s.store.SetReadOnly(id, "shop.db.certFingerprint", "")
 	rep, _ := s.Connections.TestOpenCart(id)
 	cert := tlspin.Fingerprint(testsvc.StartMariaDB(t).Cert)
 	if rep.OK || rep.Trust == nil || rep.Trust.Kind != TrustDBTLS || rep.Trust.Value != cert || steps(rep) != "✓connect ✗security" {

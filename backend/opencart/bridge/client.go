@@ -56,6 +56,9 @@ var (
 	// this request: someone between S-Connect and the shop may have changed
 	// it. Nothing of it is used.
 	ErrForged = errors.New("bridge: the answer is not signed by the bridge")
+	// ErrPrefix means the Tabel-prefix is not the one in the shop's
+	// config.php: the bridge serves only the shop's own tables.
+	ErrPrefix = errors.New("bridge: the table prefix is not the shop's own")
 )
 
 // RedirectError means the webshop URL does not point straight at the shop.
@@ -212,6 +215,8 @@ func decodeReply(status int, signature string, data []byte, secret, nonce string
 	switch {
 	case reply.Error == "clock":
 		return ErrClock
+	case reply.Error == "prefix differs from the shop's":
+		return ErrPrefix
 	case reply.Error != "" || status != http.StatusOK:
 		return &StatusError{Status: status, Message: reply.Error}
 	case out == nil:

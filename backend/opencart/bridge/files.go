@@ -172,6 +172,9 @@ func Secure(ctx context.Context, fsys remotefs.FS, root string, inst Installatio
 		if last = works(ctx); last == nil {
 			return p, nil
 		}
+		if !unreadable(last) {
+			return Perms{}, last // the bridge answered, signed: not a matter of permissions
+		}
 	}
 	if err := inst.chmod(ctx, fsys, root, openPerms); err == nil && works(ctx) == nil {
 		Remove(ctx, fsys, root, inst.Dir)
@@ -179,6 +182,14 @@ func Secure(ctx context.Context, fsys remotefs.FS, root string, inst Installatio
 	}
 	inst.chmod(ctx, fsys, root, permLevels[0])
 	return Perms{}, last
+}
+
+// unreadable reports whether a failure may come from permissions: no
+// bridge answered (its file or secret not readable), or the web server
+// failed without the bridge's signature.
+func unreadable(err error) bool {
+	var se *StatusError
+	return errors.Is(err, ErrMissing) || (errors.As(err, &se) && se.Message == "")
 }
 
 func (i Installation) chmod(ctx context.Context, fsys remotefs.FS, root string, p Perms) error {
