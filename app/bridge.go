@@ -224,8 +224,9 @@ func (c *Connections) installBridge(ctx context.Context, r *reporter, profileID 
 var bridgeKeys = []string{"shop.bridge.path", "shop.bridge.secret"}
 
 // bridgePlace are the settings that say where a profile's bridge is: when
-// one changes, the bridge at the old place is removed.
-var bridgePlace = []string{"shop.transport", "shop.ftp.host", "shop.ftp.user", "shop.ftp.root"}
+// one changes, the bridge at the old place is removed. (Switching to the
+// direct database and back leaves it: it is still where it was.)
+var bridgePlace = []string{"shop.ftp.host", "shop.ftp.user", "shop.ftp.root"}
 
 // LeftBridge is a bridge S-Connect could not remove: the user removes the
 // folder by hand.
