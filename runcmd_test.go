@@ -18,6 +18,8 @@ import (
 	"github.com/s-connect/s-connect/backend/license"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
 	"github.com/s-connect/s-connect/backend/snelstart/sim"
+	"github.com/s-connect/s-connect/backend/testsvc"
+	"github.com/s-connect/s-connect/backend/tlspin"
 )
 
 // `s-connect run` words the outcome as the window does and exits 0 when
@@ -52,6 +54,10 @@ func TestRunCommandOutcomesAndExitCodes(t *testing.T) {
 		"sales.template": "Webshop", "sales.discountArticle": "KORTING", "sales.paymentFeeArticle": "BETAALKOSTEN",
 		"sales.differenceArticle": "VERSCHIL", "sales.differenceThreshold": "1000", "articles.revenueGroup": "Omzet hoog",
 	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Over TLS, the test server's certificate trusted as after the user's yes.
+	if err := store.SetReadOnly(p.ID, "shop.db.certFingerprint", tlspin.Fingerprint(testsvc.StartMariaDB(t).Cert)); err != nil {
 		t.Fatal(err)
 	}
 	lic, _ := license.Issue(license.License{ID: "x", Licensee: "Test", Shops: []string{"winkel.example.nl"},
