@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 )
 
@@ -124,6 +125,22 @@ var Whitelist = map[string][]string{
 var SettingKeys = []string{"config_timezone", "config_currency", "config_name", "config_language",
 	"config_language_catalog", "config_language_id", "config_processing_status", "config_complete_status"}
 
+// SettingKeyPattern admits the tax-class settings of fee and shipping
+// extensions ("shipping_<extension>_tax_class_id", …), whose names depend on
+// the extensions a shop has: a tax class id, nothing secret. MySQL's LIKE
+// form is for the statement the bridge restricts itself with.
+const (
+	SettingKeyPattern = `^[a-z0-9_]{1,60}_tax_class_id$`
+	settingKeyLike    = `%\_tax\_class\_id`
+)
+
+var settingKeyRE = regexp.MustCompile(SettingKeyPattern)
+
+// SettingKeyAllowed reports whether the model may read a setting row.
+func SettingKeyAllowed(key string) bool {
+	return slices.Contains(SettingKeys, key) || settingKeyRE.MatchString(key)
+}
+
 // Ops are the comparison operators a condition may use.
 var Ops = []string{"=", "<>", ">", ">=", "<", "<="}
 
@@ -140,13 +157,18 @@ var ErrTooManyRows = errors.New("opencart: more rows than one read may return")
 type Rules struct {
 	Tables      map[string][]string `json:"tables"`
 	SettingKeys []string            `json:"settingKeys"`
-	MaxRows     int                 `json:"maxRows"`
-	StockTables map[string]string   `json:"stockTables"`
+	// SettingKeyPattern (PCRE) and SettingKeyLike (MySQL LIKE) admit the
+	// tax-class settings.
+	SettingKeyPattern string            `json:"settingKeyPattern"`
+	SettingKeyLike    string            `json:"settingKeyLike"`
+	MaxRows           int               `json:"maxRows"`
+	StockTables       map[string]string `json:"stockTables"`
 }
 
 // BridgeRules returns the declaration as the bridge receives it.
 func BridgeRules() Rules {
-	return Rules{Tables: Whitelist, SettingKeys: SettingKeys, MaxRows: MaxLimit, StockTables: StockTables}
+	return Rules{Tables: Whitelist, SettingKeys: SettingKeys, SettingKeyPattern: "/" + SettingKeyPattern + "/",
+		SettingKeyLike: settingKeyLike, MaxRows: MaxLimit, StockTables: StockTables}
 }
 
 // Check validates a query against the whitelist and the shop's schema, so
@@ -216,7 +238,7 @@ func namesSettingKeys(where []Cond) bool {
 			continue
 		}
 		for _, v := range w.Values {
-			if k, ok := v.(string); !ok || !slices.Contains(SettingKeys, k) {
+			if k, ok := v.(string); !ok || !SettingKeyAllowed(k) {
 				return false
 			}
 		}

@@ -359,7 +359,7 @@ function sc_select($db, $prefix, $schema, $rules, $p)
         foreach (($p['where'] ?? array()) as $w) {
             if (($w['column'] ?? '') === 'key' && in_array($w['op'] ?? '', array('=', 'in'), true)) {
                 foreach ($w['values'] as $v) {
-                    if (!is_string($v) || !in_array($v, $rules['settingKeys'], true)) {
+                    if (!is_string($v) || !(in_array($v, $rules['settingKeys'], true) || preg_match($rules['settingKeyPattern'], $v))) {
                         sc_fail('setting key not allowed');
                     }
                 }
@@ -369,10 +369,11 @@ function sc_select($db, $prefix, $schema, $rules, $p)
         if (!$named) {
             sc_fail('setting keys not named');
         }
-        $where[] = '`key` IN (' . implode(',', array_fill(0, count($rules['settingKeys']), '?')) . ')';
+        $where[] = '(`key` IN (' . implode(',', array_fill(0, count($rules['settingKeys']), '?')) . ') OR `key` LIKE ?)';
         foreach ($rules['settingKeys'] as $k) {
             $args[] = $k;
         }
+        $args[] = $rules['settingKeyLike'];
     }
     if (count($where) > 0) {
         $sql .= ' WHERE ' . implode(' AND ', $where);

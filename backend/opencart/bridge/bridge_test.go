@@ -283,7 +283,9 @@ func TestSecurity(t *testing.T) {
 	for _, q := range []string{"CREATE TABLE other_order LIKE oc_order", "INSERT INTO other_order SELECT * FROM oc_order",
 		"INSERT INTO oc_order_status (order_status_id, language_id, name) SELECT seq, 99, 'x' FROM seq_1_to_10001",
 		// What the setting table also holds on a real shop.
-		"INSERT INTO oc_setting (store_id, code, `key`, value, serialized) VALUES (0, 'config', 'config_encryption', 'GEHEIM-ENC', 0), (0, 'config', 'config_mail_smtp_password', 'GEHEIM-SMTP', 0)"} {
+		"INSERT INTO oc_setting (store_id, code, `key`, value, serialized) VALUES (0, 'config', 'config_encryption', 'GEHEIM-ENC', 0), (0, 'config', 'config_mail_smtp_password', 'GEHEIM-SMTP', 0)",
+		"DELETE FROM oc_setting WHERE `key` IN ('shipping_flat_tax_class_id', 'total_handling_tax_class_id')",
+		"INSERT INTO oc_setting (store_id, code, `key`, value, serialized) VALUES (0, 'shipping_flat', 'shipping_flat_tax_class_id', '9', 0)"} {
 		if _, err := in.h.DB.Exec(q); err != nil {
 			t.Fatal(err)
 		}
@@ -359,6 +361,8 @@ func TestSecurity(t *testing.T) {
 		`{"op":"select","params":{"table":"setting","columns":["key","value"],"where":[{"column":"key","op":">","values":["config_name"]}]}}`,
 		`{"op":"select","params":{"table":"setting","columns":["key","value"],"where":[{"column":"key","op":"<>","values":["config_name"]}]}}`,
 		`{"op":"select","params":{"table":"setting","columns":["setting_id","code"],"where":[{"column":"key","op":"=","values":["config_name"]}]}}`,
+		`{"op":"select","params":{"table":"setting","columns":["key","value"],"where":[{"column":"key","op":"in","values":["shipping_flat_tax_class_id","config_mail_smtp_password_tax_class_id2"]}]}}`,
+		`{"op":"select","params":{"table":"setting","columns":["key","value"],"where":[{"column":"key","op":"=","values":["Config_Encryption_tax_class_id"]}]}}`,
 		// Columns outside the model.
 		`{"op":"select","params":{"table":"order","columns":["ip","user_agent"]}}`,
 		`{"op":"select","params":{"table":"product","columns":["image"]}}`,
@@ -389,6 +393,8 @@ func TestSecurity(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"op":"select","params":{"table":"setting","columns":["key","value"],"where":[{"column":"key","op":"in","values":["config_name"]},{"column":"store_id","op":"=","values":[0]}]}}`: `{"result":[{"key":"config_name","value":"Wijnhandel ’t Vaatje"}]}`,
 		`{"op":"select","params":{"table":"order_status","columns":["order_status_id"],"where":[{"column":"language_id","op":"=","values":[99]}]}}`:                                        `{"error":"too many rows"}`,
+		// The tax-class settings of the fee and shipping extensions, by pattern.
+		`{"op":"select","params":{"table":"setting","columns":["key"],"where":[{"column":"key","op":"in","values":["shipping_flat_tax_class_id","total_handling_tax_class_id"]}]}}`: `{"result":[{"key":"shipping_flat_tax_class_id"}]}`,
 	} {
 		b := []byte(body)
 		if _, reply := send(t, url, b, bridge.Sign(secret, path, b, time.Now(), next())); reply != want {
