@@ -1,7 +1,6 @@
 package app
 
 import (
-	"sync"
 	"time"
 
 	"github.com/s-connect/s-connect/backend/config"
@@ -54,11 +53,11 @@ func (t *Tasks) Retry(profileID uint, orderID int) (*config.LedgerEntry, error) 
 	if err := t.s.License.require(profileID, config.TaskOrders); err != nil {
 		return nil, err
 	}
-	lock, _ := runLocks.LoadOrStore(profileID, &sync.Mutex{})
-	if !lock.(*sync.Mutex).TryLock() {
-		return nil, errRunBusy
+	unlock, err := lockRuns(profileID)
+	if err != nil {
+		return nil, err
 	}
-	defer lock.(*sync.Mutex).Unlock()
+	defer unlock()
 	if _, err := t.importOrders(profileID, config.TaskOrders, false, []int{orderID}); err != nil {
 		return nil, err
 	}
@@ -82,7 +81,15 @@ func (t *Tasks) Ignore(profileID uint, orderID int) error {
 	return t.settle(profileID, orderID, config.LedgerIgnored, "")
 }
 
+// settle waits for no run: a run that read the order as held before the
+// user settled it would still send it, and an order booked by hand would
+// then be in SnelStart twice. While a run goes on, the user is told so.
 func (t *Tasks) settle(profileID uint, orderID int, state, note string) error {
+	unlock, err := lockRuns(profileID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if err := t.s.store.SettleOrder(profileID, orderID, state, note); err != nil {
 		return err
 	}

@@ -61,6 +61,28 @@ func TestHeldOrdersCanBeActedOn(t *testing.T) {
 		t.Fatalf("retrying a booked order: %v", err)
 	}
 
+	// While a run goes on, an order is not settled: the run may have read it
+	// as held and be about to send it.
+	unlock, err := lockRuns(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, act := range map[string]func() error{
+		"handled": func() error { return s.Tasks.Handled(id, b.OrderID, "met de hand geboekt") },
+		"ignore":  func() error { return s.Tasks.Ignore(id, b.OrderID) },
+	} {
+		if err := act(); s.userError(err).Code != "run_busy" {
+			t.Fatalf("%s during a run: %v", name, err)
+		}
+	}
+	if _, err := s.Tasks.Retry(id, b.OrderID); s.userError(err).Code != "run_busy" {
+		t.Fatalf("retry during a run: %v", err)
+	}
+	unlock()
+	if e, _ := s.store.LedgerEntryOf(id, b.OrderID); e.State != config.LedgerHeld {
+		t.Fatalf("settled during a run: %+v", e)
+	}
+
 	// Handled by hand (with a note) and ignored: never imported after.
 	if err := s.Tasks.Handled(id, b.OrderID, "met de hand geboekt, 2026-0042"); err != nil {
 		t.Fatal(err)

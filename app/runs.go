@@ -21,8 +21,20 @@ func isSnelStart(err error) bool {
 	return errors.As(err, &ae) || errors.Is(err, snelstart.ErrNetwork) || errors.Is(err, snelstart.ErrTimeout)
 }
 
-// runLocks keeps two runs of one profile from overlapping (F8).
+// runLocks keeps two runs of one profile from overlapping (F8), and keeps
+// the actions on one order (*Opnieuw proberen*, *Handmatig afgehandeld*,
+// *Negeren*) out of a run that may be about to send that order.
 var runLocks sync.Map // profile id → *sync.Mutex
+
+// lockRuns takes the profile's run lock, or says a run is going on.
+func lockRuns(profileID uint) (unlock func(), err error) {
+	lock, _ := runLocks.LoadOrStore(profileID, &sync.Mutex{})
+	m := lock.(*sync.Mutex)
+	if !m.TryLock() {
+		return nil, errRunBusy
+	}
+	return m.Unlock, nil
+}
 
 // RunResult is what *Nu uitvoeren* reports.
 type RunResult struct {
@@ -68,11 +80,11 @@ func (t *Tasks) runScheduled(profileID uint, task string) {
 }
 
 func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
-	lock, _ := runLocks.LoadOrStore(profileID, &sync.Mutex{})
-	if !lock.(*sync.Mutex).TryLock() {
-		return nil, errRunBusy
+	unlock, err := lockRuns(profileID)
+	if err != nil {
+		return nil, err
 	}
-	defer lock.(*sync.Mutex).Unlock()
+	defer unlock()
 
 	run := &config.Run{ProfileID: profileID, Task: task, Trigger: trigger, StartedAt: time.Now(), State: "running"}
 	if err := t.s.store.AddRun(run); err != nil {
