@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"time"
 
 	"github.com/s-connect/s-connect/backend/config"
@@ -40,8 +41,9 @@ func (t *Tasks) Order(profileID uint, orderID int) (*OrderDetail, error) {
 }
 
 // Retry tries one held or failed order again now (*Opnieuw proberen*), with
-// the settings as they are now. It returns the order as the ledger has it
-// after.
+// the settings as they are now and only when a run would read it: an order
+// cancelled in the shop since is not booked this way. It returns the order
+// as the ledger has it after.
 func (t *Tasks) Retry(profileID uint, orderID int) (*config.LedgerEntry, error) {
 	e, err := t.s.store.LedgerEntryOf(profileID, orderID)
 	if err != nil {
@@ -58,8 +60,12 @@ func (t *Tasks) Retry(profileID uint, orderID int) (*config.LedgerEntry, error) 
 		return nil, err
 	}
 	defer unlock()
-	if _, err := t.importOrders(profileID, config.TaskOrders, false, []int{orderID}); err != nil {
+	rep, err := t.importOrders(profileID, config.TaskOrders, false, []int{orderID})
+	if err != nil {
 		return nil, err
+	}
+	if len(rep.Results) == 0 {
+		return nil, errNotSelected
 	}
 	after, err := t.s.store.LedgerEntryOf(profileID, orderID)
 	if err != nil {
@@ -68,6 +74,11 @@ func (t *Tasks) Retry(profileID uint, orderID int) (*config.LedgerEntry, error) 
 	t.s.events.Emit(EventSettingsSaved, profileID) // the overview changed
 	return &after, nil
 }
+
+// errNotSelected: the order is not among those a run reads now (deleted or
+// unfinished in the shop, or outside Vanaf datum/tijd, Orderstatussen or
+// Winkels), so it was not sent.
+var errNotSelected = errors.New("the order is not among the orders a run reads")
 
 // Handled marks a held or failed order handled by hand (*Handmatig
 // afgehandeld*) with the user's note: no run imports it after.

@@ -48,6 +48,20 @@ func TestHeldOrdersCanBeActedOn(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := sm.Count("verkooporders")
+	// Only an order a run would read is tried: not one outside Vanaf
+	// datum/tijd (or cancelled in the shop since, deleted, another store).
+	if _, err := s.store.Save(id, map[string]string{"shop.since": "2099-01-01T00:00"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Tasks.Retry(id, a.OrderID); s.userError(err).Code != "not_selected" || s.userError(err).Fix != "opencart" {
+		t.Fatalf("retrying an order a run does not read: %v", err)
+	}
+	if e, _ := s.store.LedgerEntryOf(id, a.OrderID); e.State != config.LedgerHeld || sm.Count("verkooporders") != before {
+		t.Fatalf("an order outside the selection was sent: %+v", e)
+	}
+	if _, err := s.store.Save(id, map[string]string{"shop.since": "2020-01-01T00:00"}, nil); err != nil {
+		t.Fatal(err)
+	}
 	after, err := s.Tasks.Retry(id, a.OrderID)
 	if err != nil || after.State != config.LedgerConfirmed || after.Nummer == 0 || sm.Count("verkooporders") != before+1 {
 		t.Fatalf("retry: %+v %v (%d verkooporders, was %d)", after, err, sm.Count("verkooporders"), before)
