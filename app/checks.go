@@ -10,10 +10,10 @@ import (
 )
 
 // ShopList is a pick list read from the shop: its order statuses or its
-// stores, by name. Default lists what an empty setting stands for.
+// stores, by name. Nothing picked means all of them (for statuses: all but
+// 0, the unfinished checkouts, which the shop does not list).
 type ShopList struct {
 	Options []PickOption `json:"options"` // Value is the shop's id
-	Default []string     `json:"default"` // the ids an empty setting means
 }
 
 // ShopOptions lists the shop's order statuses ("orderStatuses") or stores
@@ -33,7 +33,7 @@ func (c *Connections) ShopOptions(profileID uint, list string) (*ShopList, error
 		return nil, importError(err, v)
 	}
 	defer conn.Close()
-	out := &ShopList{Options: []PickOption{}, Default: []string{}}
+	out := &ShopList{Options: []PickOption{}}
 	if list == "stores" {
 		stores, err := conn.Shop.Stores(ctx)
 		if err != nil {
@@ -50,14 +50,6 @@ func (c *Connections) ShopOptions(profileID uint, list string) (*ShopList, error
 	}
 	for _, st := range statuses {
 		out.Options = append(out.Options, PickOption{Value: strconv.Itoa(st.ID), Label: st.Name})
-	}
-	// The statuses of a real sale: the shop's processing and complete ones.
-	seen := map[int]bool{}
-	for _, id := range append(append([]int{}, conn.Shop.Processing...), conn.Shop.Complete...) {
-		if !seen[id] {
-			seen[id] = true
-			out.Default = append(out.Default, strconv.Itoa(id))
-		}
 	}
 	return out, nil
 }

@@ -144,7 +144,8 @@ describe('Uitvoering', () => {
     await statuses.waitFor();
     assert.ok((await statuses.locator('label').allInnerTexts()).map((l) => l.trim()).includes('Processing'));
     assert.match(await field('shop.orderStatuses').getByTestId('shop-pick-default').innerText(),
-      /^Niets aangevinkt: standaard, de statussen van een echte verkoop: Complete, Pending, Processing, Reversed, Shipped\.$/);
+      /^Niets aangevinkt: orders met elke status worden ingelezen, ook geannuleerde; onvoltooide orders \(status 0\) nooit\.$/);
+    assert.ok((await statuses.locator('label').allInnerTexts()).map((l) => l.trim()).includes('Canceled'), 'every status is listed');
     await statuses.locator('label', { hasText: 'Complete' }).locator('input').check();
     assert.equal(await field('shop.orderStatuses').getByTestId('shop-pick-default').count(), 0);
     await statuses.locator('label', { hasText: 'Complete' }).locator('input').uncheck();
