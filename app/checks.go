@@ -54,10 +54,11 @@ func (c *Connections) ShopOptions(profileID uint, list string) (*ShopList, error
 	return out, nil
 }
 
-// codeSettings are the settings that name something that must exist in
-// SnelStart: checked on save, with a warning (saving is still allowed).
-var codeSettings = []string{"sales.shippingArticle", "sales.discountArticle", "sales.paymentFeeArticle",
-	"sales.differenceArticle", "sales.defaultArticle", "customers.defaultCode"}
+// articleSettings name an artikel that must exist in SnelStart; with the
+// standaard klantcode they are checked on save, with a warning (saving is
+// still allowed).
+var articleSettings = []string{"sales.shippingArticle", "sales.discountArticle", "sales.paymentFeeArticle",
+	"sales.differenceArticle", "sales.defaultArticle"}
 
 // CheckCodes looks up the article codes and the standaard klantcode of a
 // profile in SnelStart and warns about those it does not have. Without a
@@ -76,7 +77,7 @@ func (c *Connections) CheckCodes(profileID uint) ([]FieldError, error) {
 	lang := c.s.language()
 	out := []FieldError{}
 	var codes []string
-	for _, k := range codeSettings[:5] {
+	for _, k := range articleSettings {
 		if v[k] != "" {
 			codes = append(codes, v[k])
 		}
@@ -91,7 +92,7 @@ func (c *Connections) CheckCodes(profileID uint) ([]FieldError, error) {
 			found[strings.ToLower(a.Artikelcode)] = true
 		}
 	}
-	for _, k := range codeSettings[:5] {
+	for _, k := range articleSettings {
 		if v[k] != "" && !found[strings.ToLower(v[k])] {
 			out = append(out, FieldError{Key: k, Code: "article_unknown", Message: c.s.msgs.T(lang, "warn.article_unknown", v[k])})
 		}
