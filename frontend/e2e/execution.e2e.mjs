@@ -246,6 +246,7 @@ describe('Uitvoering', () => {
     assert.match(text, /^Geslaagd: /, 'nothing held any more');
     assert.equal(await inSnelStart(String(byHand)), 0);
     assert.equal(await inSnelStart(String(ignored)), 0);
+    assert.equal(await inSnelStart(String(held[0])), 1, 'the order tried again is not booked a second time');
     for (const id of held.slice(3)) assert.equal(await inSnelStart(String(id)), 1, `order ${id} booked once`);
     await page.getByTestId('order-filter').selectOption('handled');
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=orders] tbody tr[data-order]').length === 1);
@@ -262,12 +263,21 @@ describe('Uitvoering', () => {
     assert.deepEqual(dates, [...dates].sort().reverse());
 
     const [customer, klantnummer] = await rows().first().evaluate((tr) => [tr.children[3].textContent, tr.children[4].textContent]);
+    const all = states.length;
     await page.getByTestId('order-search').fill(customer.split(' ')[0]);
-    await page.waitForFunction((c) => [...document.querySelectorAll('[data-testid=orders] tbody tr[data-order]')]
-      .every((tr) => tr.children[3].textContent.toLowerCase().includes(c.toLowerCase())), customer.split(' ')[0]);
+    await page.waitForFunction(([c, n]) => { const trs = [...document.querySelectorAll('[data-testid=orders] tbody tr[data-order]')];
+      return trs.length > 0 && trs.length < n && trs.every((tr) => tr.children[3].textContent.toLowerCase().includes(c.toLowerCase())); },
+    [customer.split(' ')[0], all]);
     await page.getByTestId('order-search').fill(klantnummer);
     await page.waitForFunction((k) => { const trs = [...document.querySelectorAll('[data-testid=orders] tbody tr[data-order]')];
       return trs.length > 0 && trs.every((tr) => tr.children[4].textContent === k); }, klantnummer);
+    // By order number: that order is found (with any whose order, klant- or
+    // verkoopordernummer holds the same digits).
+    await page.getByTestId('order-search').fill(String(held[0]));
+    await page.waitForFunction((id) => { const trs = [...document.querySelectorAll('[data-testid=orders] tbody tr[data-order]')];
+      return trs.some((tr) => tr.dataset.order === id)
+        && trs.every((tr) => [tr.dataset.order, tr.children[4].textContent, tr.children[5].textContent].some((x) => x.includes(id))); },
+    String(held[0]));
     await page.getByTestId('order-search').fill('');
     await page.getByTestId('order-filter').selectOption('');
     await page.waitForFunction(() => /^\d+ orders$/.test(document.querySelector('[data-testid=order-count]')?.textContent ?? ''));
