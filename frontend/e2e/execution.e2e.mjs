@@ -5,10 +5,8 @@
 // simulator and a licence issued with the test's own key.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { windowHelpers, launchBrowser, openWindow, startServe, startShopEnv, startSnelStartSim } from './harness.mjs';
 
@@ -131,14 +129,7 @@ let held = [];
 
 describe('Uitvoering', () => {
   test('set up, without an article for shipping costs', async () => {
-    await tab('snelstart');
-    await w.fillSnelStart(sim);
-    await page.click('[data-action=testSnelStart]');
-    assert.match(await w.report(), /geslaagd/);
-    await tab('opencart');
-    await w.fillShop(shop);
-    await page.click('[data-action=testOpenCart]');
-    assert.match(await w.report(), /geslaagd/);
+    await w.connect(sim, shop);
     // Order statuses and stores are picked by name from the shop.
     const statuses = field('shop.orderStatuses').getByTestId('shop-pick');
     await statuses.waitFor();
@@ -166,14 +157,7 @@ describe('Uitvoering', () => {
     assert.match(await field('sales.defaultArticle').getByTestId('warning').innerText(), /^Artikel ‘BESTAAT-NIET’ bestaat niet in SnelStart\. Toch opgeslagen/);
     await field('sales.defaultArticle').locator('input').fill('');
     await save();
-    const lic = join(mkdtempSync(join(tmpdir(), 'sconnect-exe-')), 'winkel.lic');
-    writeFileSync(lic, execFileSync(process.env.LICENSEGEN_BIN, ['issue', '-key', process.env.LICENSE_KEY, '-licensee', 'Testwinkel',
-      '-shop', shop.url, '-modules', 'orders', '-until', '2099-01-01']));
-    await tab('program');
-    const chooser = page.waitForEvent('filechooser');
-    await page.click('[data-action=importLicense]');
-    await (await chooser).setFiles(lic);
-    await page.getByTestId('licensee').waitFor();
+    await w.importLicense(shop.url);
     await tab('execution');
     await page.getByTestId('overview').waitFor();
   });
