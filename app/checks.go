@@ -10,10 +10,10 @@ import (
 )
 
 // ShopList is a pick list read from the shop: its order statuses or its
-// stores, by name. Nothing picked means all of them (for statuses: all but
-// 0, the unfinished checkouts, which the shop does not list).
+// stores, by name. Default lists what an empty setting stands for.
 type ShopList struct {
 	Options []PickOption `json:"options"` // Value is the shop's id
+	Default []string     `json:"default"` // the ids an empty setting means
 }
 
 // ShopOptions lists the shop's order statuses ("orderStatuses") or stores
@@ -33,7 +33,7 @@ func (c *Connections) ShopOptions(profileID uint, list string) (*ShopList, error
 		return nil, importError(err, v)
 	}
 	defer conn.Close()
-	out := &ShopList{Options: []PickOption{}}
+	out := &ShopList{Options: []PickOption{}, Default: []string{}}
 	if list == "stores" {
 		stores, err := conn.Shop.Stores(ctx)
 		if err != nil {
@@ -51,14 +51,20 @@ func (c *Connections) ShopOptions(profileID uint, list string) (*ShopList, error
 	for _, st := range statuses {
 		out.Options = append(out.Options, PickOption{Value: strconv.Itoa(st.ID), Label: st.Name})
 	}
+	// The statuses of a real sale: what an import reads when none is ticked.
+	for _, id := range conn.Shop.SaleStatuses() {
+		out.Default = append(out.Default, strconv.Itoa(id))
+	}
 	return out, nil
 }
 
-// articleSettings name an artikel that must exist in SnelStart; with the
-// standaard klantcode they are checked on save, with a warning (saving is
-// still allowed).
-var articleSettings = []string{"sales.shippingArticle", "sales.discountArticle", "sales.paymentFeeArticle",
-	"sales.differenceArticle", "sales.defaultArticle"}
+// codeSettings are the settings that name something that must exist in
+// SnelStart: checked on save, with a warning (saving is still allowed).
+var codeSettings = []string{"sales.shippingArticle", "sales.discountArticle", "sales.voucherArticle", "sales.paymentFeeArticle",
+	"sales.differenceArticle", "sales.defaultArticle", "customers.defaultCode"}
+
+// articleSettings are the codeSettings that name an article.
+var articleSettings = codeSettings[:len(codeSettings)-1]
 
 // CheckCodes looks up the article codes and the standaard klantcode of a
 // profile in SnelStart and warns about those it does not have. Without a
