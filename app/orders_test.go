@@ -147,7 +147,8 @@ func TestShopListsAndCodeChecks(t *testing.T) {
 		}
 	}
 	stores, err := s.Connections.ShopOptions(id, "stores")
-	if err != nil || len(stores.Options) == 0 || stores.Options[0].Value != "0" || stores.Options[0].Label != "Wijnhandel ’t Vaatje" {
+	if err != nil || len(stores.Options) != 2 || stores.Options[0].Value != "0" || stores.Options[0].Label != "Wijnhandel ’t Vaatje" ||
+		stores.Options[1].Value != "1" || stores.Options[1].Label != "Proeflokaal & Zo" {
 		t.Fatalf("stores %+v %v", stores, err)
 	}
 
