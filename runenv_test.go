@@ -59,7 +59,7 @@ func newRunEnv(t testing.TB, fc fixture.Config, faults sim.Faults) *runEnv {
 	settings := map[string]string{
 		"snelstart.clientKey": "k", "snelstart.subscriptionKey": "s", "snelstart.apiBaseURL": srv.URL + "/v2/", "snelstart.authBaseURL": srv.URL + "/",
 		"shop.transport": "mysql", "shop.db.host": "127.0.0.1", "shop.db.port": strconv.Itoa(e.shop.Port), "shop.db.name": e.shop.Database, "shop.db.user": "root",
-		"shop.url": "https://winkel.example.nl/", "shop.since": "2020-01-01T00:00",
+		"shop.url": "https://winkel.example.nl/", "shop.since": "2020-01-01T00:00", "shop.db.tls": "false",
 		"sales.template": "Webshop", "sales.shippingArticle": "VERZEND", "sales.discountArticle": "KORTING",
 		"sales.discountArticleByVat": "9=KORTING-LAAG\n0=KORTING-GEEN", "sales.voucherArticle": "CADEAUBON",
 		"sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL",
@@ -71,6 +71,11 @@ func newRunEnv(t testing.TB, fc fixture.Config, faults sim.Faults) *runEnv {
 	lic, _ := license.Issue(license.License{ID: "x", Licensee: "Test", Shops: []string{"winkel.example.nl"},
 		Modules: []string{license.ModuleOrders}, ValidFrom: time.Now().Add(-time.Hour), ValidUntil: time.Now().Add(24 * time.Hour)}, priv)
 	if err := store.SetReadOnly(0, "license.text", lic); err != nil {
+		t.Fatal(err)
+	}
+	// The shop's own address, as the connection test finds it (every run
+	// checks it again).
+	if err := store.SetReadOnly(p.ID, "shop.db.shopURL", "https://winkel.example.nl/"); err != nil {
 		t.Fatal(err)
 	}
 	return e

@@ -73,6 +73,17 @@ func (s *Services) lockProfile(profileID uint, task string, wait time.Duration) 
 	return l, err
 }
 
+// lockRuns takes the profile's run lock for the actions on one order
+// (*Opnieuw proberen*, *Handmatig afgehandeld*, *Negeren*): they keep out of
+// a run that may be about to send that order, in any process.
+func (s *Services) lockRuns(profileID uint) (unlock func(), err error) {
+	l, err := s.lockProfile(profileID, "", 0)
+	if err != nil {
+		return nil, err
+	}
+	return func() { l.Release() }, nil
+}
+
 // ownerText says which program holds a lock, in the user's language.
 func (s *Services) ownerText(err error) string {
 	var be *busyError

@@ -115,7 +115,7 @@ func TestUncertainOrderWithoutReferenceWaitsForTheUser(t *testing.T) {
 	if _, err := s.store.Save(id, settings, nil); err != nil {
 		t.Fatal(err)
 	}
-	licensed(t, s, id, "https://www.voorbeeldwinkel.nl")
+	licensed(t, s, id, "https://winkel.example.nl") // the address the shop's orders carry
 	first, err := s.Tasks.RunNow(id, config.TaskOrders)
 	if err != nil || first.Counts["created"] == 0 {
 		t.Fatalf("first run: %+v %v", first, err)

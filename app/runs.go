@@ -9,7 +9,6 @@ import (
 
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/connect"
-	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/orderimport"
 	"github.com/s-connect/s-connect/backend/snelstart"
 	"github.com/s-connect/s-connect/backend/stockexport"
@@ -200,7 +199,8 @@ func (t *Tasks) PreviewStock(profileID uint) (*StockPreview, error) {
 }
 
 // importOrders runs the order import (and for the combined task the stock
-// export after it); only, when set, limits it to those orders.
+// export after it); only, when set, limits it to those of the selected
+// orders.
 func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []int) (*orderimport.Report, error) {
 	v, err := t.s.store.Values(profileID)
 	if err != nil {
@@ -213,10 +213,20 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []i
 		return nil, importError(err, v)
 	}
 	defer conn.Close()
+	if v["shop.transport"] == "mysql" && !preview {
+		// The licence binds to the shop this run reached.
+		own, err := conn.Shop.OwnURL(ctx)
+		if err != nil {
+			return nil, importError(err, v)
+		}
+		if err := t.s.License.checkShop(profileID, own); err != nil {
+			return nil, err
+		}
+	}
 	job := orderimport.Job{ProfileID: profileID, Shop: conn.Shop, Client: conn.SnelStart, Ledger: t.s.store,
 		Settings: orderimport.SettingsFrom(v), Query: connect.Selection(v), Preview: preview}
 	if only != nil {
-		job.Query = opencart.OrderQuery{IDs: only}
+		job.Query.IDs = only // and only when the selection still has them
 	}
 	job.OnOrder = func(p orderimport.OrderProgress) {
 		t.s.events.Emit(EventRunProgress, RunProgress{ProfileID: profileID, Task: task, Preview: preview, OrderProgress: p})
