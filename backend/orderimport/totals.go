@@ -206,7 +206,8 @@ var totalsRounding = decimal.New(2, -2)
 // book totals the lines and books the difference with the shop's total.
 func (k *Knowledge) book(s Settings, exclusive bool, p *Plan) *Hold {
 	p.Lines = withoutDifference(p.Lines)
-	p.Total = bookLines(p.Lines, exclusive).total
+	b := bookLines(p.Lines, exclusive)
+	p.Total, p.TotalExcl = b.total, b.excl
 	p.Difference = p.ShopTotal.Sub(p.Total)
 	if p.Difference.IsZero() {
 		return nil
@@ -234,7 +235,8 @@ func (k *Knowledge) book(s Settings, exclusive bool, p *Plan) *Hold {
 		}
 	}
 	p.Lines = append(p.Lines, best)
-	p.Total = bookLines(p.Lines, exclusive).total
+	b = bookLines(p.Lines, exclusive)
+	p.Total, p.TotalExcl = b.total, b.excl
 	if !p.Total.Equal(p.ShopTotal) {
 		p.Notes = append(p.Notes, Note{"difference_left", money(p.ShopTotal.Sub(p.Total))})
 	}
