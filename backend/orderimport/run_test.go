@@ -288,7 +288,16 @@ func TestImportEveryOrderOnceToTheCent(t *testing.T) {
 				}
 				w.checkSnelStart(t)
 				differences := w.checkMoney(t)
-				t.Logf("%d orders, 0 held, %d difference lines (each ≤ € 0,02): %s", rep.Counts["created"], len(differences), strings.Join(differences, ", "))
+				rounding := 0
+				for _, vo := range w.sim.All("verkooporders") {
+					for _, r := range vo["regels"].([]any) {
+						if d, _ := r.(map[string]any)["omschrijving"].(string); strings.HasPrefix(d, "Afronding ") {
+							rounding++
+						}
+					}
+				}
+				t.Logf("%d orders, 0 held, %d rounding lines per rate, %d difference lines (each ≤ € 0,02): %s", rep.Counts["created"], rounding,
+					len(differences), strings.Join(differences, ", "))
 				if transport == "bridge" {
 					return // the rest is about the ledger, not the transport
 				}
