@@ -1,6 +1,7 @@
 package orderimport
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -187,8 +188,13 @@ func settle(s Settings, k *Knowledge, exclusive bool, base *taxBase, rows shopTa
 	}
 	checks, ok := checkVAT(bookLines(p.Lines, exclusive), rows, rowRates)
 	if h != nil || !ok || p.Difference.Abs().GreaterThan(totalsRounding) {
-		if h := k.roundPerRate(s, exclusive, base, rows, p); h != nil {
-			return h
+		plain := *p
+		plain.Lines, plain.Notes = slices.Clone(p.Lines), slices.Clone(p.Notes)
+		if hr := k.roundPerRate(s, exclusive, base, rows, p); hr != nil {
+			if h != nil || !ok {
+				return hr
+			}
+			*p = plain // no article to round on: the difference line within the threshold will do
 		}
 		checks, ok = checkVAT(bookLines(p.Lines, exclusive), rows, rowRates)
 	}

@@ -358,6 +358,29 @@ func TestOrdersTheVATCheckHoldsOrLets(t *testing.T) {
 					t.Fatalf("arg %q", p.Held.Arg)
 				}
 			}},
+		// 24 × 1,13 net at 9 %: 1,2317 incl. a unit, 1,23 in SnelStart, 0,04
+		// under the shop over the order. A 9 % rounding line would set it
+		// right; without an article for it, the difference line (within the
+		// threshold) books the order as before.
+		{name: "trade prices at 9 % without a 9 % discount article: the difference line",
+			order: func(o *opencart.Order) {
+				*o = fixture.Checkout(fixture.Cart{Lines: []fixture.CartLine{{Name: "Zout", Model: "P9", Price: d("1.13"), Quantity: 24, Rate: 9}}})
+			},
+			set: func(s *Settings) { s.DiscountArticleByVat = nil },
+			check: func(t *testing.T, p Plan) {
+				if got := kinds(p); got != "product:P9×24@1.23 difference:VERSCHIL×1@0.04" {
+					t.Fatalf("lines %s", got)
+				}
+			}},
+		{name: "trade prices at 9 % with a 9 % discount article: a rounding line",
+			order: func(o *opencart.Order) {
+				*o = fixture.Checkout(fixture.Cart{Lines: []fixture.CartLine{{Name: "Zout", Model: "P9", Price: d("1.13"), Quantity: 24, Rate: 9}}})
+			},
+			check: func(t *testing.T, p Plan) {
+				if got := kinds(p); got != "product:P9×24@1.23 rounding:KORTING-LAAG×1@0.04" {
+					t.Fatalf("lines %s", got)
+				}
+			}},
 		{name: "a discount article per rate with another rate", order: func(o *opencart.Order) {
 			*o = fixture.Checkout(fixture.Cart{Lines: []fixture.CartLine{wine, cheese}, Coupon: &fixture.Coupon{Code: "TIEN", Type: "P", Discount: d("10")}})
 		}, set: func(s *Settings) { s.DiscountArticleByVat["9"] = "KORTING" }, hold: "discount_article_vat"},
