@@ -381,6 +381,28 @@ func TestOrdersTheVATCheckHoldsOrLets(t *testing.T) {
 					t.Fatalf("lines %s", got)
 				}
 			}},
+		{name: "a low-order fee without Artikelcode betalingskosten",
+			order: func(o *opencart.Order) {
+				*o = fixture.Checkout(fixture.Cart{Lines: []fixture.CartLine{cheese}, Fees: true})
+			},
+			set: func(s *Settings) { s.PaymentFeeArticle = "" }, hold: "fee_article_missing",
+			check: func(t *testing.T, p Plan) {
+				if p.Held.Arg != "Toeslag kleine bestelling" {
+					t.Fatalf("arg %q", p.Held.Arg)
+				}
+			}},
+		{name: "a low-order fee taxed at 9 % in the shop, a 21 % fee article",
+			order: func(o *opencart.Order) {
+				*o = fixture.Checkout(fixture.Cart{Lines: []fixture.CartLine{cheese}, Fees: true})
+				o.Totals[total(*o, "low_order_fee")].Rate = ptr(d("9"))
+			}, hold: "fee_vat"},
+		{name: "a coupon row smaller than the tax it took away",
+			order: func(o *opencart.Order) {
+				*o = fixture.Checkout(fixture.Cart{Lines: []fixture.CartLine{wine, cheese}, Coupon: &fixture.Coupon{Code: "TIEN", Type: "P", Discount: d("10")}})
+				i := total(*o, "coupon")
+				o.Total = o.Total.Sub(o.Totals[i].Value).Add(d("-1"))
+				o.Totals[i].Value = d("-1") // 3,30 net was taken off the tax rows
+			}, hold: "discount_vat"},
 		{name: "a discount article per rate with another rate", order: func(o *opencart.Order) {
 			*o = fixture.Checkout(fixture.Cart{Lines: []fixture.CartLine{wine, cheese}, Coupon: &fixture.Coupon{Code: "TIEN", Type: "P", Discount: d("10")}})
 		}, set: func(s *Settings) { s.DiscountArticleByVat["9"] = "KORTING" }, hold: "discount_article_vat"},
