@@ -86,7 +86,12 @@ func startMariaDB() (*MariaDB, error) {
 	if os.Geteuid() == 0 {
 		user = []string{"--user=root"} // mariadbd refuses to run as root otherwise
 	}
-	args := append([]string{"--no-defaults", "--datadir=" + dir + "/data", "--auth-root-authentication-method=normal",
+	// A tmpdir of its own: bootstraps running side by side (test packages
+	// start their servers at once) collide on temporary tables in /tmp.
+	if err := os.Mkdir(dir+"/tmp", 0o700); err != nil {
+		return nil, err
+	}
+	args := append([]string{"--no-defaults", "--datadir=" + dir + "/data", "--tmpdir=" + dir + "/tmp", "--auth-root-authentication-method=normal",
 		"--skip-test-db", "--skip-name-resolve", "--innodb-log-file-size=8M", "--innodb-buffer-pool-size=16M"}, user...)
 	if out, err := exec.Command(installDB, args...).CombinedOutput(); err != nil {
 		os.RemoveAll(dir)
@@ -103,7 +108,7 @@ func startMariaDB() (*MariaDB, error) {
 			return nil, err
 		}
 		m := &MariaDB{Port: port, Cert: cert, dir: dir}
-		m.cmd = exec.Command(mariadbd, append([]string{"--no-defaults", "--datadir=" + dir + "/data",
+		m.cmd = exec.Command(mariadbd, append([]string{"--no-defaults", "--datadir=" + dir + "/data", "--tmpdir=" + dir + "/tmp",
 			"--socket=" + dir + "/mysqld.sock", "--port=" + strconv.Itoa(port), "--bind-address=127.0.0.1",
 			"--pid-file=" + dir + "/mysqld.pid", "--log-error=" + dir + "/mysqld.err", "--skip-log-bin",
 			"--skip-name-resolve", "--skip-performance-schema", "--innodb-buffer-pool-size=64M",
