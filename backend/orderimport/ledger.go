@@ -178,7 +178,9 @@ func (r *runner) foundAfterAll(u *unsettled, vo *snelstart.Verkooporder) Result 
 		return r.record(u.order, u.entry, config.LedgerHeld, h, u.entry.Customer)
 	}
 	if u.plan != nil {
-		return r.confirm(u.order, u.entry, vo, u.plan.Customer.Existing, "created")
+		res := r.confirm(u.order, u.entry, vo, u.plan.Customer.Existing, "created")
+		res.vatOtherwise = roundedOtherwise(vo, *u.plan)
+		return res
 	}
 	return r.confirm(u.order, u.entry, vo, nil, "exists")
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -52,6 +53,9 @@ type Result struct {
 	Nummer      int    `json:"nummer"`
 	Reason      *Hold  `json:"reason,omitempty"`
 	Plan        *Plan  `json:"plan,omitempty"` // in a preview
+	// vatOtherwise: SnelStart's totals of the created order are not the
+	// ones the plan checked the VAT with (see roundedOtherwise).
+	vatOtherwise bool
 }
 
 // Report is a run's outcome.
@@ -106,8 +110,15 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	r := &runner{Job: &j, k: k}
 	finish := func(err error) (*Report, error) {
 		rep.Results = r.results
+		var otherwise []string // orders whose VAT SnelStart computed otherwise
 		for _, res := range r.results {
 			rep.Counts[res.State]++
+			if res.vatOtherwise {
+				otherwise = append(otherwise, strconv.Itoa(res.OrderID))
+			}
+		}
+		if len(otherwise) > 0 {
+			rep.Warnings = append(rep.Warnings, Note{"vat_rounding", strings.Join(otherwise, ", ")})
 		}
 		rep.Calls = j.Client.Requests() - calls
 		return rep, err
@@ -344,13 +355,25 @@ func (r *runner) book(ctx context.Context, s send) Result {
 	vo, err := r.Client.Verkooporders.Create(ctx, &p.Order)
 	switch {
 	case err == nil:
-		return r.confirm(o, e, vo, p.Customer.Existing, "created")
+		res := r.confirm(o, e, vo, p.Customer.Existing, "created")
+		res.vatOtherwise = roundedOtherwise(vo, p)
+		return res
 	case errors.Is(err, snelstart.ErrMaybeWritten):
 		e.Answer = err.Error()
 		return r.maybeWritten(s.item, e, &p, s.sends+1)
 	}
 	e.Answer = err.Error()
 	return r.record(o, e, config.LedgerFailed, failure(err), e.Customer)
+}
+
+// roundedOtherwise tells whether SnelStart's totals of a created order
+// differ from the plan's. The plan checks the VAT per rate assuming that
+// SnelStart rounds it once per rate, which SnelStart does not document
+// (docs/vat.md); rounded per line, the VAT and with it the total excl. VAT
+// can differ by a few cents, and the user should hear of it.
+func roundedOtherwise(vo *snelstart.Verkooporder, p Plan) bool {
+	return vo.TotaalExclusiefBtw != nil && !vo.TotaalExclusiefBtw.Equal(p.TotalExcl) ||
+		vo.TotaalInclusiefBtw != nil && !vo.TotaalInclusiefBtw.Equal(p.Total)
 }
 
 func entryFor(profileID uint, o opencart.Order, prev config.LedgerEntry) config.LedgerEntry {

@@ -60,6 +60,10 @@ type Options struct {
 	// RefuseOrderBy answers a list with $orderby 400 ALG-0104, for a
 	// SnelStart that does not take it (it is not documented).
 	RefuseOrderBy bool
+	// VATPerLine rounds the VAT of each line to the cent and adds those up,
+	// instead of rounding once over each rate's lines. SnelStart does not
+	// document which it does (docs/vat.md); tests run the import both ways.
+	VATPerLine bool
 }
 
 // Server is the simulator; it is an http.Handler. Auth is at /b2b/token and
