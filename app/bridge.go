@@ -240,11 +240,11 @@ type LeftBridge struct {
 // the bridge stays, for the user to remove it by hand; nil when there was
 // none or it is gone.
 func (c *Connections) removeBridgeAt(profileID uint, v map[string]string) (*LeftBridge, error) {
-	dir, _, ok := strings.Cut(v["shop.bridge.path"], "/")
-	if !ok {
+	left := bridgeAt(v)
+	if left == nil {
 		return nil, c.s.store.Forget(profileID, bridgeKeys...)
 	}
-	left := &LeftBridge{Server: v["shop.ftp.host"], Folder: path.Join("/", v["shop.ftp.root"], dir)}
+	dir, _, _ := strings.Cut(v["shop.bridge.path"], "/")
 	cfg, _ := remotefs.FromSettings(v)
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 	defer cancel()
@@ -262,6 +262,16 @@ func (c *Connections) removeBridgeAt(profileID uint, v map[string]string) (*Left
 		return left, ferr
 	}
 	return left, nil
+}
+
+// bridgeAt is where the settings v say the profile's bridge is; nil when
+// it has none.
+func bridgeAt(v map[string]string) *LeftBridge {
+	dir, _, ok := strings.Cut(v["shop.bridge.path"], "/")
+	if !ok {
+		return nil
+	}
+	return &LeftBridge{Server: v["shop.ftp.host"], Folder: path.Join("/", v["shop.ftp.root"], dir)}
 }
 
 // movedBridge says whether a save moves the profile away from its bridge.

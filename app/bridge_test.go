@@ -1,12 +1,18 @@
 package app
 
 import (
+	"database/sql"
+	"errors"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
 	"github.com/s-connect/s-connect/backend/remotefs"
 )
@@ -249,5 +255,54 @@ func TestBridgeOverFTPSTrustsTheCertificate(t *testing.T) {
 	}
 	if err := s.Connections.Trust(id, "tls", "niet:een:vingerafdruk"); err == nil {
 		t.Fatal("a malformed fingerprint was accepted")
+	}
+}
+
+// A profile whose server password can no longer be decrypted (secret.key
+// lost): deleting it cannot log in to remove its bridge, so it says where
+// the bridge stays instead of leaving it unmentioned.
+func TestDeleteWithAnUnreadablePasswordListsTheBridge(t *testing.T) {
+	dir := t.TempDir()
+	store, err := config.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	msgs, _ := LoadMessages()
+	s := NewServices(Options{Store: store, Messages: msgs, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Mode: "serve"})
+	if err := s.EnsureProfile(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := store.CreateProfile("Tweede winkel")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Save(p.ID, map[string]string{"shop.ftp.host": "ftp.winkel.nl", "shop.ftp.user": "winkel",
+		"shop.ftp.password": "ftp-geheim", "shop.ftp.root": "/public_html"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	store.SetSecret(p.ID, "shop.bridge.secret", strings.Repeat("ab", 32))
+	store.SetReadOnly(p.ID, "shop.bridge.path", "sc-0123456789abcdef/fedcba9876543210.php")
+	// A second connection (config registers the sqlite3 driver) damages the row.
+	db, err := sql.Open("sqlite3", filepath.Join(dir, "settings.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if res, err := db.Exec("UPDATE settings SET value = 'v1:AAAA' WHERE profile_id = ? AND key = 'shop.ftp.password'", p.ID); err != nil {
+		t.Fatal(err)
+	} else if n, _ := res.RowsAffected(); n != 1 {
+		t.Fatalf("%d password rows changed", n)
+	}
+	if _, err := store.Values(p.ID); !errors.Is(err, config.ErrSecretUnreadable) {
+		t.Fatalf("the password is still readable: %v", err)
+	}
+	res, err := s.Profiles.Delete(p.ID)
+	want := []LeftBridge{{Server: "ftp.winkel.nl", Folder: "/public_html/sc-0123456789abcdef"}}
+	if err != nil || !slices.Equal(res.LeftBehind, want) {
+		t.Fatalf("delete: %+v %v, want %+v", res, err, want)
+	}
+	if _, err := store.Profile(p.ID); err == nil {
+		t.Fatal("the profile is still there")
 	}
 }
