@@ -176,39 +176,26 @@ func displayDir(d string) string {
 
 // installBridge puts a new bridge on the server with the strictest
 // permissions the web server allows and remembers it; nil when a step
-// failed (the report says which).
+// failed (the report says which, and nothing is left on the server).
 func (c *Connections) installBridge(ctx context.Context, r *reporter, profileID uint, fsys remotefs.FS, root string, bcfg bridge.Config) (*bridge.Client, error) {
 	t := r.t
-	inst, err := bridge.Install(ctx, fsys, root, bridge.ProbeNotFound(ctx, bcfg))
-	if err != nil {
+	inst, client, perms, err := bridge.Setup(ctx, fsys, root, bcfg)
+	if errors.Is(err, bridge.ErrUpload) {
 		c.s.log.Warn("bridge upload", "err", err)
 		r.fail("upload", t("opencart.err.upload", ""))
 		return nil, nil
 	}
-	var client *bridge.Client
-	perms, err := bridge.Secure(ctx, fsys, root, inst, func(ctx context.Context) error {
-		b := bcfg
-		b.Path, b.Secret = inst.Path(), inst.Secret
-		var err error
-		client, err = bridge.Open(ctx, b)
-		return err
-	})
+	r.pass("upload", t("opencart.ok.uploaded", displayDir(root)+"/"+inst.Dir))
 	switch {
 	case errors.Is(err, bridge.ErrPermissions):
-		r.pass("upload", t("opencart.ok.uploaded", displayDir(root)+"/"+inst.Dir))
 		r.fail("rights", t("opencart.err.rights", ""))
 		return nil, nil
 	case errors.Is(err, remotefs.ErrChmodUnsupported) && client != nil:
-		r.pass("upload", t("opencart.ok.uploaded", displayDir(root)+"/"+inst.Dir))
 		r.warn("rights", t("opencart.warn.rights", ""))
 	case err != nil:
-		_ = bridge.Remove(ctx, fsys, root, inst.Dir) // nothing is left behind
-		r.pass("upload", t("opencart.ok.uploaded", displayDir(root)+"/"+inst.Dir))
-		rep, _ := c.bridgeFailure(r, err, bcfg.ShopURL)
-		r.rep = rep
+		c.bridgeFailure(r, err, bcfg.ShopURL)
 		return nil, nil
 	default:
-		r.pass("upload", t("opencart.ok.uploaded", displayDir(root)+"/"+inst.Dir))
 		r.pass("rights", t("opencart.ok.rights."+perms.Name, ""))
 	}
 	if err := c.s.store.SetSecret(profileID, "shop.bridge.secret", inst.Secret); err != nil {

@@ -237,6 +237,22 @@ func TestBridgeConnectionTestFailures(t *testing.T) {
 			t.Errorf("%v: %s — %s", c.change, got, rep.Summary)
 		}
 	}
+	// A shop folder the FTP account may not write in: the upload step
+	// fails and nothing is left on the server.
+	if _, err := s.store.Save(id, map[string]string{"shop.ftp.port": strconv.Itoa(h.FTP.Explicit)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(h.Local, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(h.Local, 0o755)
+	rep, _ := s.Connections.TestOpenCart(id)
+	if got := steps(rep); rep.OK || !strings.HasSuffix(got, "✓shop ✗upload") || !strings.Contains(rep.Summary, "kon niet worden geplaatst") {
+		t.Errorf("read-only shop folder: %s — %s", got, rep.Summary)
+	}
+	if left := bridgeFolders(t, h); len(left) != 0 {
+		t.Errorf("left on the server: %v", left)
+	}
 }
 
 func TestBridgeOverFTPSTrustsTheCertificate(t *testing.T) {
