@@ -393,6 +393,7 @@ func TestSecurity(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"op":"select","params":{"table":"setting","columns":["key","value"],"where":[{"column":"key","op":"in","values":["config_name"]},{"column":"store_id","op":"=","values":[0]}]}}`: `{"result":[{"key":"config_name","value":"Wijnhandel ’t Vaatje"}]}`,
 		`{"op":"select","params":{"table":"order_status","columns":["order_status_id"],"where":[{"column":"language_id","op":"=","values":[99]}]}}`:                                        `{"error":"too many rows"}`,
+		`{"op":"select","params":{"table":"order_status","columns":["order_status_id"],"where":[{"column":"language_id","op":"=","values":[99]}],"limit":0}}`:                              `{"error":"too many rows"}`,
 		// The tax-class settings of the fee and shipping extensions, by pattern.
 		`{"op":"select","params":{"table":"setting","columns":["key"],"where":[{"column":"key","op":"in","values":["shipping_flat_tax_class_id","total_handling_tax_class_id"]}]}}`: `{"result":[{"key":"shipping_flat_tax_class_id"}]}`,
 	} {
