@@ -228,7 +228,7 @@ type LeftBridge struct {
 // none or it is gone.
 func (c *Connections) removeBridgeAt(profileID uint, v map[string]string) (*LeftBridge, error) {
 	left := bridgeAt(v)
-	if left == nil {
+	if left == nil || c.sharedBridge(profileID, left, v["shop.bridge.path"]) {
 		return nil, c.s.store.Forget(profileID, bridgeKeys...)
 	}
 	dir, _, _ := strings.Cut(v["shop.bridge.path"], "/")
@@ -249,6 +249,27 @@ func (c *Connections) removeBridgeAt(profileID uint, v map[string]string) (*Left
 		return left, ferr
 	}
 	return left, nil
+}
+
+// sharedBridge says whether another profile still uses this bridge: one
+// copied before a bridge belonged to a single profile holds the same place
+// and secret, and removing the bridge would break it.
+func (c *Connections) sharedBridge(profileID uint, at *LeftBridge, bridgePath string) bool {
+	ps, err := c.s.store.Profiles()
+	if err != nil {
+		return false
+	}
+	for _, p := range ps {
+		if p.ID == profileID {
+			continue
+		}
+		if o, err := c.s.store.View(p.ID); err == nil && o.Values["shop.bridge.path"] == bridgePath {
+			if other := bridgeAt(o.Values); other != nil && *other == *at {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // bridgeAt is where the settings v say the profile's bridge is; nil when

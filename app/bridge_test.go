@@ -274,6 +274,35 @@ func TestBridgeOverFTPSTrustsTheCertificate(t *testing.T) {
 	}
 }
 
+// Profiles copied before a bridge belonged to one profile share one: deleting
+// one of them leaves the bridge for the other.
+func TestDeletingAnOldCopyKeepsTheSharedBridge(t *testing.T) {
+	s := newTestServices(t)
+	id, h := trustedProfile(t, s)
+	if rep, _ := s.Connections.TestOpenCart(id); !rep.OK {
+		t.Fatalf("first: %s %s", steps(rep), rep.Summary)
+	}
+	values, _ := s.store.Values(id)
+	old, err := s.store.CreateProfile("Kopie van vroeger")
+	if err != nil {
+		t.Fatal(err)
+	}
+	saveShop(t, s, old.ID, h, "ftps-explicit")
+	s.Connections.Trust(old.ID, TrustTLS, remotefs.CertFingerprint(h.FTP.Cert))
+	s.store.SetSecret(old.ID, "shop.bridge.secret", values["shop.bridge.secret"])
+	s.store.SetReadOnly(old.ID, "shop.bridge.path", values["shop.bridge.path"])
+	shared := bridgeDir(t, s, id, h)
+	if res, err := s.Profiles.Delete(old.ID); err != nil || len(res.LeftBehind) != 0 {
+		t.Fatalf("delete: %+v %v", res, err)
+	}
+	if _, err := os.Stat(shared); err != nil {
+		t.Fatalf("the bridge the other profile uses was removed: %v", err)
+	}
+	if rep, _ := s.Connections.TestOpenCart(id); !rep.OK || !strings.Contains(rep.Steps[5].Message, "aanwezig") {
+		t.Fatalf("the remaining profile: %s %s", steps(rep), rep.Summary)
+	}
+}
+
 // A profile whose server password can no longer be decrypted (secret.key
 // lost): deleting it cannot log in to remove its bridge, so it says where
 // the bridge stays instead of leaving it unmentioned.
