@@ -253,17 +253,8 @@ func serverNotFound(t *testing.T, h *fixture.Hosted, path string) string {
 // send posts a request with the given headers and body to the bridge.
 func send(t *testing.T, url string, body []byte, h http.Header) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	for k, v := range h {
-		req.Header[k] = v
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	code, reply, _ := sendSigned(t, url, body, h)
+	return code, reply
 }
 
 func TestSecurity(t *testing.T) {
