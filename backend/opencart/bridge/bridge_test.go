@@ -253,17 +253,8 @@ func serverNotFound(t *testing.T, h *fixture.Hosted, path string) string {
 // send posts a request with the given headers and body to the bridge.
 func send(t *testing.T, url string, body []byte, h http.Header) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	for k, v := range h {
-		req.Header[k] = v
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	code, reply, _ := sendSigned(t, url, body, h)
+	return code, reply
 }
 
 func TestSecurity(t *testing.T) {
@@ -393,6 +384,7 @@ func TestSecurity(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"op":"select","params":{"table":"setting","columns":["key","value"],"where":[{"column":"key","op":"in","values":["config_name"]},{"column":"store_id","op":"=","values":[0]}]}}`: `{"result":[{"key":"config_name","value":"Wijnhandel ’t Vaatje"}]}`,
 		`{"op":"select","params":{"table":"order_status","columns":["order_status_id"],"where":[{"column":"language_id","op":"=","values":[99]}]}}`:                                        `{"error":"too many rows"}`,
+		`{"op":"select","params":{"table":"order_status","columns":["order_status_id"],"where":[{"column":"language_id","op":"=","values":[99]}],"limit":0}}`:                              `{"error":"too many rows"}`,
 		// The tax-class settings of the fee and shipping extensions, by pattern.
 		`{"op":"select","params":{"table":"setting","columns":["key"],"where":[{"column":"key","op":"in","values":["shipping_flat_tax_class_id","total_handling_tax_class_id"]}]}}`: `{"result":[{"key":"shipping_flat_tax_class_id"}]}`,
 	} {
