@@ -111,23 +111,7 @@ func TestParityWithTheDirectTransport(t *testing.T) {
 			if shopB.Version() != version || shopB.Version() != shopD.Version() || shopB.Schema().Version == "" {
 				t.Fatalf("versions: bridge %s (%s) direct %s", shopB.Version(), shopB.Schema().Version, shopD.Version())
 			}
-			var updates []opencart.StockUpdate
-			for _, p := range productsBridge {
-				updates = append(updates, opencart.StockUpdate{ProductID: p.ID, Quantity: p.Quantity + 3})
-				for _, ov := range p.Options {
-					updates = append(updates, opencart.StockUpdate{ProductID: p.ID, OptionValueID: ov.ID, Quantity: ov.Quantity + 2})
-				}
-			}
-			res, err := shopB.SetStock(context.Background(), updates)
-			if err != nil || res.Changed != len(updates) {
-				t.Fatalf("stock through the bridge: %+v %v", res, err)
-			}
-			_, after, _ := readAll(t, in.direct)
-			for i, p := range after {
-				if p.Quantity != productsBridge[i].Quantity+3 {
-					t.Fatalf("product %d: %d, want %d", p.ID, p.Quantity, productsBridge[i].Quantity+3)
-				}
-			}
+			fixture.CheckStockWrites(t, shopB, in.h.DB, "oc_")
 			if _, err := os.Stat(filepath.Join(in.h.Local, "system/storage/cache/cache.product.1.123")); !os.IsNotExist(err) {
 				t.Fatal("the product cache was not cleared after a stock write")
 			}
