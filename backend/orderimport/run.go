@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/opencart"
@@ -32,6 +33,12 @@ type Job struct {
 	Concurrency int                 // verkooporders sent at once; default 4
 	PageSize    int                 // orders read at once; default 100
 	Progress    func(done int)
+	Articles    ArticleMemory // when set, remembers the articles the import creates (SnelStart starts them without stock)
+}
+
+// ArticleMemory keeps the articles S-Connect created (backend/config.Store).
+type ArticleMemory interface {
+	RememberArticle(profileID uint, code, articleID string, modifiedOn time.Time) error
 }
 
 // Result is what happened to one order.
@@ -306,6 +313,11 @@ func (j *Job) prepare(ctx context.Context, k *Knowledge, o opencart.Order, p *Pl
 		}
 		if err != nil {
 			return failure(err)
+		}
+		if j.Articles != nil {
+			if err := j.Articles.RememberArticle(j.ProfileID, created.Artikelcode, created.ID, created.ModifiedOn.Time); err != nil {
+				return &Hold{"ledger", err.Error()}
+			}
 		}
 		k.Artikelen[strings.ToLower(created.Artikelcode)] = created
 	}
