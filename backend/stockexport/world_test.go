@@ -23,7 +23,12 @@ import (
 	"github.com/s-connect/s-connect/backend/testsvc"
 )
 
-func TestMain(m *testing.M) { testsvc.Main(m) }
+func TestMain(m *testing.M) {
+	if benchChild() {
+		return
+	}
+	testsvc.Main(m)
+}
 
 // transports are the two ways to a shop every scenario runs through.
 var transports = []string{"mysql", "bridge"}

@@ -390,12 +390,15 @@ function sc_update_quantities($db, $prefix, $schema, $config, $p)
         $sql .= ', `date_modified` = ?';
         $args[] = $now;
     }
-    $sql .= ' WHERE ' . implode(' OR ', array_fill(0, count($want), '(' . $key . ' = ? AND `quantity` = ?)'));
-    $st = sc_run($db, $sql, array_merge($args, $cond));
+    // The key range finds the rows; the CASE holds each to what was read
+    // (4.1's NULL reads as 0, as everywhere else).
+    $ids = array_keys($want);
+    $sql .= ' WHERE ' . $key . ' IN (' . implode(',', array_fill(0, count($ids), '?')) . ') AND COALESCE(`quantity`, 0) = CASE ' . $key .
+        str_repeat(' WHEN ? THEN ?', count($want)) . ' END';
+    $st = sc_run($db, $sql, array_merge($args, $ids, $cond));
     $changed = $st->affected_rows;
     $st->close();
-    $ids = array_keys($want);
-    $rows = sc_fetch(sc_run($db, 'SELECT ' . $key . ', `quantity` FROM `' . $prefix . $table . '` WHERE ' . $key . ' IN (' .
+    $rows = sc_fetch(sc_run($db, 'SELECT ' . $key . ', COALESCE(`quantity`, 0) AS `quantity` FROM `' . $prefix . $table . '` WHERE ' . $key . ' IN (' .
         implode(',', array_fill(0, count($ids), '?')) . ')', $ids));
     $written = array();
     $moved = array();

@@ -37,7 +37,7 @@ func updateQuantities(ctx context.Context, db *sql.DB, s opencart.Schema, table 
 	var b strings.Builder
 	args := make([]any, 0, 4*len(changes)+1)
 	b.WriteString("UPDATE " + quote(s.Prefix+table) + " SET `quantity` = CASE " + quote(key))
-	var cond []string
+	var from strings.Builder
 	var condArgs []any
 	for _, c := range changes {
 		if _, dup := want[c.ID]; dup {
@@ -47,7 +47,7 @@ func updateQuantities(ctx context.Context, db *sql.DB, s opencart.Schema, table 
 		ids = append(ids, c.ID)
 		b.WriteString(" WHEN ? THEN ?")
 		args = append(args, c.ID, c.To)
-		cond = append(cond, "("+quote(key)+" = ? AND `quantity` = ?)")
+		from.WriteString(" WHEN ? THEN ?")
 		condArgs = append(condArgs, c.ID, c.From)
 	}
 	if len(ids) == 0 {
@@ -58,8 +58,10 @@ func updateQuantities(ctx context.Context, db *sql.DB, s opencart.Schema, table 
 		b.WriteString(", `date_modified` = ?")
 		args = append(args, now)
 	}
-	b.WriteString(" WHERE " + strings.Join(cond, " OR "))
-	args = append(args, condArgs...)
+	// The key range finds the rows; the CASE holds each to what was read
+	// (4.1's NULL reads as 0, as everywhere else).
+	b.WriteString(" WHERE " + quote(key) + " IN (" + quoteAll(len(ids)) + ") AND COALESCE(`quantity`, 0) = CASE " + quote(key) + from.String() + " END")
+	args = append(append(args, ids...), condArgs...)
 	r, err := db.ExecContext(ctx, b.String(), args...)
 	if err != nil {
 		return res, err
@@ -69,7 +71,7 @@ func updateQuantities(ctx context.Context, db *sql.DB, s opencart.Schema, table 
 		return res, err
 	}
 	res.Changed = int(n)
-	rows, err := db.QueryContext(ctx, "SELECT "+quote(key)+", `quantity` FROM "+quote(s.Prefix+table)+" WHERE "+quote(key)+" IN ("+quoteAll(len(ids))+")", ids...)
+	rows, err := db.QueryContext(ctx, "SELECT "+quote(key)+", COALESCE(`quantity`, 0) FROM "+quote(s.Prefix+table)+" WHERE "+quote(key)+" IN ("+quoteAll(len(ids))+")", ids...)
 	if err != nil {
 		return res, err
 	}
