@@ -26,6 +26,11 @@ describe('stock views', () => {
     expect(csv).toBe('\uFEFFid;optie;code;naam;oud;nieuw;snelstart;open;status\r\n1;;WIJN;Rode wijn;3;12;12.7;;written\r\n2;;KAAS;"Kaas; ""oud""";5;;;;not_set\r\n');
   });
 
+  it('keeps a name that looks like a formula text, and negative figures numbers', () => {
+    const csv = toCSV([{ productId: 9, code: '=HYPERLINK("x")', name: '@naam', old: -2, new: 0 }], ['a'], () => '');
+    expect(csv.split('\r\n')[1]).toBe(`9;;"'=HYPERLINK(""x"")";'@naam;-2;0;;;`);
+  });
+
   it('reads and writes the option mapping', () => {
     const m = parseOptionMap('12=SHIRT-S\n  3 = MOK \nbad\n0=X\n7=');
     expect([...m.entries()]).toEqual([[12, 'SHIRT-S'], [3, 'MOK']]);

@@ -63,7 +63,9 @@ export function guardText(template: string, g: Guard): string {
 }
 
 function cell(v: string | number | undefined): string {
-  const s = v === undefined ? '' : String(v);
+  let s = v === undefined ? '' : String(v);
+  // A name that starts like a formula stays text in a spreadsheet.
+  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = "'" + s;
   return /[;"\n\r]/.test(s) ? '"' + s.replaceAll('"', '""') + '"' : s;
 }
 
