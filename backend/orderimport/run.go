@@ -221,7 +221,7 @@ func (j *Job) loadForPage(ctx context.Context, k *Knowledge, orders []opencart.O
 	if k.Products == nil {
 		k.Products = map[int]opencart.Product{}
 	}
-	if f := j.Settings.CodeField; f != "" && f != "model" && f != "product_id" {
+	if f := j.Settings.CodeField; (f != "" && f != "model" && f != "product_id") || j.Shop.Schema().Has("product_option_value", "sku") {
 		products, err := j.Shop.ProductsByCode(ctx, "product_id", unique(productIDs))
 		if err != nil {
 			return err
@@ -233,7 +233,8 @@ func (j *Job) loadForPage(ctx context.Context, k *Knowledge, orders []opencart.O
 	var codes []string
 	for _, o := range orders {
 		for _, l := range o.Lines {
-			codes = append(codes, productCode(l, j.Settings, k))
+			main, more := lineCodes(l, j.Settings, k)
+			codes = append(append(codes, main), more...)
 		}
 	}
 	var custErr error
