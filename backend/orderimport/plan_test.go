@@ -283,7 +283,9 @@ func TestPlan(t *testing.T) {
 			}},
 		{name: "an option value that is an article of its own: the line books on it, the other option stays text (B6)",
 			order: withMappedOptions, set: func(s *Settings) { s.LineOptions = "aparte-regel"; s.OptionMap = map[int]string{31: "WIJN-MAG"} },
-			know: func(k *Knowledge) { k.Artikelen["wijn-mag"] = article("a-mag", "WIJN-MAG", "Rode wijn magnum", "g-hoog", "30") },
+			know: func(k *Knowledge) {
+				k.Artikelen["wijn-mag"] = article("a-mag", "WIJN-MAG", "Rode wijn magnum", "g-hoog", "30")
+			},
 			check: func(t *testing.T, p Plan) {
 				if got := kinds(p); got != "product:WIJN-MAG×2@15.00 option:WIJN-MAG×0@0.00 product:KAAS×1@9.00 shipping:VERZEND×1@6.95" {
 					t.Fatalf("lines %s", got)
@@ -321,7 +323,9 @@ func TestPlan(t *testing.T) {
 			}},
 		{name: "a second option article SnelStart does not have holds the order",
 			order: withMappedOptions, set: func(s *Settings) { s.OptionMap = map[int]string{31: "WIJN-MAG", 41: "ONBEKEND"} },
-			know:  func(k *Knowledge) { k.Artikelen["wijn-mag"] = article("a-mag", "WIJN-MAG", "Rode wijn magnum", "g-hoog", "30") },
+			know: func(k *Knowledge) {
+				k.Artikelen["wijn-mag"] = article("a-mag", "WIJN-MAG", "Rode wijn magnum", "g-hoog", "30")
+			},
 			check: func(t *testing.T, p Plan) { held(t, p, "article_unknown") }},
 		{name: "options ignored",
 			order: withOption, set: func(s *Settings) { s.LineOptions = "negeren" },
