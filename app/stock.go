@@ -32,9 +32,6 @@ func stockView(rep *stockexport.Report, preview bool) *StockView {
 	for k, n := range rep.Counts {
 		v.Counts["stock_"+k] = n
 	}
-	if rep.Blocked {
-		v.Counts["stock_blocked"] = 1
-	}
 	for _, r := range rep.Rows {
 		if r.Skip != "" || r.New != r.Old || r.Outcome != "" {
 			v.Rows = append(v.Rows, r)

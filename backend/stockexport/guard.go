@@ -28,7 +28,7 @@ const minProducts = 2
 func Check(rows []Row, s Settings, managed, total int, partial bool) Guard {
 	g := Guard{On: s.Guard, ZeroPercent: s.GuardZeroPercent, DropPercent: s.GuardDropPercent}
 	for _, r := range rows {
-		if r.OptionValueID != 0 || (r.Skip != "" && r.Skip != skipNotRead) {
+		if r.OptionValueID != 0 || r.Skip != "" {
 			continue
 		}
 		g.Managed++
@@ -42,8 +42,8 @@ func Check(rows []Row, s Settings, managed, total int, partial bool) Guard {
 		}
 	}
 	if partial {
-		// The rows not read keep their stock: the rest of the shop is as the
-		// last full pass left it.
+		// The products not planned keep their stock: the rest of the shop is
+		// as the last full pass left it.
 		if rest := total - g.OldTotal; rest > 0 {
 			g.OldTotal += rest
 			g.NewTotal += rest

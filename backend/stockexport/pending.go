@@ -54,6 +54,18 @@ func PendingFrom(results []orderimport.Result) *Pending {
 	return p
 }
 
+// newCodes are the codes of the articles the import will create.
+func (p *Pending) newCodes() []string {
+	if p == nil {
+		return nil
+	}
+	out := make([]string, len(p.NewArticles))
+	for i, a := range p.NewArticles {
+		out[i] = a.Artikelcode
+	}
+	return out
+}
+
 // confirmed are the orders that will be in SnelStart after the import.
 func (p *Pending) confirmed() map[int]bool {
 	out := map[int]bool{}
@@ -72,9 +84,8 @@ func (p *Pending) confirmed() map[int]bool {
 // apply turns articles (as SnelStart has them now) into the articles as
 // they will be after the import: the new ones, without stock and created by
 // S-Connect; and, per booked line, the free stock lowered by its quantity,
-// as a verkooporder does (also for the parts of a recipe). In a partial
-// pass only articles read are lowered, and the new ones are read (their
-// modifiedOn is the moment they are made).
+// as a verkooporder does (also for the parts of a recipe). In an
+// incremental pass only articles read are lowered, as only they are planned.
 func (p *Pending) apply(articles []snelstart.Artikel, created map[string]config.CreatedArticle, now time.Time) ([]snelstart.Artikel, map[string]config.CreatedArticle) {
 	if p == nil {
 		return articles, created

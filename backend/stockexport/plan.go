@@ -44,7 +44,6 @@ const (
 	SkipAmbiguous  = "ambiguous"   // several articles carry the code
 	SkipNotTracked = "not_tracked" // the article keeps no stock (voorraadControle off)
 	SkipNotSet     = "not_set"     // voorraad nog niet ingesteld in SnelStart
-	skipNotRead    = "not_read"    // an incremental pass did not read the article: the row keeps its stock
 )
 
 // Row is what the plan decided for one product or option value.
@@ -83,10 +82,6 @@ type Input struct {
 	Reserved Reservations
 	// Created are the articles S-Connect created, by lower-case code.
 	Created map[string]config.CreatedArticle
-	// Partial: Articles are only those SnelStart changed since the last
-	// pass (an incremental pass). A code not among them is not unknown: its
-	// rows keep their stock.
-	Partial bool
 }
 
 // Result is a plan.
@@ -105,8 +100,9 @@ type planner struct {
 	reserve Reservations
 }
 
-// Plan computes the stock of every shop product and mapped option value. It
-// never does I/O.
+// Plan computes the stock of every product given and of its mapped option
+// values. Articles must hold every code the products carry that SnelStart
+// has. It never does I/O.
 func Plan(in Input, s Settings) Result {
 	p := &planner{s: s, in: in, byCode: map[string][]*snelstart.Artikel{}, given: map[string]bool{}, reserve: in.Reserved}
 	for i := range in.Articles {
@@ -192,7 +188,7 @@ func (p *planner) product(pr opencart.Product) []Row {
 // of their totals.
 func follow(r *Row, children []Row, what string, totals map[int]int) {
 	for _, c := range children {
-		if c.Skip == "" || c.Skip == skipNotRead {
+		if c.Skip == "" {
 			*r = Row{ProductID: r.ProductID, Code: r.Code, Name: r.Name, Old: r.Old, New: minOf(totals), Follows: what}
 			return
 		}
@@ -232,8 +228,6 @@ func (p *planner) fill(r *Row, reserved int) {
 	switch {
 	case r.Code == "":
 		r.Skip = SkipNoCode
-	case len(matches) == 0 && p.in.Partial:
-		r.Skip = skipNotRead
 	case len(matches) == 0:
 		r.Skip = SkipUnknown
 	case len(matches) > 1:

@@ -161,19 +161,6 @@ func TestVariantsTotal(t *testing.T) {
 	}
 }
 
-// An incremental pass plans the rows of the articles it read; the others
-// keep their stock (and still count in a total).
-func TestPartialPass(t *testing.T) {
-	shirt := opencart.Product{ID: 1, Name: "Shirt", Model: "SHIRT", Quantity: 10, Options: []opencart.OptionValue{
-		{ID: 11, ProductOptionID: 100, Quantity: 5}, {ID: 12, ProductOptionID: 100, Quantity: 5}}}
-	other := opencart.Product{ID: 2, Model: "ANDER", Quantity: 3}
-	s := Settings{CodeField: "model", OptionMap: map[int]string{11: "SHIRT-S", 12: "SHIRT-M"}}
-	res := Plan(Input{Products: []opencart.Product{shirt, other}, Articles: []snelstart.Artikel{art("SHIRT-S", "2", "2", true)}, Partial: true}, s)
-	if got, want := show(res.Rows), "1:10→7(options) 1/11:5→2 1/12:not_read 2:not_read"; got != want {
-		t.Fatalf("\n got %s\nwant %s", got, want)
-	}
-}
-
 func TestGuard(t *testing.T) {
 	rows := func(zeroed, kept int) []Row {
 		var out []Row

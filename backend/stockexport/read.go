@@ -30,16 +30,16 @@ func (j *Job) allProducts(ctx context.Context) ([]opencart.Product, error) {
 }
 
 // touchedProducts reads the products an incremental pass plans: those whose
-// code, or whose option values' code, is one of the articles read, with the
-// 4.x families (master and variants) they belong to.
-func (j *Job) touchedProducts(ctx context.Context, articles []snelstart.Artikel) ([]opencart.Product, error) {
-	if len(articles) == 0 {
+// code, or whose option values' code, is one of codes, with the 4.x
+// families (master and variants) they belong to.
+func (j *Job) touchedProducts(ctx context.Context, list []string) ([]opencart.Product, error) {
+	if len(list) == 0 {
 		return nil, nil
 	}
-	codes := make([]string, 0, len(articles))
+	codes := make([]string, 0, len(list))
 	wanted := map[string]bool{}
-	for _, a := range articles {
-		code := strings.TrimSpace(a.Artikelcode)
+	for _, c := range list {
+		code := strings.TrimSpace(c)
 		codes = append(codes, code)
 		wanted[strings.ToLower(code)] = true
 	}
@@ -69,6 +69,45 @@ func (j *Job) touchedProducts(ctx context.Context, articles []snelstart.Artikel)
 		return nil, err
 	}
 	return j.withFamilies(ctx, found, ids)
+}
+
+// lookupBatch is how many codes one OData "or" chain carries.
+const lookupBatch = 40
+
+// complete adds to articles the other articles the products need (their
+// own codes and their option values'), as SnelStart has them now.
+func (j *Job) complete(ctx context.Context, articles []snelstart.Artikel, products []opencart.Product) ([]snelstart.Artikel, error) {
+	have := map[string]bool{}
+	for _, a := range articles {
+		have[strings.ToLower(strings.TrimSpace(a.Artikelcode))] = true
+	}
+	for _, c := range j.Pending.newCodes() {
+		have[strings.ToLower(strings.TrimSpace(c))] = true // not in SnelStart yet
+	}
+	var want []string
+	need := func(code string) {
+		if key := strings.ToLower(strings.TrimSpace(code)); key != "" && !have[key] {
+			have[key] = true
+			want = append(want, strings.TrimSpace(code))
+		}
+	}
+	for _, p := range products {
+		need(p.Code(j.Settings.CodeField))
+		for _, ov := range p.Options {
+			need(j.Settings.OptionMap[ov.ID])
+			need(ov.Code)
+		}
+	}
+	for start := 0; start < len(want); start += lookupBatch {
+		part := want[start:min(start+lookupBatch, len(want))]
+		list, err := snelstart.Collect(j.Client.Artikelen.List(ctx, snelstart.ListOptions{
+			Filter: snelstart.And(snelstart.Eq("IsNonActief", false), "", snelstart.In("Artikelcode", part))}))
+		if err != nil {
+			return nil, fmt.Errorf("stockexport: SnelStart articles: %w", err)
+		}
+		articles = append(articles, list...)
+	}
+	return articles, nil
 }
 
 // withFamilies adds to found the products ids and the masters and variants

@@ -97,21 +97,30 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 			watermark = a.ModifiedOn.Time
 		}
 	}
-	articles, created = j.Pending.apply(articles, created, now)
 	var products []opencart.Product
 	if full {
 		products, err = j.allProducts(ctx)
 	} else {
-		products, err = j.touchedProducts(ctx, articles)
+		// The products of the articles that changed (and of those the
+		// import will create), then every other article those products
+		// need: a total is planned whole.
+		codes := j.Pending.newCodes()
+		for _, a := range articles {
+			codes = append(codes, a.Artikelcode)
+		}
+		if products, err = j.touchedProducts(ctx, codes); err == nil {
+			articles, err = j.complete(ctx, articles, products)
+		}
 	}
 	if err != nil {
 		return nil, err
 	}
+	articles, created = j.Pending.apply(articles, created, now)
 	reserved, err := j.reservations(ctx)
 	if err != nil {
 		return nil, err
 	}
-	plan := Plan(Input{Products: products, Articles: articles, Reserved: reserved, Created: created, Partial: !full}, j.Settings)
+	plan := Plan(Input{Products: products, Articles: articles, Reserved: reserved, Created: created}, j.Settings)
 	rep.Guard = Check(plan.Rows, j.Settings, st.Managed, st.Total, !full)
 	confirmed := st.ConfirmedAt != nil && now.Sub(*st.ConfirmedAt) < confirmValid
 	if rep.Guard.Tripped != "" {
@@ -120,7 +129,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	}
 	rep.Rows = plan.Rows
 	if !j.Preview && !rep.Blocked {
-		if err := j.write(ctx, rep, Input{Articles: articles, Created: created, Partial: !full}); err != nil {
+		if err := j.write(ctx, rep, Input{Articles: articles, Created: created}); err != nil {
 			rep.finish()
 			return rep, err
 		}
@@ -149,26 +158,23 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	return rep, j.Store.SaveStockState(st)
 }
 
-// finish drops the rows an incremental pass did not read and counts the rest.
+// finish counts the rows.
 func (r *Report) finish() {
-	rows := r.Rows[:0]
 	r.Counts = map[string]int{}
 	for _, row := range r.Rows {
 		switch {
-		case row.Skip == skipNotRead:
-			continue
 		case row.Outcome == "gone" || row.Outcome == "moved":
 			r.Counts[row.Outcome]++
 		case row.Skip != "":
 			r.Counts[row.Skip]++
+		case row.New != row.Old && r.Blocked:
+			r.Counts["blocked"]++ // held back by the guard
 		case row.New != row.Old:
 			r.Counts["changed"]++
 		default:
 			r.Counts["same"]++
 		}
-		rows = append(rows, row)
 	}
-	r.Rows = rows
 }
 
 // fingerprint is what an incremental pass must not see change: with

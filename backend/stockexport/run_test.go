@@ -126,11 +126,25 @@ func TestFirstCombinedRunLeavesNewArticlesAlone(t *testing.T) {
 		if notSet == 0 || notSet != rep.Counts["not_set"] {
 			t.Fatalf("not_set %d, counts %v", notSet, rep.Counts)
 		}
-		// Someone counts one of them in SnelStart: from then on it is exported.
+		// Someone counts one of them in SnelStart: from then on it is
+		// exported. (One of a product of its own: a 4.x master holds its
+		// variants' total.)
+		masters := map[string]bool{}
+		for _, p := range w.fix.Products {
+			if p.MasterID > 0 {
+				for _, m := range w.fix.Products {
+					if m.ID == p.MasterID {
+						masters[lower(m.Model)] = true
+					}
+				}
+			}
+		}
 		var code string
-		for c := range created {
-			code = c
-			break
+		for _, r := range rep.Rows {
+			if r.Skip == stockexport.SkipNotSet && r.OptionValueID == 0 && !masters[lower(r.Code)] {
+				code = lower(r.Code)
+				break
+			}
 		}
 		if !w.sim.SetStock(code, 7, 7, false) {
 			t.Fatalf("no article %s", code)
@@ -200,7 +214,7 @@ func TestGuardTripsAndAConfirmedRunPasses(t *testing.T) {
 		if rep.Guard.Tripped != "zero" || !rep.Blocked || rep.Written != 0 || diff(before, w.stock()) != "" {
 			t.Fatalf("over the threshold: %+v blocked %v written %d", rep.Guard, rep.Blocked, rep.Written)
 		}
-		if !preview.Blocked || preview.Guard != rep.Guard || preview.Counts["changed"] != at+1 {
+		if !preview.Blocked || preview.Guard != rep.Guard || preview.Counts["blocked"] != at+1 || rep.Counts["blocked"] != at+1 {
 			t.Fatalf("the preview says otherwise: %+v %v", preview.Guard, preview.Counts)
 		}
 		if err := w.store.ConfirmStock(w.profile); err != nil {
@@ -440,24 +454,59 @@ func TestOptionValuesAndVariantsExported(t *testing.T) {
 func TestIncrementalAndDailyFullPass(t *testing.T) {
 	everyShop(t, func(t *testing.T, w *world) {
 		w.settings.ReserveOpenOrders = false
+		// 4.x: one master whose variants SnelStart lacks (it is its own), one
+		// whose variants it has (it holds their total).
+		variants := map[int][]opencart.Product{}
+		for _, p := range w.fix.Products {
+			if p.MasterID > 0 {
+				variants[p.MasterID] = append(variants[p.MasterID], p)
+			}
+		}
+		var alone, family int
+		for m := range variants {
+			if alone == 0 || m < alone {
+				alone = m
+			}
+		}
+		for m := range variants {
+			if m != alone && (family == 0 || m < family) {
+				family = m
+			}
+		}
 		var own []opencart.Product
 		for _, p := range w.fix.Products {
+			if p.MasterID == alone && alone != 0 {
+				continue
+			}
 			w.article(p.Model, p.Quantity, p.Quantity)
-			if p.MasterID == 0 && len(p.Options) == 0 && p.ID%7 != 0 {
+			if p.MasterID == 0 && len(p.Options) == 0 && len(variants[p.ID]) == 0 {
 				own = append(own, p)
 			}
 		}
 		if rep := w.export(false); rep.Mode != "full" {
 			t.Fatalf("first pass: %s", rep.Mode)
 		}
+		want := 3
 		for _, p := range own[:3] {
 			w.sim.SetStock(p.Model, p.Quantity+5, p.Quantity+5, true)
 		}
 		quiet := own[3]
 		w.sim.SetStock(quiet.Model, quiet.Quantity+9, quiet.Quantity+9, false) // modifiedOn stays
+		master := map[int]opencart.Product{}
+		for _, p := range w.fix.Products {
+			master[p.ID] = p
+		}
+		if alone != 0 {
+			// The lone master's own article changes: it is written. The family
+			// master's own article changes too: it still holds its variants'
+			// total (their articles did not change, and are read for it).
+			w.sim.SetStock(master[alone].Model, 77, 77, true)
+			w.sim.SetStock(master[family].Model, 55, 55, true)
+			want++
+		}
 		w.now = w.now.Add(time.Hour)
 		rep := w.export(false)
-		if rep.Mode != "incremental" || rep.Written != 3 || len(rep.Rows) > 5 {
+		if rep.Mode != "incremental" || rep.Written != want || len(rep.Rows) > want+6 {
 			t.Fatalf("incremental: %s wrote %d of %d rows %v", rep.Mode, rep.Written, len(rep.Rows), rep.Counts)
 		}
 		after := w.stock()
@@ -468,6 +517,15 @@ func TestIncrementalAndDailyFullPass(t *testing.T) {
 		}
 		if after[strconv.Itoa(quiet.ID)] != quiet.Quantity {
 			t.Fatal("an article that did not change was read")
+		}
+		if alone != 0 {
+			total := 0
+			for _, v := range variants[family] {
+				total += after[strconv.Itoa(v.ID)]
+			}
+			if after[strconv.Itoa(alone)] != 77 || after[strconv.Itoa(family)] != total {
+				t.Fatalf("masters: lone %d (want 77), family %d (want %d)", after[strconv.Itoa(alone)], after[strconv.Itoa(family)], total)
+			}
 		}
 		w.now = w.now.Add(23 * time.Hour)
 		if rep = w.export(false); rep.Mode != "full" || rep.Written != 1 || w.stock()[strconv.Itoa(quiet.ID)] != quiet.Quantity+9 {

@@ -68,7 +68,7 @@ func (j *Job) write(ctx context.Context, rep *Report, base Input) error {
 		if err != nil {
 			return err
 		}
-		again := Plan(Input{Products: products, Articles: base.Articles, Reserved: reserved, Created: base.Created, Partial: base.Partial}, j.Settings)
+		again := Plan(Input{Products: products, Articles: base.Articles, Reserved: reserved, Created: base.Created}, j.Settings)
 		rep.Retried += len(res.Moved)
 		todo = todo[:0:0]
 		for _, r := range again.Rows {
