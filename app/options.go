@@ -34,7 +34,7 @@ func (c *Connections) OptionValues(profileID uint, query string) ([]OptionValue,
 	defer cancel()
 	conn, err := connect.Open(ctx, v)
 	if err != nil {
-		return nil, importError(err)
+		return nil, importError(err, v)
 	}
 	defer conn.Close()
 	q := strings.ToLower(strings.TrimSpace(query))
@@ -42,7 +42,7 @@ func (c *Connections) OptionValues(profileID uint, query string) ([]OptionValue,
 	for after := 0; ; {
 		page, next, err := conn.Shop.Products(ctx, after, 1000)
 		if err != nil {
-			return nil, importError(err)
+			return nil, importError(err, v)
 		}
 		for _, p := range page {
 			for _, ov := range p.Options {

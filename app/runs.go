@@ -9,6 +9,7 @@ import (
 
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/connect"
+	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/orderimport"
 	"github.com/s-connect/s-connect/backend/snelstart"
 	"github.com/s-connect/s-connect/backend/stockexport"
@@ -24,7 +25,7 @@ var runLocks sync.Map // profile id → *sync.Mutex
 
 // RunResult is what *Nu uitvoeren* reports.
 type RunResult struct {
-	Run      config.Run           `json:"run"`
+	Run      RunView              `json:"run"`
 	Counts   map[string]int       `json:"counts"`
 	Orders   []orderimport.Result `json:"orders"`
 	Warnings []string             `json:"warnings"` // in the user's language
@@ -53,7 +54,8 @@ func (t *Tasks) runScheduled(profileID uint, task string) {
 	if err := t.s.License.require(profileID, task); err != nil {
 		now := time.Now()
 		run := &config.Run{ProfileID: profileID, Task: task, Trigger: "schedule", StartedAt: now, FinishedAt: &now,
-			State: "failed", Summary: t.s.userError(err).Message}
+			State: config.RunFailed, Summary: "{}"}
+		run.Cause, run.CauseArg, run.Fix = t.s.causeOf(err)
 		if err := t.s.store.AddRun(run); err != nil {
 			t.s.log.Error("record a scheduled run", "err", err)
 		}
@@ -77,10 +79,10 @@ func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 		return nil, err
 	}
 	t.s.events.Emit(EventRunProgress, map[string]any{"profileId": profileID, "task": task, "done": 0})
-	rep, stock, err := t.importOrders(profileID, task, false)
+	rep, stock, err := t.importOrders(profileID, task, false, nil)
 	finished := time.Now()
 	run.FinishedAt = &finished
-	res := &RunResult{Run: *run}
+	res := &RunResult{}
 	if rep != nil {
 		res.Counts, res.Orders = rep.Counts, rep.Results
 		for _, w := range rep.Warnings {
@@ -97,17 +99,24 @@ func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 		}
 	}
 	summary, _ := json.Marshal(res.Counts)
-	run.Summary, run.State = string(summary), "ok"
-	if err != nil {
-		run.Summary = t.s.userError(err).Message
+	run.Summary, run.State = string(summary), config.RunOK
+	// Three outcomes: Geslaagd; Geslaagd, N vastgehouden (orders wait for
+	// the user or the next run); Mislukt, with the cause.
+	if n := res.Counts["held"] + res.Counts["failed"]; n > 0 {
+		run.State, run.Held = config.RunHeld, n
 	}
-	if err != nil || res.Counts["failed"] > 0 || (stock != nil && stock.Blocked) {
-		run.State = "failed"
+	if err != nil {
+		run.State = config.RunFailed
+		run.Cause, run.CauseArg, run.Fix = t.s.causeOf(err)
+	} else if stock != nil && stock.Blocked {
+		// The guard stopped the stock: nothing was written; the user looks at
+		// the list (Uitvoering) and may allow the next run once.
+		run.State, run.Cause, run.Fix = config.RunFailed, "warn.stock_guard_"+stock.Guard.Tripped, "execution"
 	}
 	if serr := t.s.store.SaveRun(run); serr != nil && err == nil {
 		err = serr
 	}
-	res.Run = *run
+	res.Run = t.s.runView(*run, t.s.language())
 	if res.Stock != nil {
 		t.keepStock(profileID, run.ID, res.Stock)
 	}
@@ -123,23 +132,17 @@ func (t *Tasks) Preview(profileID uint, task string) ([]orderimport.Result, erro
 	if err := checkTask(task); err != nil {
 		return nil, err
 	}
-	rep, _, err := t.importOrders(profileID, task, true)
+	rep, _, err := t.importOrders(profileID, task, true, nil)
 	if err != nil {
 		return nil, err
 	}
 	return rep.Results, nil
 }
 
-// Orders lists the orders of recent runs: created ones with their customer
-// and relatiecode (to find them in SnelStart's Verkopen window), failed and
-// held ones with the reason.
-func (t *Tasks) Orders(profileID uint) ([]config.LedgerEntry, error) {
-	return t.s.store.RecentLedger(profileID, 200)
-}
-
 // importOrders runs the order import and, for the combined task, the
-// stock export after it on the same connection.
-func (t *Tasks) importOrders(profileID uint, task string, preview bool) (*orderimport.Report, *stockexport.Report, error) {
+// stock export after it on the same connection; only, when set, limits it
+// to those orders (and exports no stock).
+func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []int) (*orderimport.Report, *stockexport.Report, error) {
 	v, err := t.s.store.Values(profileID)
 	if err != nil {
 		return nil, nil, err
@@ -148,18 +151,21 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool) (*orderi
 	defer cancel()
 	conn, err := connect.Open(ctx, v)
 	if err != nil {
-		return nil, nil, importError(err)
+		return nil, nil, importError(err, v)
 	}
 	defer conn.Close()
 	job := t.importJob(profileID, conn, v, preview)
-	job.Progress = func(done int) {
-		t.s.events.Emit(EventRunProgress, map[string]any{"profileId": profileID, "task": task, "done": done})
+	if only != nil {
+		job.Query = opencart.OrderQuery{IDs: only}
+	}
+	job.OnOrder = func(p orderimport.OrderProgress) {
+		t.s.events.Emit(EventRunProgress, RunProgress{ProfileID: profileID, Task: task, Preview: preview, OrderProgress: p})
 	}
 	rep, err := orderimport.Run(ctx, job)
 	if err != nil {
-		return rep, nil, importError(err)
+		return rep, nil, importError(err, v)
 	}
-	if task != config.TaskOrdersStock || preview {
+	if task != config.TaskOrdersStock || preview || only != nil {
 		return rep, nil, nil
 	}
 	// Orders first, then stock: what the shop sold is in SnelStart before
@@ -167,7 +173,7 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool) (*orderi
 	// this task).
 	stock, err := t.exportStock(ctx, profileID, conn, v, nil, false)
 	if err != nil {
-		return rep, stock, importError(err)
+		return rep, stock, importError(err, v)
 	}
 	return rep, stock, nil
 }
@@ -178,13 +184,16 @@ func (t *Tasks) importJob(profileID uint, conn *connect.Conn, v map[string]strin
 		Settings: orderimport.SettingsFrom(v), Query: connect.Selection(v), Preview: preview}
 }
 
-// ImportError is a run that could not start or stopped, with its cause.
+// ImportError is a run (or a preview) that could not start or stopped,
+// with its cause in the user's words.
 type ImportError struct {
-	Code, Arg string
-	Err       error
+	Cause Cause
+	Err   error
 }
 
-func (e *ImportError) Error() string { return e.Code + " " + e.Arg + ": " + errString(e.Err) }
+func (e *ImportError) Error() string {
+	return e.Cause.Code + " " + e.Cause.Arg + ": " + errString(e.Err)
+}
 func (e *ImportError) Unwrap() error { return e.Err }
 
 func errString(err error) string {
@@ -194,18 +203,7 @@ func errString(err error) string {
 	return err.Error()
 }
 
-func importError(err error) error {
-	var ce *orderimport.ConfigError
-	var ne *connect.NeedsSettingsError
-	switch {
-	case errors.As(err, &ce):
-		return &ImportError{Code: "import_config_" + ce.Code, Arg: ce.Arg}
-	case errors.As(err, &ne):
-		return &NeedsError{Code: "import_not_set", Keys: ne.Keys}
-	case errors.Is(err, connect.ErrNotConnected):
-		return &ImportError{Code: "import_not_connected"}
-	case isSnelStart(err):
-		return &SnelStartError{Err: err}
-	}
-	return &ImportError{Code: "import_failed", Err: err}
+// importError gives a run's error its cause; v are the profile's settings.
+func importError(err error, v map[string]string) error {
+	return &ImportError{Cause: runCause(err, v), Err: err}
 }

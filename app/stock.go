@@ -69,16 +69,16 @@ func (t *Tasks) PreviewStock(profileID uint) (*StockView, error) {
 	defer cancel()
 	conn, err := connect.Open(ctx, v)
 	if err != nil {
-		return nil, importError(err)
+		return nil, importError(err, v)
 	}
 	defer conn.Close()
 	imp, err := orderimport.Run(ctx, t.importJob(profileID, conn, v, true))
 	if err != nil {
-		return nil, importError(err)
+		return nil, importError(err, v)
 	}
 	rep, err := t.exportStock(ctx, profileID, conn, v, stockexport.PendingFrom(imp.Results), true)
 	if err != nil {
-		return nil, importError(err)
+		return nil, importError(err, v)
 	}
 	return stockView(rep, true), nil
 }

@@ -188,7 +188,9 @@ func (j *Job) reservations(ctx context.Context) (Reservations, error) {
 			return out, err
 		}
 		for _, o := range orders {
-			if e, ok := entries[o.ID]; (ok && e.State == config.LedgerConfirmed) || booked[o.ID] {
+			// In SnelStart, handled by hand or ignored, or booked by the import
+			// before this export: not reserved.
+			if e, ok := entries[o.ID]; (ok && config.Settled(e.State)) || booked[o.ID] {
 				continue
 			}
 			for _, l := range o.Lines {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatOptionMap, guardText, parseOptionMap, split, toCSV, type Guard, type StockRow } from './stock';
+import { formatOptionMap, guardText, parseOptionMap, split, type Guard, type StockRow } from './stock';
 
 const rows: StockRow[] = [
   { productId: 1, code: 'WIJN', name: 'Rode wijn', old: 3, new: 12, snelstart: '12.7', outcome: 'written' },
@@ -19,16 +19,6 @@ describe('stock views', () => {
   it('says the guard in figures', () => {
     const g: Guard = { on: true, managed: 40, zeroed: 9, lowered: 12, oldTotal: 200, newTotal: 50, zeroPercent: 20, dropPercent: 50, tripped: 'zero', confirmed: false };
     expect(guardText('{zeroed} van {managed} (meer dan {zeroPercent} %), totaal −{drop} %, {unknown}', g)).toBe('9 van 40 (meer dan 20 %), totaal −75 %, {unknown}');
-  });
-
-  it('writes CSV a spreadsheet reads: quoted where needed, BOM, semicolons', () => {
-    const csv = toCSV(rows.slice(0, 2), ['id', 'optie', 'code', 'naam', 'oud', 'nieuw', 'snelstart', 'open', 'status'], (r) => r.skip ?? r.outcome ?? '');
-    expect(csv).toBe('\uFEFFid;optie;code;naam;oud;nieuw;snelstart;open;status\r\n1;;WIJN;Rode wijn;3;12;12.7;;written\r\n2;;KAAS;"Kaas; ""oud""";5;;;;not_set\r\n');
-  });
-
-  it('keeps a name that looks like a formula text, and negative figures numbers', () => {
-    const csv = toCSV([{ productId: 9, code: '=HYPERLINK("x")', name: '@naam', old: -2, new: 0 }], ['a'], () => '');
-    expect(csv.split('\r\n')[1]).toBe(`9;;"'=HYPERLINK(""x"")";'@naam;-2;0;;;`);
   });
 
   it('reads and writes the option mapping', () => {

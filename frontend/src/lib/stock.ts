@@ -1,6 +1,6 @@
 // The stock export's result as the Go side sends it (app.StockView), and
-// the pure helpers the stock views use: grouping, the guard's message and
-// the CSV export.
+// the pure helpers the stock views use: grouping, the guard's message, the
+// option mapping.
 
 export interface StockRow {
   productId: number;
@@ -60,38 +60,6 @@ export function guardText(template: string, g: Guard): string {
   const drop = g.oldTotal > 0 ? Math.round(((g.oldTotal - g.newTotal) * 100) / g.oldTotal) : 0;
   const figures: Record<string, number> = { ...g, drop } as unknown as Record<string, number>;
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in figures ? String(figures[k]) : m));
-}
-
-function cell(v: string | number | undefined): string {
-  let s = v === undefined ? '' : String(v);
-  // A name that starts like a formula stays text in a spreadsheet.
-  if (/^[=+\-@\t\r]/.test(s) && !/^-?\d+(\.\d+)?$/.test(s)) s = "'" + s;
-  return /[;"\n\r]/.test(s) ? '"' + s.replaceAll('"', '""') + '"' : s;
-}
-
-/**
- * The rows as CSV for a spreadsheet: semicolons and a byte-order mark, as
- * Dutch Excel opens them. status says per row what happened or why not.
- */
-export function toCSV(rows: StockRow[], header: string[], status: (r: StockRow) => string): string {
-  const lines = [header.map(cell).join(';')];
-  for (const r of rows) {
-    lines.push([r.productId, r.optionValueId ?? '', r.code, r.name, r.old, r.skip ? '' : r.new, r.snelstart ?? '', r.reserved ?? '', status(r)]
-      .map(cell).join(';'));
-  }
-  return '\uFEFF' + lines.join('\r\n') + '\r\n';
-}
-
-/** Offers text as a file to save. */
-export function download(name: string, text: string, type = 'text/csv;charset=utf-8'): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 /** Reads articles.optionMap ("id=code" lines). */
