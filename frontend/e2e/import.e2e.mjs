@@ -99,7 +99,7 @@ describe('Uitvoering: the order import', () => {
     const summary = await page.getByTestId('stock-summary').innerText();
     // The articles the import created have no stock in SnelStart yet: their
     // products are left alone, and listed under that reason.
-    assert.match(summary, /\d+ × voorraad nog niet ingesteld in snelstart/, summary);
+    assert.match(summary, /\d+ × voorraad nog niet ingesteld in SnelStart/, summary);
     const notSet = page.locator('details[data-reason=not_set]');
     await notSet.locator('summary').click();
     assert.ok((await notSet.locator('tbody tr').count()) > 0, summary);

@@ -87,7 +87,7 @@ describe('Uitvoering: the stock export', () => {
 
   test('Nu uitvoeren writes it, lists what it wrote and left alone, keeps it in the history, exports CSV', async () => {
     await page.locator('tr[data-task=ordersStock] button', { hasText: 'Nu uitvoeren' }).click();
-    await page.waitForFunction(() => (document.querySelector('[data-testid=notice]')?.textContent ?? '').startsWith('Klaar'), null, { timeout: 120000 });
+    await page.waitForFunction(() => (document.querySelector('[data-testid=notice]')?.textContent ?? '').startsWith('Geslaagd'), null, { timeout: 120000 });
     const row = page.locator(`[data-testid=stock-rows] tr[data-option-value="${valueId}"]`);
     await row.waitFor();
     assert.match(await row.innerText(), /Geschreven/);
