@@ -20,16 +20,17 @@ func TestOptionLinesBookOnTheirArticle(t *testing.T) {
 			s := w.settings()
 			s.OptionMap = map[int]string{}
 			article := map[int]string{} // option value id → article id in SnelStart
-			var group map[string]any
+			// The option's article in the omzetgroep of the product's VAT rate.
+			groups := map[string]map[string]any{}
 			for _, g := range w.sim.All("artikelomzetgroepen") {
-				if g["omschrijving"] == "Omzet hoog" {
-					group = sim.Ref(g)
-				}
+				groups[g["verkoopNederlandBtwSoort"].(string)] = sim.Ref(g)
 			}
+			soort := map[string]string{"21": "Hoog", "9": "Laag", "0": "Geen"}
 			for _, p := range w.fix.Products {
 				for _, ov := range p.Options {
 					code := p.Model + "-" + jsonInt(ov.ID)
 					s.OptionMap[ov.ID] = code
+					group := groups[soort[w.fix.Rates[p.ID].String()]]
 					a := w.sim.Insert("artikelen", map[string]any{"artikelcode": code, "omschrijving": p.Name, "artikelOmzetgroep": group,
 						"voorraadControle": true, "vrijeVoorraad": 50, "technischeVoorraad": 50, "isNonActief": false})
 					article[ov.ID] = a["id"].(string)
