@@ -96,6 +96,8 @@ func (a *Services) userError(err error) *Error {
 		return out
 	case errors.Is(err, config.ErrNotFound):
 		return &Error{Code: "not_found", Message: t("err.not_found", "")}
+	case errors.Is(err, errNotSelected):
+		return &Error{Code: "not_selected", Message: t("err.not_selected", ""), Fix: "opencart"}
 	case errors.Is(err, config.ErrNotOpen):
 		return &Error{Code: "not_open", Message: t("err.not_open", "")}
 	case errors.Is(err, config.ErrLastProfile):

@@ -9,7 +9,6 @@ import (
 
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/connect"
-	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/orderimport"
 	"github.com/s-connect/s-connect/backend/snelstart"
 	"github.com/s-connect/s-connect/backend/stockexport"
@@ -20,8 +19,20 @@ func isSnelStart(err error) bool {
 	return errors.As(err, &ae) || errors.Is(err, snelstart.ErrNetwork) || errors.Is(err, snelstart.ErrTimeout)
 }
 
-// runLocks keeps two runs of one profile from overlapping (F8).
+// runLocks keeps two runs of one profile from overlapping (F8), and keeps
+// the actions on one order (*Opnieuw proberen*, *Handmatig afgehandeld*,
+// *Negeren*) out of a run that may be about to send that order.
 var runLocks sync.Map // profile id → *sync.Mutex
+
+// lockRuns takes the profile's run lock, or says a run is going on.
+func lockRuns(profileID uint) (unlock func(), err error) {
+	lock, _ := runLocks.LoadOrStore(profileID, &sync.Mutex{})
+	m := lock.(*sync.Mutex)
+	if !m.TryLock() {
+		return nil, errRunBusy
+	}
+	return m.Unlock, nil
+}
 
 // RunResult is what *Nu uitvoeren* reports.
 type RunResult struct {
@@ -68,11 +79,11 @@ func (t *Tasks) runScheduled(profileID uint, task string) {
 }
 
 func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
-	lock, _ := runLocks.LoadOrStore(profileID, &sync.Mutex{})
-	if !lock.(*sync.Mutex).TryLock() {
-		return nil, errRunBusy
+	unlock, err := lockRuns(profileID)
+	if err != nil {
+		return nil, err
 	}
-	defer lock.(*sync.Mutex).Unlock()
+	defer unlock()
 
 	run := &config.Run{ProfileID: profileID, Task: task, Trigger: trigger, StartedAt: time.Now(), State: "running"}
 	if err := t.s.store.AddRun(run); err != nil {
@@ -156,7 +167,7 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []i
 	defer conn.Close()
 	job := t.importJob(profileID, conn, v, preview)
 	if only != nil {
-		job.Query = opencart.OrderQuery{IDs: only}
+		job.Query.IDs = only // and only when the selection still has them
 	}
 	job.OnOrder = func(p orderimport.OrderProgress) {
 		t.s.events.Emit(EventRunProgress, RunProgress{ProfileID: profileID, Task: task, Preview: preview, OrderProgress: p})

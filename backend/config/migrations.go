@@ -92,6 +92,10 @@ var migrations = []migration{
 				}
 			}
 		}
+		// Adding a column makes no index: the order table is sorted by date.
+		if err := tx.Migrator().CreateIndex(&ledgerEntry{}, "ShopAdded"); err != nil {
+			return err
+		}
 		type ledgerAttempt struct {
 			ID         uint      `gorm:"primaryKey"`
 			ProfileID  uint      `gorm:"not null;index:idx_attempts_order"`

@@ -1,7 +1,7 @@
 // Starts `s-connect serve` on a free loopback port with its own
 // configuration folder, and Debian's Chromium through playwright-core.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -138,6 +138,31 @@ export function windowHelpers(page) {
       await field('shop.allowHTTP').locator('input').setChecked(true);
       await field('shop.url').locator('input').fill(shop.url);
       await field('shop.since').locator('input').fill('2020-01-01T00:00');
+    },
+    /** Fills and tests Koppeling SnelStart (the simulator) and Koppeling OpenCart (the test shop). */
+    async connect(sim, shop) {
+      await this.tab('snelstart');
+      await this.fillSnelStart(sim);
+      await page.click('[data-action=testSnelStart]');
+      const snelstart = await this.report();
+      if (!/geslaagd/.test(snelstart)) throw new Error(`Verbinding testen (SnelStart): ${snelstart}`);
+      await this.tab('opencart');
+      await this.fillShop(shop);
+      await page.click('[data-action=testOpenCart]');
+      const opencart = await this.report();
+      if (!/geslaagd/.test(opencart)) throw new Error(`Verbinding testen (OpenCart): ${opencart}`);
+    },
+    /** Issues an orders licence for shopURL with the test's key and reads it in on Programma. */
+    async importLicense(shopURL) {
+      const { LICENSEGEN_BIN: bin, LICENSE_KEY: key } = process.env;
+      const file = join(mkdtempSync(join(tmpdir(), 'sconnect-lic-')), 'winkel.lic');
+      writeFileSync(file, execFileSync(bin, ['issue', '-key', key, '-licensee', 'Testwinkel', '-shop', shopURL,
+        '-modules', 'orders', '-until', '2099-01-01']));
+      await this.tab('program');
+      const chooser = page.waitForEvent('filechooser');
+      await page.click('[data-action=importLicense]');
+      await (await chooser).setFiles(file);
+      await page.getByTestId('licensee').waitFor();
     },
     async tab(top, sub) {
       await page.click(`[role=tablist] [data-tab="${top}"]`);
