@@ -24,7 +24,7 @@ func TestHeldOrdersCanBeActedOn(t *testing.T) {
 	if _, err := s.store.Save(id, noShipping, nil); err != nil {
 		t.Fatal(err)
 	}
-	licensed(t, s, id, "https://www.voorbeeldwinkel.nl")
+	licensed(t, s, id, "https://winkel.example.nl") // the address the shop's orders carry
 
 	res, err := s.Tasks.RunNow(id, config.TaskOrders)
 	if err != nil {

@@ -165,6 +165,16 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []i
 		return nil, nil, importError(err, v)
 	}
 	defer conn.Close()
+	if v["shop.transport"] == "mysql" && !preview {
+		// The licence binds to the shop this run reached.
+		own, err := conn.Shop.OwnURL(ctx)
+		if err != nil {
+			return nil, nil, importError(err, v)
+		}
+		if err := t.s.License.checkShop(profileID, own); err != nil {
+			return nil, nil, err
+		}
+	}
 	job := t.importJob(profileID, conn, v, preview)
 	if only != nil {
 		job.Query.IDs = only // and only when the selection still has them

@@ -109,7 +109,21 @@ var migrations = []migration{
 		}
 		return tx.Migrator().AutoMigrate(&ledgerAttempt{})
 	}},
-	{5, "stock export: created articles, export state, results per run", func(tx *gorm.DB) error {
+	{5, "this settings folder's identity, which names its items in the credential store", func(tx *gorm.DB) error {
+		if err := tx.Exec("CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)").Error; err != nil {
+			return err
+		}
+		return tx.Exec("INSERT INTO store_meta (key, value) VALUES ('id', ?)", randomHex(8)).Error
+	}},
+	{6, "database TLS stays off for direct connections made before it existed", func(tx *gorm.DB) error {
+		// TLS is the default for new direct-database profiles; existing ones
+		// keep working as they did until the user turns it on.
+		return tx.Exec(`INSERT INTO settings (profile_id, key, value, secret)
+			SELECT profile_id, 'shop.db.tls', 'false', false FROM settings s
+			WHERE key = 'shop.transport' AND value = 'mysql'
+			AND NOT EXISTS (SELECT 1 FROM settings t WHERE t.profile_id = s.profile_id AND t.key = 'shop.db.tls')`).Error
+	}},
+	{7, "stock export: created articles, export state, results per run", func(tx *gorm.DB) error {
 		type createdArticle struct {
 			ProfileID  uint   `gorm:"primaryKey;autoIncrement:false"`
 			Code       string `gorm:"primaryKey;size:100"`

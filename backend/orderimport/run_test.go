@@ -61,16 +61,13 @@ func newBridgeWorld(t testing.TB, version string, orders int) *world {
 	t.Helper()
 	h := fixture.NewHosted(t, version, orders)
 	ctx := context.Background()
-	fsys, err := remotefs.Dial(ctx, remotefs.Config{Protocol: remotefs.FTP, Host: "127.0.0.1", Port: h.FTP.Plain, User: h.FTP.User, Password: h.FTP.Password})
+	fsys, err := remotefs.Dial(ctx, remotefs.Config{Protocol: remotefs.FTPSExplicit, Host: "127.0.0.1", Port: h.FTP.Explicit,
+		User: h.FTP.User, Password: h.FTP.Password, CertFingerprint: remotefs.CertFingerprint(h.FTP.Cert)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fsys.Close()
-	inst, err := bridge.Install(ctx, fsys, h.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := bridge.Open(ctx, bridge.Config{ShopURL: h.URL, Path: inst.Path(), Secret: inst.Secret, AllowHTTP: true})
+	_, client, _, err := bridge.Setup(ctx, fsys, h.Dir, bridge.Config{ShopURL: h.URL, AllowHTTP: true})
 	if err != nil {
 		t.Fatal(err)
 	}

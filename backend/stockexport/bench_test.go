@@ -3,9 +3,8 @@ package stockexport_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
+	"io/fs"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -20,6 +19,7 @@ import (
 	"github.com/s-connect/s-connect/backend/opencart/bridge"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
 	"github.com/s-connect/s-connect/backend/opencart/mysql"
+	"github.com/s-connect/s-connect/backend/remotefs"
 	"github.com/s-connect/s-connect/backend/snelstart"
 	"github.com/s-connect/s-connect/backend/snelstart/sim"
 	"github.com/s-connect/s-connect/backend/stockexport"
@@ -128,30 +128,55 @@ func runChild(j benchJob) benchResult {
 	return benchResult{Seconds: time.Since(start).Seconds(), Written: rep.Written, Rows: len(rep.Rows), Mode: rep.Mode}
 }
 
-// benchShop serves a generated shop's database through a bridge on
-// loopback (PHP's built-in server), written as the installer would.
+// benchBridge serves a generated shop's database through the bridge on
+// loopback (PHP's built-in server), installed by S-Connect's own installer
+// into a local folder.
 func benchBridge(b *testing.B, database string, port int) (url, path, secret string) {
 	dir := b.TempDir()
-	rnd := func(n int) string { buf := make([]byte, n); rand.Read(buf); return hex.EncodeToString(buf) }
-	bdir, file, secret := "sc-"+rnd(8), rnd(8)+".php", rnd(32)
+	os.Chmod(dir, 0o755)
 	index := "<?php\ndefine('VERSION', '3.0.5.0');\n"
 	conf := "<?php\ndefine('DB_DRIVER', 'mysqli');\ndefine('DB_HOSTNAME', '127.0.0.1');\ndefine('DB_USERNAME', 'root');\n" +
 		"define('DB_PASSWORD', '');\ndefine('DB_DATABASE', '" + database + "');\ndefine('DB_PORT', '" + strconv.Itoa(port) + "');\ndefine('DB_PREFIX', 'oc_');\n"
-	files := map[string]string{"index.php": index, "config.php": conf, bdir + "/secret.php": "<?php return '" + secret + "';\n",
-		bdir + "/nonces.php": "<?php exit; ?>\n", bdir + "/" + file: bridge.Script()}
-	for name, body := range files {
-		p := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			b.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+	for name, body := range map[string]string{"index.php": index, "config.php": conf} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
 			b.Fatal(err)
 		}
 	}
-	os.Chmod(dir, 0o755)
 	php := testsvc.StartPHP(b, dir)
-	return php.URL, bdir + "/" + file, secret
+	inst, _, _, err := bridge.Setup(context.Background(), localFS(dir), "/", bridge.Config{ShopURL: php.URL, AllowHTTP: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return php.URL, inst.Path(), inst.Secret
 }
+
+// localFS is a folder of this machine as the installer's file system.
+type localFS string
+
+var _ remotefs.FS = localFS("")
+
+func (l localFS) at(name string) string { return filepath.Join(string(l), filepath.FromSlash(name)) }
+func (l localFS) ReadFile(_ context.Context, name string) ([]byte, error) {
+	return os.ReadFile(l.at(name))
+}
+func (l localFS) WriteFile(_ context.Context, name string, data []byte) error {
+	return os.WriteFile(l.at(name), data, 0o600)
+}
+func (l localFS) MkdirAll(_ context.Context, dir string) error { return os.MkdirAll(l.at(dir), 0o700) }
+func (l localFS) ReadDir(_ context.Context, dir string) ([]remotefs.Entry, error) {
+	list, err := os.ReadDir(l.at(dir))
+	out := make([]remotefs.Entry, len(list))
+	for i, e := range list {
+		out[i] = remotefs.Entry{Name: e.Name(), IsDir: e.IsDir()}
+	}
+	return out, err
+}
+func (l localFS) Remove(_ context.Context, name string) error   { return os.Remove(l.at(name)) }
+func (l localFS) RemoveAll(_ context.Context, dir string) error { return os.RemoveAll(l.at(dir)) }
+func (l localFS) Chmod(_ context.Context, name string, mode fs.FileMode) error {
+	return os.Chmod(l.at(name), mode)
+}
+func (l localFS) Close() error { return nil }
 
 // BenchmarkStockExport20k: SnelStart has 20,000 articles, the shop (OpenCart
 // 3.0) 20,000 products and 200 orders; the simulator answers without delay,

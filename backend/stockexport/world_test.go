@@ -70,12 +70,15 @@ func newWorld(t *testing.T, version, transport string) *world {
 	if transport == "bridge" {
 		h := fixture.NewHosted(t, version, 60)
 		w.db, w.fix = h.DB, h.Shop
-		fsys, err := remotefs.Dial(ctx, remotefs.Config{Protocol: remotefs.FTP, Host: "127.0.0.1", Port: h.FTP.Plain, User: h.FTP.User, Password: h.FTP.Password})
+		// Installed as S-Connect installs it: over explicit FTPS, the
+		// server's certificate trusted.
+		fsys, err := remotefs.Dial(ctx, remotefs.Config{Protocol: remotefs.FTPSExplicit, Host: "127.0.0.1", Port: h.FTP.Explicit,
+			User: h.FTP.User, Password: h.FTP.Password, CertFingerprint: remotefs.CertFingerprint(h.FTP.Cert)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer fsys.Close()
-		inst, err := bridge.Install(ctx, fsys, h.Dir)
+		inst, _, _, err := bridge.Setup(ctx, fsys, h.Dir, bridge.Config{ShopURL: h.URL, AllowHTTP: true})
 		if err != nil {
 			t.Fatal(err)
 		}

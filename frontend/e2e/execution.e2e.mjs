@@ -339,6 +339,7 @@ describe('Uitvoering', () => {
       await field('shop.db.port').locator('input').fill(String(shop.dbPort));
       await field('shop.db.name').locator('input').fill(shop.dbName);
       await field('shop.db.user').locator('input').fill(shop.dbUser);
+      await field('shop.db.tls').locator('input').setChecked(false); // TLS would stop at the certificate first
       await field('shop.db.password').locator('input').fill('een-fout-wachtwoord');
     }, /^Mislukt — De database weigert de gebruikersnaam of het wachtwoord/, 'opencart');
     assert.equal(await page.evaluate(() => document.activeElement?.closest('[data-key]')?.dataset.key), 'shop.db.password');

@@ -268,11 +268,31 @@ func TestRefusedQueries(t *testing.T) {
 		{Table: "order", Columns: []string{"order_id"}, Where: []opencart.Cond{{Column: "ip", Op: "=", Values: []any{"x"}}}},
 		{Table: "order", Columns: []string{"order_id"}, Where: []opencart.Cond{{Column: "order_id", Op: "=", Values: []any{1.5}}}},
 		{Table: "product_code", Columns: []string{"code"}}, // not in a 3.0 shop
+		// setting: only named keys of the model.
+		{Table: "setting", Columns: []string{"key", "value"}},
+		{Table: "setting", Columns: []string{"key", "value"}, Where: []opencart.Cond{opencart.Eq("store_id", 0)}},
+		{Table: "setting", Columns: []string{"key", "value"}, Where: []opencart.Cond{opencart.Eq("key", "config_encryption")}},
+		{Table: "setting", Columns: []string{"key", "value"}, Where: []opencart.Cond{opencart.In("key", []string{"config_name", "config_smtp_password"})}},
+		{Table: "setting", Columns: []string{"key", "value"}, Where: []opencart.Cond{opencart.Gt("key", "config_name")}},
+		{Table: "setting", Columns: []string{"setting_id"}, Where: []opencart.Cond{opencart.Eq("key", "config_name")}},
+		{Table: "order", Columns: []string{"order_id"}, Limit: opencart.MaxLimit + 1},
 	}
 	for _, q := range bad {
 		if _, err := tr.Select(ctx, q); err == nil {
 			t.Errorf("query %+v was not refused", q)
 		}
+	}
+	// A read without a limit is capped and refused when there is more.
+	if _, err := s.db.Exec("INSERT INTO oc_order_status (order_status_id, language_id, name) SELECT seq, 99, 'x' FROM seq_1_to_10001"); err != nil {
+		t.Fatal(err)
+	}
+	q := opencart.Query{Table: "order_status", Columns: []string{"order_status_id"}, Where: []opencart.Cond{opencart.Eq("language_id", 99)}}
+	if _, err := tr.Select(ctx, q); !errors.Is(err, opencart.ErrTooManyRows) {
+		t.Errorf("no limit, too many rows: %v", err)
+	}
+	q.Limit = opencart.MaxLimit
+	if rows, err := tr.Select(ctx, q); err != nil || len(rows) != opencart.MaxLimit {
+		t.Errorf("a full page: %d, %v", len(rows), err)
 	}
 	// A value is data, never SQL.
 	rows, err := tr.Select(ctx, opencart.Query{Table: "order", Columns: []string{"order_id"}, Where: []opencart.Cond{opencart.Eq("email", "x' OR '1'='1")}})

@@ -13,7 +13,9 @@ import (
 	"syscall"
 
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/remotefs"
 	"github.com/s-connect/s-connect/backend/testsvc"
+	"github.com/s-connect/s-connect/backend/tlspin"
 )
 
 func main() {
@@ -31,9 +33,11 @@ func main() {
 		version = os.Args[1]
 	}
 	h := fixture.NewHosted(env, version, 25)
-	info := map[string]any{"ftpHost": "127.0.0.1", "ftpPort": h.FTP.Plain, "ftpUser": h.FTP.User,
+	info := map[string]any{"ftpHost": "127.0.0.1", "ftpPort": h.FTP.Plain, "ftpsPort": h.FTP.Explicit,
+		"certFingerprint": remotefs.CertFingerprint(h.FTP.Cert), "ftpUser": h.FTP.User,
 		"ftpPassword": h.FTP.Password, "root": h.Dir, "url": h.URL, "shopName": "Wijnhandel ’t Vaatje",
-		"dbHost": "127.0.0.1", "dbPort": h.DBPort, "dbName": h.Database, "dbUser": "root"}
+		"dbHost": "127.0.0.1", "dbPort": h.DBPort, "dbName": h.Database, "dbUser": "root",
+		"dbCertFingerprint": tlspin.Fingerprint(testsvc.StartMariaDB(env).Cert)}
 	if err := json.NewEncoder(os.Stdout).Encode(info); err != nil {
 		panic(err)
 	}
