@@ -3,10 +3,7 @@
 // combined task, Nu uitvoeren, the result kept in the history, and the CSV.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { windowHelpers, launchBrowser, openWindow, startServe, startShopEnv, startSnelStartSim } from './harness.mjs';
 
 let w, field, tab, serve, sim, shop, browser, page, valueId;
@@ -28,32 +25,21 @@ const saved = () => page.waitForFunction(() => /opgeslagen|Opgeslagen/.test(docu
 
 describe('Uitvoering: the stock export', () => {
   test('set up: SnelStart, the shop, the mapping and a licence with Voorraad', async () => {
-    await tab('snelstart');
-    await w.fillSnelStart(sim);
-    await tab('opencart');
-    await w.fillShop(shop);
-    await page.click('[data-action=testOpenCart]');
-    assert.match(await w.report(), /geslaagd/);
+    await w.connect(sim, shop);
     await tab('mapping', 'sales');
     await field('sales.template').locator('input').fill('Webshop');
     await field('sales.shippingArticle').locator('input').fill('VERZEND');
     await field('sales.discountArticle').locator('input').fill('KORTING');
+    await field('sales.discountArticleByVat').locator('textarea').fill('9=KORTING-LAAG\n0=KORTING-GEEN');
+    await field('sales.voucherArticle').locator('input').fill('CADEAUBON');
     await field('sales.paymentFeeArticle').locator('input').fill('BETAALKOSTEN');
     await field('sales.differenceArticle').locator('input').fill('VERSCHIL');
-    await field('sales.differenceThreshold').locator('input').fill('1000');
     await tab('mapping', 'articles');
     await field('articles.revenueGroup').locator('input').fill('Omzet hoog');
+    await field('articles.revenueGroupByVat').locator('textarea').fill('9=Omzet laag\n0=Omzet vrijgesteld');
     await page.click('[data-action=save]');
     await saved();
-    const { LICENSEGEN_BIN: bin, LICENSE_KEY: key } = process.env;
-    const lic = join(mkdtempSync(join(tmpdir(), 'sconnect-stock-')), 'winkel.lic');
-    writeFileSync(lic, execFileSync(bin, ['issue', '-key', key, '-licensee', 'Testwinkel', '-shop', shop.url,
-      '-modules', 'orders,voorraad', '-until', '2099-01-01']));
-    await tab('program');
-    const chooser = page.waitForEvent('filechooser');
-    await page.click('[data-action=importLicense]');
-    await (await chooser).setFiles(lic);
-    await page.getByTestId('licensee').waitFor();
+    await w.importLicense(shop.url, 'orders,voorraad');
   });
 
   test('Opties als artikel: an option value of the shop on a SnelStart article, picked from the list', async () => {
