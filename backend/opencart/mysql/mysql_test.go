@@ -346,3 +346,24 @@ func TestOrderStatuses(t *testing.T) {
 		t.Fatalf("processing %v complete %v", shop.Processing, shop.Complete)
 	}
 }
+
+// Names the shop owner typed in the admin are stored escaped; the model
+// gives them back as typed: the shop's name, its stores, its statuses.
+func TestShopNamesAsTyped(t *testing.T) {
+	s := newShop(t, "3.0", "oc_", 1)
+	for _, q := range []string{"UPDATE oc_setting SET value = 'Kaas &amp; Wijn &quot;Het Vaatje&quot;' WHERE `key` = 'config_name'",
+		"UPDATE oc_order_status SET name = 'Betaald &amp; verzonden' WHERE order_status_id = 3"} {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, shop := open(t, s.cfg)
+	stores, err := shop.Stores(context.Background())
+	if err != nil || len(stores) != 2 || stores[0].Name != `Kaas & Wijn "Het Vaatje"` || stores[1].Name != "Proeflokaal & Zo" {
+		t.Fatalf("stores %+v %v", stores, err)
+	}
+	st, err := shop.OrderStatuses(context.Background())
+	if err != nil || st[2].ID != 3 || st[2].Name != "Betaald & verzonden" {
+		t.Fatalf("statuses %+v %v", st, err)
+	}
+}
