@@ -112,6 +112,7 @@ e2e: bin/s-connect-e2e bin/shopenv bin/licensegen
 bench: deps
 	go test -run XXX -bench . -benchtime 3x ./backend/opencart/mysql/
 	go test -run XXX -bench BenchmarkImport1000 -benchtime 1x ./backend/orderimport/
+	go test -run XXX -bench BenchmarkStockExport20k -benchtime 1x ./backend/stockexport/
 
 ## screenshot: the desktop window under Xvfb, for the README
 screenshot: bin/s-connect-desktop
