@@ -113,6 +113,7 @@ e2e: bin/s-connect-e2e bin/shopenv bin/licensegen
 bench: deps
 	go test -run XXX -bench . -benchtime 3x ./backend/opencart/mysql/
 	go test -run XXX -bench BenchmarkImport1000 -benchtime 1x ./backend/orderimport/
+	go test -run XXX -bench BenchmarkStockExport20k -benchtime 1x ./backend/stockexport/
 
 ## soak: 10,000 orders through `s-connect run orders` under SnelStart's faults, three kills and
 ## a MariaDB restart: every order exactly once (not part of `make test`; at most 15 minutes)

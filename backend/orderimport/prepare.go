@@ -18,6 +18,7 @@ import (
 type pendingCreate struct {
 	key     string                // "relatie:<memo line>" or "artikel:<code>"
 	orderID int                   // the order that sent it
+	ours    bool                  // sent and its answer lost (not "already exists")
 	relatie *snelstart.Relatie    // the relatie sent, or
 	artikel *snelstart.NewArtikel // the article sent
 	since   time.Time
@@ -72,10 +73,14 @@ func (r *runner) prepare(ctx context.Context, o opencart.Order, p *Plan) (*Hold,
 		var ae *snelstart.APIError
 		if errors.Is(err, snelstart.ErrMaybeWritten) || errors.As(err, &ae) && ae.Has("ART-0005") {
 			// Stored, or there already (perhaps not yet to be seen): look.
-			return nil, r.newPending(&pendingCreate{key: "artikel:" + code, orderID: o.ID, artikel: &a, tries: 1})
+			return nil, r.newPending(&pendingCreate{key: "artikel:" + code, orderID: o.ID, artikel: &a, tries: 1,
+				ours: errors.Is(err, snelstart.ErrMaybeWritten)})
 		}
 		if err != nil {
 			return failure(err), nil
+		}
+		if h := r.remember(made); h != nil {
+			return h, nil
 		}
 		k.Artikelen[code] = made
 		r.track.created(o.ID, made.Artikelcode)
@@ -100,6 +105,18 @@ func (r *runner) newPending(pc *pendingCreate) *pendingCreate {
 	}
 	r.pending[pc.key] = pc
 	return pc
+}
+
+// remember records an article the import created, for the stock export
+// (SnelStart starts it without stock).
+func (r *runner) remember(a *snelstart.Artikel) *Hold {
+	if r.Articles == nil || a == nil {
+		return nil
+	}
+	if err := r.Articles.RememberArticle(r.ProfileID, a.Artikelcode, a.ID, a.ModifiedOn.Time); err != nil {
+		return &Hold{"ledger", err.Error()}
+	}
+	return nil
 }
 
 // addRelatie makes a relatie made (or found) in this run known to the
@@ -130,7 +147,13 @@ func (r *runner) settleCreates(ctx context.Context, due []*pendingCreate) bool {
 			}
 		}
 		delete(r.pending, pc.key)
-		if pc.artikel != nil {
+		if pc.artikel != nil && (pc.ours || !found) {
+			if h := r.remember(r.k.Artikelen[strings.ToLower(pc.artikel.Artikelcode)]); h != nil {
+				for _, s := range pc.waiting {
+					r.results[s.slot] = r.record(s.order, s.entry, config.LedgerFailed, h, customerName(s.order))
+				}
+				continue
+			}
 			r.track.created(pc.orderID, pc.artikel.Artikelcode)
 		}
 		r.resume(ctx, pc.waiting)

@@ -40,8 +40,14 @@ type Job struct {
 	OnOrder     func(OrderProgress) // per order: x of y, and the order at hand
 	// Settle is how long after a create that may have reached SnelStart a
 	// lookup must wait before its "not there" counts (default DefaultSettle).
-	Settle time.Duration
-	track  *tracker
+	Settle   time.Duration
+	Articles ArticleMemory // when set, remembers the articles the import creates (SnelStart starts them without stock)
+	track    *tracker
+}
+
+// ArticleMemory keeps the articles S-Connect created (backend/config.Store).
+type ArticleMemory interface {
+	RememberArticle(profileID uint, code, articleID string, modifiedOn time.Time) error
 }
 
 // Result is what happened to one order.
@@ -284,7 +290,7 @@ func (r *runner) loadForPage(ctx context.Context, orders []opencart.Order) error
 	if k.Products == nil {
 		k.Products = map[int]opencart.Product{}
 	}
-	if f := r.Settings.CodeField; f != "" && f != "model" && f != "product_id" {
+	if f := r.Settings.CodeField; (f != "" && f != "model" && f != "product_id") || r.Shop.Schema().Has("product_option_value", "sku") {
 		products, err := r.Shop.ProductsByCode(ctx, "product_id", unique(productIDs))
 		if err != nil {
 			return err
@@ -296,7 +302,8 @@ func (r *runner) loadForPage(ctx context.Context, orders []opencart.Order) error
 	var codes []string
 	for _, o := range orders {
 		for _, l := range o.Lines {
-			codes = append(codes, productCode(l, r.Settings, k))
+			main, more := lineCodes(l, r.Settings, k)
+			codes = append(append(codes, main), more...)
 		}
 	}
 	var custErr error
