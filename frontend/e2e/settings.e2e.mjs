@@ -48,7 +48,7 @@ writeFileSync(keyFile, generateKeyPairSync('ed25519').privateKey.export({ type: 
 
 function textFor(key, kind) {
   switch (kind) {
-    case 'text': return key === 'shop.tablePrefix' ? 'oc2_' : `Tekst ${key} ‘é’`;
+    case 'text': return key === 'shop.tablePrefix' ? 'oc2_' : key === 'sales.referencePrefix' ? 'WS2/A-' : `Tekst ${key} ‘é’`;
     case 'secret': return `geheim-${key}-x9`;
     case 'int': return '7';
     case 'port': return key === 'shop.db.port' ? '3307' : '2222';

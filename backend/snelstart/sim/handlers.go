@@ -140,6 +140,9 @@ func (s *Server) list(w http.ResponseWriter, r *http.Request, c *collection) {
 			items = items[:top]
 		}
 	}
+	if items == nil {
+		items = []map[string]any{} // an empty list is [], never null
+	}
 	writeJSON(w, http.StatusOK, items)
 }
 
