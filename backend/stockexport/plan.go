@@ -7,7 +7,7 @@
 // that stock already sold in the shop is not pushed back.
 //
 // It never empties a shop by surprise: articles whose stock SnelStart was
-// never given (S-Connect created them and nobody touched them since) are
+// never given (S-Connect created them and nobody gave them stock since) are
 // left alone, and a guard stops a run that would set many products to 0 at
 // once until the user allows it. See docs/stock.md.
 package stockexport
@@ -258,7 +258,10 @@ func (p *planner) fill(r *Row, reserved int) {
 
 // stockSet tells whether SnelStart's figure for an article means anything:
 // not when SnelStart sent none, nor when S-Connect created the article and
-// it has neither been changed nor been given stock since.
+// it has not been given stock since. Only stock counts as given: a moved
+// modifiedOn does not, since SnelStart may move it when the import books an
+// order on the article (we could not find out that it does not), and an
+// edit of price or name says nothing about the shelf either.
 func (p *planner) stockSet(key string, a *snelstart.Artikel) bool {
 	if !a.StockKnown {
 		return false
@@ -267,7 +270,7 @@ func (p *planner) stockSet(key string, a *snelstart.Artikel) bool {
 	if !created || c.ReleasedAt != nil || p.given[key] {
 		return true
 	}
-	if a.ModifiedOn.After(c.ModifiedOn) || a.TechnischeVoorraad.IsPositive() || a.VrijeVoorraad.IsPositive() {
+	if a.TechnischeVoorraad.IsPositive() || a.VrijeVoorraad.IsPositive() {
 		p.given[key] = true
 		return true
 	}

@@ -94,6 +94,8 @@ func TestNotSetUntilGiven(t *testing.T) {
 		{ID: 1, Model: "NIEUW", Quantity: 9}, {ID: 2, Model: "BEWERKT", Quantity: 9}, {ID: 3, Model: "ONTVANGEN", Quantity: 9},
 		{ID: 4, Model: "VRIJGEGEVEN", Quantity: 9}, {ID: 5, Model: "ONBEKEND", Quantity: 9}, {ID: 6, Model: "BESTOND", Quantity: 9},
 	}
+	// Changed since S-Connect created it, an order booked on it: as SnelStart
+	// may move modifiedOn for the booking alone, that is no stock given.
 	edited := art("BEWERKT", "-2", "0", true)
 	edited.ModifiedOn = snelstart.Time{Time: t0.Add(time.Minute)}
 	noFigure := art("ONBEKEND", "0", "0", true)
@@ -109,10 +111,10 @@ func TestNotSetUntilGiven(t *testing.T) {
 	c.ReleasedAt = &released
 	created["vrijgegeven"] = c
 	res := Plan(Input{Products: products, Articles: articles, Created: created}, Settings{CodeField: "model"})
-	if got, want := show(res.Rows), "1:not_set 2:9→0 3:9→4 4:9→0 5:not_set 6:9→0"; got != want {
+	if got, want := show(res.Rows), "1:not_set 2:not_set 3:9→4 4:9→0 5:not_set 6:9→0"; got != want {
 		t.Fatalf("\n got %s\nwant %s", got, want)
 	}
-	if strings.Join(res.Given, ",") != "bewerkt,ontvangen" {
+	if strings.Join(res.Given, ",") != "ontvangen" {
 		t.Fatalf("given %v", res.Given)
 	}
 }
