@@ -347,6 +347,24 @@ func TestConcurrentSaleIsNotOverwritten(t *testing.T) {
 			t.Fatal("the fixture has no order to revive")
 		}
 		plan := w.export(true)
+		// The shop holds exactly the sale more than the plan wants for the
+		// first product sold: the sale takes it to the new stock by itself,
+		// and that row must not pass for written (the plan did not know the
+		// sale).
+		first := sale.Lines[0].ProductID
+		for _, r := range plan.Rows {
+			if r.ProductID == first && r.OptionValueID == 0 {
+				exact := r.New
+				for _, l := range sale.Lines {
+					if l.ProductID == first {
+						exact += l.Quantity
+					}
+				}
+				if _, err := w.db.Exec("UPDATE oc_product SET quantity = ? WHERE product_id = ?", exact, first); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
 		w.tr.before = func(string) {
 			// What OpenCart does when the order reaches a processing status.
 			if _, err := w.db.Exec("UPDATE oc_order SET order_status_id = 2 WHERE order_id = ?", sale.ID); err != nil {
