@@ -577,3 +577,61 @@ func TestIncrementalAndDailyFullPass(t *testing.T) {
 		}
 	})
 }
+
+// A full pass whose rows a shop keeps changing under it (each write finds
+// them moved, up to the last retry) is not done: the next pass is full
+// again and puts them right, where an incremental one would not read them.
+func TestAFullPassWithRowsStillMovingIsRepeated(t *testing.T) {
+	everyShop(t, func(t *testing.T, w *world) {
+		w.seedAll()
+		own := map[int]bool{}
+		for _, p := range w.fix.Products {
+			own[p.ID] = p.MasterID == 0
+		}
+		var busy *stockexport.Row
+		for _, r := range w.export(false).Rows {
+			if r.Skip == "" && r.OptionValueID == 0 && r.Follows == "" && own[r.ProductID] {
+				busy = &r
+				break
+			}
+		}
+		if busy == nil {
+			t.Fatal("no product to keep busy")
+		}
+		// Someone edits its stock in the shop; the daily full pass puts it
+		// back to SnelStart's figure, while the shop keeps changing it.
+		if _, err := w.db.Exec("UPDATE oc_product SET quantity = quantity + 5 WHERE product_id = ?", busy.ProductID); err != nil {
+			t.Fatal(err)
+		}
+		w.now = w.now.Add(25 * time.Hour)
+		var sell func(string)
+		sell = func(table string) {
+			if table == "product" {
+				if _, err := w.db.Exec("UPDATE oc_product SET quantity = quantity - 1 WHERE product_id = ?", busy.ProductID); err != nil {
+					t.Error(err)
+				}
+			}
+			w.tr.mu.Lock()
+			w.tr.before = sell // and again at the next write
+			w.tr.mu.Unlock()
+		}
+		w.tr.before = sell
+		rep := w.export(false)
+		w.tr.mu.Lock()
+		w.tr.before = nil
+		w.tr.mu.Unlock()
+		if rep.Mode != "full" || rep.Counts["moved"] != 1 || rep.Retried == 0 {
+			t.Fatalf("busy run: %s %v retried %d", rep.Mode, rep.Counts, rep.Retried)
+		}
+		w.now = w.now.Add(time.Hour)
+		again := w.export(false)
+		if again.Mode != "full" || again.Counts["moved"] != 0 || w.stock()[strconv.Itoa(busy.ProductID)] != busy.New {
+			t.Fatalf("the next pass: %s %v; product %d holds %d, want %d", again.Mode, again.Counts, busy.ProductID,
+				w.stock()[strconv.Itoa(busy.ProductID)], busy.New)
+		}
+		w.now = w.now.Add(time.Hour)
+		if third := w.export(false); third.Mode != "incremental" {
+			t.Fatalf("after a full pass that finished: %s", third.Mode)
+		}
+	})
+}
