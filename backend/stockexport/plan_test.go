@@ -161,6 +161,18 @@ func TestVariantsTotal(t *testing.T) {
 	if got, want := show(res.Rows), "1:10→10(variants) 2:3→6 3:unknown 4:1→2 5:unknown"; got != want {
 		t.Fatalf("\n got %s\nwant %s", got, want)
 	}
+	// Variants made without overriding the model carry their master's
+	// (OpenCart copies it): no article of their own, so they keep their
+	// stock and the master gets the article's — not the article's stock once
+	// per variant, and their sum on the master.
+	products = []opencart.Product{{ID: 1, Model: "WIJN", Quantity: 10}, {ID: 2, MasterID: 1, Model: "wijn ", Quantity: 3},
+		{ID: 3, MasterID: 1, Model: "WIJN", Quantity: 4}, {ID: 4, Model: "LOS", Quantity: 1}, {ID: 5, MasterID: 4, Model: "LOS", Quantity: 1},
+		{ID: 6, MasterID: 4, Model: "LOS-X", Quantity: 1}}
+	articles = []snelstart.Artikel{art("WIJN", "50", "50", true), art("LOS", "2", "2", true), art("LOS-X", "6", "6", true)}
+	res = Plan(Input{Products: products, Articles: articles}, Settings{CodeField: "model"})
+	if got, want := show(res.Rows), "1:10→50 2:master_code 3:master_code 4:1→7(variants) 5:master_code 6:1→6"; got != want {
+		t.Fatalf("\n got %s\nwant %s", got, want)
+	}
 }
 
 func TestGuard(t *testing.T) {
