@@ -279,6 +279,7 @@ func TestPreviewIsTheRun(t *testing.T) {
 				w.article(p.Model, s, s)
 			}
 		}
+		shopBefore, simBefore, storeBefore := w.stock(), w.snelstart(), w.state()
 		imp, err := orderimport.Run(context.Background(), w.importJob(true))
 		if err != nil {
 			t.Fatal(err)
@@ -288,6 +289,14 @@ func TestPreviewIsTheRun(t *testing.T) {
 		preview, err := stockexport.Run(context.Background(), j)
 		if err != nil {
 			t.Fatal(err)
+		}
+		// The preview wrote nothing: not to the shop, not to SnelStart, not
+		// to what S-Connect remembers.
+		if d := diff(shopBefore, w.stock()); d != "" || preview.Written != 0 {
+			t.Fatalf("the preview wrote to the shop: %s", d)
+		}
+		if w.snelstart() != simBefore || w.state() != storeBefore {
+			t.Fatalf("the preview changed SnelStart or the settings database:\n%s\n%s\n%s\n%s", simBefore, w.snelstart(), storeBefore, w.state())
 		}
 		if _, err := orderimport.Run(context.Background(), w.importJob(false)); err != nil {
 			t.Fatal(err)
@@ -302,6 +311,29 @@ func TestPreviewIsTheRun(t *testing.T) {
 		}
 		if run.Written != run.Counts["changed"] {
 			t.Fatalf("run wrote %d of %v", run.Written, run.Counts)
+		}
+		// And between full passes: a few articles change in SnelStart; the
+		// incremental preview is the incremental run.
+		for i, p := range w.fix.Products {
+			if i%2 == 0 && i%6 == 0 {
+				w.sim.SetStock(p.Model, p.Quantity+reserved[p.ID]+3, p.Quantity+reserved[p.ID]+3, true)
+			}
+		}
+		w.now = w.now.Add(time.Hour)
+		if imp, err = orderimport.Run(context.Background(), w.importJob(true)); err != nil {
+			t.Fatal(err)
+		}
+		j = w.job()
+		j.Preview, j.Pending = true, stockexport.PendingFrom(imp.Results)
+		if preview, err = stockexport.Run(context.Background(), j); err != nil {
+			t.Fatal(err)
+		}
+		run = w.export(false)
+		if preview.Mode != "incremental" || run.Mode != "incremental" || preview.Counts["changed"] == 0 {
+			t.Fatalf("incremental: preview %s %v, run %s", preview.Mode, preview.Counts, run.Mode)
+		}
+		if p, r := rowsOf(preview), rowsOf(run); p != r || preview.Guard != run.Guard {
+			t.Fatalf("incremental preview and run differ:\npreview %s\n    run %s", p, r)
 		}
 	})
 }
