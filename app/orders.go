@@ -68,7 +68,7 @@ func (t *Tasks) Retry(profileID uint, orderID int) (*config.LedgerEntry, error) 
 			return nil, err
 		}
 	}
-	rep, _, err := t.importOrders(profileID, config.TaskOrders, false, []int{orderID})
+	rep, _, err := t.importOrders(profileID, config.TaskOrders, false, []int{orderID}, false)
 	if err != nil {
 		return nil, err
 	}

@@ -104,7 +104,7 @@ func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 		return nil, err
 	}
 	t.s.events.Emit(EventRunProgress, map[string]any{"profileId": profileID, "task": task, "done": 0})
-	rep, stock, err := t.importOrders(profileID, task, false, nil)
+	rep, stock, err := t.importOrders(profileID, task, false, nil, task == config.TaskOrdersStock)
 	finished := time.Now()
 	run.FinishedAt = &finished
 	res := &RunResult{}
@@ -160,17 +160,17 @@ func (t *Tasks) Preview(profileID uint, task string) ([]orderimport.Result, erro
 	if err := checkTask(task); err != nil {
 		return nil, err
 	}
-	rep, _, err := t.importOrders(profileID, task, true, nil)
+	rep, _, err := t.importOrders(profileID, task, true, nil, false)
 	if err != nil {
 		return nil, err
 	}
 	return rep.Results, nil
 }
 
-// importOrders runs the order import and, for the combined task, the
-// stock export after it on the same connection; only, when set, limits it
-// to those orders (and exports no stock).
-func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []int) (*orderimport.Report, *stockexport.Report, error) {
+// importOrders runs the order import and, with stock, the stock export
+// after it on the same connection (in a preview: planned against what the
+// import would do); only, when set, limits it to those orders.
+func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []int, stock bool) (*orderimport.Report, *stockexport.Report, error) {
 	v, err := t.s.store.Values(profileID)
 	if err != nil {
 		return nil, nil, err
@@ -203,17 +203,21 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []i
 	if err != nil {
 		return rep, nil, importError(err, v)
 	}
-	if task != config.TaskOrdersStock || preview || only != nil {
+	if !stock {
 		return rep, nil, nil
 	}
 	// Orders first, then stock: what the shop sold is in SnelStart before
 	// SnelStart's stock goes back to the shop (the manual's reason for
 	// this task).
-	stock, err := t.exportStock(ctx, profileID, conn, v, nil, false)
-	if err != nil {
-		return rep, stock, importError(err, v)
+	var pending *stockexport.Pending
+	if preview {
+		pending = stockexport.PendingFrom(rep.Results)
 	}
-	return rep, stock, nil
+	exported, err := t.exportStock(ctx, profileID, conn, v, pending, preview)
+	if err != nil {
+		return rep, exported, importError(err, v)
+	}
+	return rep, exported, nil
 }
 
 // importJob is the order import of a profile over an open connection.

@@ -4,8 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
-	"time"
 
+	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/connect"
 	"github.com/s-connect/s-connect/backend/orderimport"
 	"github.com/s-connect/s-connect/backend/stockexport"
@@ -55,32 +55,24 @@ func (t *Tasks) exportStock(ctx context.Context, profileID uint, conn *connect.C
 		Settings: stockexport.SettingsFrom(v), Since: connect.Selection(v).AddedSince, Preview: preview, Pending: pending})
 }
 
+// CombinedPreview is the Voorbeeld of *Importeren orders + exporteren
+// voorraad*: the orders the import would book and the stock the export
+// would write after it, from one import preview.
+type CombinedPreview struct {
+	Orders []orderimport.Result `json:"orders"`
+	Stock  *StockView           `json:"stock"`
+}
+
 // PreviewStock shows what *Importeren orders + exporteren voorraad* would
-// write to the shop's stock, without writing anything (B1 for stock). It
-// plans against SnelStart as the import before it would leave it — the
-// articles it would create, the orders it would book — so its figures are
-// the run's.
-func (t *Tasks) PreviewStock(profileID uint) (*StockView, error) {
-	v, err := t.s.store.Values(profileID)
+// do, without writing anything (B1): the orders, and the stock planned
+// against SnelStart as that import would leave it — the articles it would
+// create, the orders it would book — so its figures are the run's.
+func (t *Tasks) PreviewStock(profileID uint) (*CombinedPreview, error) {
+	rep, stock, err := t.importOrders(profileID, config.TaskOrdersStock, true, nil, true)
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
-	defer cancel()
-	conn, err := connect.Open(ctx, v)
-	if err != nil {
-		return nil, importError(err, v)
-	}
-	defer conn.Close()
-	imp, err := orderimport.Run(ctx, t.importJob(profileID, conn, v, true))
-	if err != nil {
-		return nil, importError(err, v)
-	}
-	rep, err := t.exportStock(ctx, profileID, conn, v, stockexport.PendingFrom(imp.Results), true)
-	if err != nil {
-		return nil, importError(err, v)
-	}
-	return stockView(rep, true), nil
+	return &CombinedPreview{Orders: rep.Results, Stock: stockView(stock, true)}, nil
 }
 
 // ConfirmStock lets the next stock export past the guard, once: the user

@@ -13,7 +13,7 @@ import (
 )
 
 // CreatedArticle is an article S-Connect created in SnelStart. SnelStart
-// starts it without stock; until someone gives it stock (or changes it)
+// starts it without stock; until someone gives it stock (goods, a count)
 // its 0 says nothing, and the stock export leaves its products alone.
 type CreatedArticle struct {
 	ProfileID  uint       `json:"-" gorm:"primaryKey;autoIncrement:false"`

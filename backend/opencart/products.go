@@ -248,7 +248,7 @@ type StockChange struct {
 // StockWrite is what UpdateStock did.
 type StockWrite struct {
 	Changed int           // rows written
-	Moved   []StockChange // rows that had changed since they were read: From is what they hold now, To what was meant
+	Moved   []StockChange // rows that had changed since they were read (or may have): From is what they hold now, To what was meant
 	Gone    []StockChange // rows that are no longer there
 }
 
@@ -257,7 +257,9 @@ const stockBatch = 1000
 
 // UpdateStock writes stock changes in batches, each in a fixed number of
 // statements. A row is written only while it holds From: the rows that a
-// sale (or an edit) changed in between come back in Moved, untouched.
+// sale (or an edit) changed in between come back in Moved, untouched — and
+// when a batch has more rows holding To than it wrote, all of those, since
+// one of them got there without us.
 func (s *Shop) UpdateStock(ctx context.Context, changes []StockChange) (StockWrite, error) {
 	var out StockWrite
 	for _, table := range []string{"product", "product_option_value"} {
@@ -280,22 +282,35 @@ func (s *Shop) UpdateStock(ctx context.Context, changes []StockChange) (StockWri
 			if err != nil {
 				return out, fmt.Errorf("opencart: stock (%s): %w", table, err)
 			}
-			seen := make(map[int]bool, len(batch))
+			moved := make(map[int]bool, len(batch))
 			for _, m := range res.Moved {
 				c := byID[m.ID]
 				c.From = m.Quantity
 				out.Moved = append(out.Moved, c)
-				seen[m.ID] = true
+				moved[m.ID] = true
 			}
+			there := map[int]bool{}
 			if res.Matched < len(batch) {
 				// Which are gone: read the ids back.
-				there, err := s.existing(ctx, table, batch)
-				if err != nil {
+				if there, err = s.existing(ctx, table, batch); err != nil {
 					return out, err
 				}
 				for _, q := range batch {
 					if !there[q.ID] {
 						out.Gone = append(out.Gone, byID[q.ID])
+					}
+				}
+			}
+			if holding := res.Matched - len(res.Moved); res.Changed < holding {
+				// Some row holds To without our write: a sale (or an edit) took
+				// it exactly there, and the plan for it did not know that sale.
+				// Which row cannot be told, so every row that holds To is
+				// handed back to be read and planned again.
+				for _, q := range batch {
+					if !moved[q.ID] && (res.Matched == len(batch) || there[q.ID]) {
+						c := byID[q.ID]
+						c.From = c.To
+						out.Moved = append(out.Moved, c)
 					}
 				}
 			}

@@ -178,6 +178,13 @@ func (l localFS) Chmod(_ context.Context, name string, mode fs.FileMode) error {
 }
 func (l localFS) Close() error { return nil }
 
+// The targets for BenchmarkStockExport20k.
+const (
+	fullTarget = 10.0  // seconds, a full export of 20,000 articles into 20,000 products
+	rssTarget  = 150.0 // MB, the export process's peak resident set
+	incrTarget = 1.0   // seconds, an incremental pass of 100 changes
+)
+
 // BenchmarkStockExport20k: SnelStart has 20,000 articles, the shop (OpenCart
 // 3.0) 20,000 products and 200 orders; the simulator answers without delay,
 // so the figure is ours. A full export writes every product; then 100
@@ -269,6 +276,18 @@ func BenchmarkStockExport20k(b *testing.B) {
 				b.ReportMetric(incr.Seconds, "s-incr")
 				b.ReportMetric(incr.RSSMB, "MB-rss-incr")
 				b.ReportMetric(float64(incr.Written), "rows-incr")
+				// The targets beside the figures; a figure over its target fails.
+				for _, c := range []struct {
+					what        string
+					got, target float64
+					unit        string
+				}{{"full, wall", full.Seconds, fullTarget, "s"}, {"full, peak RSS", full.RSSMB, rssTarget, "MB"},
+					{"incremental, wall", incr.Seconds, incrTarget, "s"}} {
+					b.Logf("%s %s: %.2f %s (target ≤ %g %s)", transport, c.what, c.got, c.unit, c.target, c.unit)
+					if c.got > c.target || c.got < 0 {
+						b.Errorf("%s %s: %.2f %s is over the target of %g %s", transport, c.what, c.got, c.unit, c.target, c.unit)
+					}
+				}
 				b.StartTimer()
 			}
 		})

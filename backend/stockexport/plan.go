@@ -7,7 +7,7 @@
 // that stock already sold in the shop is not pushed back.
 //
 // It never empties a shop by surprise: articles whose stock SnelStart was
-// never given (S-Connect created them and nobody touched them since) are
+// never given (S-Connect created them and nobody gave them stock since) are
 // left alone, and a guard stops a run that would set many products to 0 at
 // once until the user allows it. See docs/stock.md.
 package stockexport
@@ -44,6 +44,11 @@ const (
 	SkipAmbiguous  = "ambiguous"   // several articles carry the code
 	SkipNotTracked = "not_tracked" // the article keeps no stock (voorraadControle off)
 	SkipNotSet     = "not_set"     // voorraad nog niet ingesteld in SnelStart
+	// SkipMasterCode: a 4.x variant whose code is its master's — OpenCart
+	// copies the master's model and codes to a variant unless the admin
+	// overrides them — is no article of its own: the master holds the
+	// article's stock, the variants keep theirs.
+	SkipMasterCode = "master_code"
 )
 
 // Row is what the plan decided for one product or option value.
@@ -111,14 +116,17 @@ func Plan(in Input, s Settings) Result {
 		p.byCode[key] = append(p.byCode[key], a)
 	}
 	variants := map[int][]int{} // master id → indexes of its variants
+	codes := map[int]string{}   // product id → its code, lower case
 	for i, pr := range in.Products {
 		if pr.MasterID > 0 {
 			variants[pr.MasterID] = append(variants[pr.MasterID], i)
 		}
+		codes[pr.ID] = strings.ToLower(pr.Code(s.CodeField))
 	}
 	rows := make([][]Row, len(in.Products)) // per product: its row first, then its option values
 	for i, pr := range in.Products {
-		rows[i] = p.product(pr)
+		inherited := pr.MasterID > 0 && codes[pr.ID] != "" && codes[pr.ID] == codes[pr.MasterID]
+		rows[i] = p.product(pr, inherited)
 	}
 	// Masters after their variants: a master whose variants are exported
 	// holds their total.
@@ -146,10 +154,15 @@ func Plan(in Input, s Settings) Result {
 	return out
 }
 
-// product plans a product and its mapped option values.
-func (p *planner) product(pr opencart.Product) []Row {
+// product plans a product and its mapped option values; inherited: a
+// variant that carries its master's code.
+func (p *planner) product(pr opencart.Product, inherited bool) []Row {
 	own := Row{ProductID: pr.ID, Name: pr.Name, Old: pr.Quantity, New: pr.Quantity, Code: pr.Code(p.s.CodeField)}
-	p.fill(&own, p.reserve.Products[pr.ID])
+	if inherited {
+		own.Skip = SkipMasterCode
+	} else {
+		p.fill(&own, p.reserve.Products[pr.ID])
+	}
 	rows := []Row{own}
 	groups := map[int]bool{} // product_option_id of the options that carry stock
 	for _, ov := range pr.Options {
@@ -258,7 +271,10 @@ func (p *planner) fill(r *Row, reserved int) {
 
 // stockSet tells whether SnelStart's figure for an article means anything:
 // not when SnelStart sent none, nor when S-Connect created the article and
-// it has neither been changed nor been given stock since.
+// it has not been given stock since. Only stock counts as given: a moved
+// modifiedOn does not, since SnelStart may move it when the import books an
+// order on the article (we could not find out that it does not), and an
+// edit of price or name says nothing about the shelf either.
 func (p *planner) stockSet(key string, a *snelstart.Artikel) bool {
 	if !a.StockKnown {
 		return false
@@ -267,7 +283,7 @@ func (p *planner) stockSet(key string, a *snelstart.Artikel) bool {
 	if !created || c.ReleasedAt != nil || p.given[key] {
 		return true
 	}
-	if a.ModifiedOn.After(c.ModifiedOn) || a.TechnischeVoorraad.IsPositive() || a.VrijeVoorraad.IsPositive() {
+	if a.TechnischeVoorraad.IsPositive() || a.VrijeVoorraad.IsPositive() {
 		p.given[key] = true
 		return true
 	}

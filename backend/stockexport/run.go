@@ -148,9 +148,13 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	if confirmed {
 		st.ConfirmedAt = nil // used: the next run is guarded again
 	}
-	if rep.Counts["moved"] == 0 {
-		st.Watermark = watermark
+	if rep.Counts["moved"] > 0 {
+		// Rows still moving wait for the next pass, which must plan them: the
+		// mark stays, and a full pass is not done (an incremental one would
+		// not read products whose article did not change).
+		return rep, j.Store.SaveStockState(st)
 	}
+	st.Watermark = watermark
 	if full {
 		st.LastFull, st.Fingerprint = &now, fingerprint(j.Settings)
 		st.Managed, st.Total = rep.Guard.Managed, rep.Guard.NewTotal

@@ -207,6 +207,38 @@ func (w *world) stock() map[string]int {
 	return out
 }
 
+// snelstart is what SnelStart holds that an export or an import could
+// change: the articles with their stock and the orders.
+func (w *world) snelstart() string {
+	var out []string
+	for _, a := range w.sim.All("artikelen") {
+		out = append(out, fmt.Sprintf("%v=%v/%v@%v", a["artikelcode"], a["vrijeVoorraad"], a["technischeVoorraad"], a["modifiedOn"]))
+	}
+	return fmt.Sprintf("%d orders; %s", w.sim.Count("verkooporders"), strings.Join(sortStrings(out), " "))
+}
+
+// state is what S-Connect remembers for the stock export: the articles it
+// created and the export's state.
+func (w *world) state() string {
+	w.t.Helper()
+	created, err := w.store.CreatedArticles(w.profile)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	st, err := w.store.StockState(w.profile)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	at := func(t *time.Time) string {
+		if t == nil {
+			return "-"
+		}
+		return t.String()
+	}
+	return fmt.Sprintf("%d created; watermark %s, last full %s, %q, %d/%d, confirmed %s", len(created), st.Watermark,
+		at(st.LastFull), st.Fingerprint, st.Managed, st.Total, at(st.ConfirmedAt))
+}
+
 // diff lists what changed between two readings of the shop.
 func diff(before, after map[string]int) string {
 	var out []string

@@ -79,8 +79,12 @@ func (j *Job) write(ctx context.Context, rep *Report, base Input) error {
 				continue
 			}
 			prev := rep.Rows[i]
-			if prev.Outcome == "written" && !r.Changed() {
-				continue // written in an earlier round and still right
+			if !r.Changed() && (prev.Outcome == "written" || (prev.Outcome == "moved" && r.Old == prev.New)) {
+				// Written in an earlier round, or handed back while holding
+				// what was meant (the shop could not tell it was ours): the new
+				// plan agrees, so it stands as written.
+				rep.Rows[i].Outcome = "written"
+				continue
 			}
 			// Planned anew: the next round says what became of it (a row the
 			// sale left where the plan wants it needs no write).

@@ -103,9 +103,15 @@ class Execution {
   async showPreview(task: string): Promise<void> {
     this.start(task);
     try {
-      this.preview = await call<PreviewResult[]>('Tasks.Preview', form.profileId, task);
-      // The combined task also shows the stock the shop would get.
-      if (task === 'ordersStock') this.stockPreview = await call<StockView>('Tasks.PreviewStock', form.profileId);
+      if (task === 'ordersStock') {
+        // The combined task also shows the stock the shop would get, planned
+        // on the same import preview as the orders shown.
+        const both = await call<{ orders: PreviewResult[]; stock: StockView }>('Tasks.PreviewStock', form.profileId);
+        this.preview = both.orders;
+        this.stockPreview = both.stock;
+      } else {
+        this.preview = await call<PreviewResult[]>('Tasks.Preview', form.profileId, task);
+      }
       form.notice = null;
     } catch (e) {
       form.showError(e);
