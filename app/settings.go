@@ -18,8 +18,13 @@ func (st *Settings) Save(profileID uint, changes map[string]string, clear []stri
 	if err != nil {
 		return res, err
 	}
+	st.s.replan() // first: it stores the next runs the reloaded form shows
 	st.s.events.Emit(EventSettingsSaved, profileID)
-	st.s.replan()
+	if v, ok := changes["app.autostart"]; ok {
+		if err := st.s.applyAutostart(v == "true"); err != nil {
+			return res, err
+		}
+	}
 	return res, nil
 }
 
