@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	goruntime "runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -215,6 +216,11 @@ func (bg *Background) runFinished(run config.Run, counts map[string]int, err err
 	bg.mu.Unlock()
 	bg.showState()
 	bg.health.runFinished(run, counts, err)
+	// For support and the long-running benchmark: what the process holds.
+	var ms goruntime.MemStats
+	goruntime.ReadMemStats(&ms)
+	bg.s.log.Info("run finished", "profile", run.ProfileID, "task", run.Task, "trigger", run.Trigger, "state", run.State,
+		"goroutines", goruntime.NumGoroutine(), "heapInUseKiB", ms.HeapInuse>>10)
 }
 
 // state returns a task's state; the caller holds bg.mu.
