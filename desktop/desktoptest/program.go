@@ -23,20 +23,31 @@ type Program struct {
 	Addr  string // its API
 	Token string
 	Out   *bytes.Buffer // what it printed (stdout and stderr)
+	done  chan struct{}
+	err   error // how it ended, once done is closed
 }
 
 // StartProgram starts bin (a desktop build) on settings folder dir and
 // waits until its API answers.
 func (s *Session) StartProgram(tb testsvc.TB, bin, dir string, args ...string) *Program {
 	tb.Helper()
-	p := &Program{Dir: dir, Out: &bytes.Buffer{}}
+	p := &Program{Dir: dir, Out: &bytes.Buffer{}, done: make(chan struct{})}
 	p.Cmd = exec.Command(bin, append([]string{"--config-dir", dir}, args...)...)
 	p.Cmd.Env = append(os.Environ(), s.Env...)
 	p.Cmd.Stdout, p.Cmd.Stderr = syncWriter{p.Out}, syncWriter{p.Out}
 	if err := p.Cmd.Start(); err != nil {
 		tb.Fatalf("start %s: %v", bin, err)
 	}
-	tb.Cleanup(func() { stop(p.Cmd) })
+	go func() { p.err = p.Cmd.Wait(); close(p.done) }()
+	tb.Cleanup(func() {
+		if p.Running() {
+			p.Cmd.Process.Signal(os.Interrupt)
+			if ended, _ := p.Wait(10 * time.Second); !ended {
+				p.Cmd.Process.Kill()
+				<-p.done
+			}
+		}
+	})
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if info, err := instance.Read(dir); err == nil && info.PID == p.Cmd.Process.Pid {
@@ -48,8 +59,8 @@ func (s *Session) StartProgram(tb testsvc.TB, bin, dir string, args ...string) *
 		if time.Now().After(deadline) {
 			tb.Fatalf("the program did not come up in 60 s:\n%s", p.Out)
 		}
-		if p.Cmd.ProcessState != nil {
-			tb.Fatalf("the program ended:\n%s", p.Out)
+		if !p.Running() {
+			tb.Fatalf("the program ended (%v):\n%s", p.err, String(p.Out))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
@@ -57,17 +68,35 @@ func (s *Session) StartProgram(tb testsvc.TB, bin, dir string, args ...string) *
 
 // Running reports whether the program's process is still there.
 func (p *Program) Running() bool {
-	return p.Cmd.Process.Signal(zeroSignal) == nil && !exited(p.Cmd.Process.Pid)
-}
-
-// exited reports a zombie (ended, not yet waited for) as ended.
-func exited(pid int) bool {
-	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-	if err != nil {
+	select {
+	case <-p.done:
+		return false
+	default:
 		return true
 	}
-	f := strings.Fields(string(data[bytes.LastIndexByte(data, ')')+1:]))
-	return len(f) > 0 && (f[0] == "Z" || f[0] == "X")
+}
+
+// Wait waits up to limit for the program to end; it returns whether it
+// did, and how.
+func (p *Program) Wait(limit time.Duration) (bool, error) {
+	select {
+	case <-p.done:
+		return true, p.err
+	case <-time.After(limit):
+		return false, nil
+	}
+}
+
+// Environ reads a process's environment variable (e.g. what the window's
+// process was started with).
+func Environ(pid int, name string) string {
+	data, _ := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+	for _, kv := range strings.Split(string(data), "\x00") {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v
+		}
+	}
+	return ""
 }
 
 // Call calls a bound method through the program's API ("Tasks.History").

@@ -5,7 +5,8 @@
 // tray menu over D-Bus, read its API and measure its memory.
 //
 // It needs Debian's xvfb, xdotool, imagemagick, dbus (dbus-daemon),
-// haskell-status-notifier-item-utils (status-notifier-watcher) and
+// openbox and wmctrl (a window manager, so that a window is closed the way
+// its close button closes it), haskell-status-notifier-item-utils (status-notifier-watcher) and
 // haskell-gtk-sni-tray-utils (gtk-sni-tray-standalone); scripts/deps.sh
 // installs them. A missing one fails the test with its name.
 package desktoptest
@@ -34,6 +35,7 @@ type Session struct {
 var tools = map[string]string{
 	"Xvfb": "xvfb", "xdotool": "xdotool", "import": "imagemagick", "dbus-daemon": "dbus",
 	"status-notifier-watcher": "haskell-status-notifier-item-utils", "gtk-sni-tray-standalone": "haskell-gtk-sni-tray-utils",
+	"openbox": "openbox", "wmctrl": "wmctrl",
 }
 
 // StartSession starts the display, the bus and the tray host; they stop at
@@ -79,6 +81,7 @@ func StartSession(tb testsvc.TB) *Session {
 	}
 	tb.Cleanup(func() { s.conn.Close() })
 
+	s.Start(tb, "openbox", "--sm-disable")
 	s.Start(tb, "status-notifier-watcher")
 	s.waitName(tb, "org.kde.StatusNotifierWatcher")
 	s.Start(tb, "gtk-sni-tray-standalone", "--bottom")
@@ -147,6 +150,17 @@ func (s *Session) Windows(name string) []string {
 	c.Env = append(os.Environ(), s.Env...)
 	out, _ := c.Output()
 	return strings.Fields(string(out))
+}
+
+// CloseWindow closes the windows titled name as the close button does
+// (the window manager asks the program to close it).
+func (s *Session) CloseWindow(name string) error {
+	c := exec.Command("wmctrl", "-F", "-c", name)
+	c.Env = append(os.Environ(), s.Env...)
+	if out, err := c.CombinedOutput(); err != nil {
+		return fmt.Errorf("wmctrl -c %s: %v: %s", name, err, out)
+	}
+	return nil
 }
 
 // X runs xdotool with args in the session.

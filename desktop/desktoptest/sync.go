@@ -3,10 +3,7 @@ package desktoptest
 import (
 	"bytes"
 	"sync"
-	"syscall"
 )
-
-var zeroSignal = syscall.Signal(0)
 
 var outMu sync.Mutex
 

@@ -126,10 +126,8 @@ func waitWindow(sess *desktoptest.Session, open bool) {
 }
 
 func closeWindow(sess *desktoptest.Session) {
-	for _, w := range sess.Windows("S-Connect") {
-		if err := sess.X("windowclose", w); err != nil {
-			panic(err)
-		}
+	if err := sess.CloseWindow("S-Connect"); err != nil {
+		panic(err)
 	}
 	waitWindow(sess, false)
 }
