@@ -73,7 +73,7 @@ vet:
 	go vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 
-go-test:
+go-test: frontend/dist/index.html
 	go test -race -count=1 ./...
 
 frontend-test:

@@ -30,10 +30,16 @@ type Notification struct {
 const notifyPath = "/org/freedesktop/Notifications"
 const notifyName = "org.freedesktop.Notifications"
 
-// StartNotifications takes the notification server's name on the bus.
+// StartNotifications takes the notification server's name on the
+// session's bus.
 func (s *Session) StartNotifications(tb testsvc.TB) *Notifications {
+	return (&Bus{Addr: s.Bus}).StartNotifications(tb)
+}
+
+// StartNotifications takes the notification server's name on the bus.
+func (b *Bus) StartNotifications(tb testsvc.TB) *Notifications {
 	tb.Helper()
-	conn, err := dbus.Connect(s.Bus)
+	conn, err := dbus.Connect(b.Addr)
 	if err != nil {
 		tb.Fatal(err)
 	}

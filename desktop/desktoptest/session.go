@@ -66,20 +66,9 @@ func StartSession(tb testsvc.TB) *Session {
 	}
 	s.Display = ":" + line
 
-	d := exec.Command("dbus-daemon", "--session", "--nofork", "--print-address=1")
-	out, _ := d.StdoutPipe()
-	if err := d.Start(); err != nil {
-		tb.Fatalf("dbus-daemon: %v", err)
-	}
-	tb.Cleanup(func() { stop(d) })
-	if s.Bus, err = readLine(out, 10*time.Second); err != nil {
-		tb.Fatalf("dbus-daemon did not start: %v", err)
-	}
+	bus := StartBus(tb)
+	s.Bus, s.conn = bus.Addr, bus.conn
 	s.Env = []string{"DISPLAY=" + s.Display, "DBUS_SESSION_BUS_ADDRESS=" + s.Bus}
-	if s.conn, err = dbus.Connect(s.Bus); err != nil {
-		tb.Fatalf("session bus: %v", err)
-	}
-	tb.Cleanup(func() { s.conn.Close() })
 
 	s.Start(tb, "openbox", "--sm-disable")
 	s.Start(tb, "status-notifier-watcher")
@@ -99,6 +88,36 @@ func (s *Session) hostRegistered() bool {
 	v, err := s.conn.Object(watcherName, "/StatusNotifierWatcher").GetProperty(watcherName + ".IsStatusNotifierHostRegistered")
 	b, _ := v.Value().(bool)
 	return err == nil && b
+}
+
+// Bus is a private D-Bus session bus.
+type Bus struct {
+	Addr string
+	conn *dbus.Conn
+}
+
+// StartBus starts a session bus of the test's own (dbus-daemon).
+func StartBus(tb testsvc.TB) *Bus {
+	tb.Helper()
+	if _, err := exec.LookPath("dbus-daemon"); err != nil {
+		tb.Fatal("dbus-daemon not found: install Debian's dbus (scripts/deps.sh test does)")
+	}
+	d := exec.Command("dbus-daemon", "--session", "--nofork", "--print-address=1")
+	out, _ := d.StdoutPipe()
+	if err := d.Start(); err != nil {
+		tb.Fatalf("dbus-daemon: %v", err)
+	}
+	tb.Cleanup(func() { stop(d) })
+	b := &Bus{}
+	var err error
+	if b.Addr, err = readLine(out, 10*time.Second); err != nil {
+		tb.Fatalf("dbus-daemon did not start: %v", err)
+	}
+	if b.conn, err = dbus.Connect(b.Addr); err != nil {
+		tb.Fatalf("session bus: %v", err)
+	}
+	tb.Cleanup(func() { b.conn.Close() })
+	return b
 }
 
 // Start runs a program in the session until the test ends.

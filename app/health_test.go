@@ -1,0 +1,148 @@
+package app
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/snelstart"
+	"github.com/s-connect/s-connect/desktop/notify"
+)
+
+type fakeNotifier struct {
+	mu   sync.Mutex
+	sent []notify.Message
+}
+
+func (f *fakeNotifier) Notify(m notify.Message) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.sent = append(f.sent, m)
+	return nil
+}
+
+func (f *fakeNotifier) causes() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, m := range f.sent {
+		out = append(out, m.Cause)
+	}
+	return out
+}
+
+func newHealthFor(t *testing.T) (*Services, *health, *fakeNotifier, uint) {
+	s := newTestServices(t)
+	n := &fakeNotifier{}
+	ps, _ := s.store.Profiles()
+	return s, newHealth(s, n), n, ps[0].ID
+}
+
+func finished(profile uint, task, state, summary string) config.Run {
+	now := time.Now()
+	return config.Run{ProfileID: profile, Task: task, Trigger: "schedule", StartedAt: now, FinishedAt: &now, State: state, Summary: summary}
+}
+
+// A failing task is notified once, not on every run; after a good run it
+// clears, and the next failure is notified again.
+func TestAFailureIsNotifiedOncePerCause(t *testing.T) {
+	_, h, n, p := newHealthFor(t)
+	boom := &ImportError{Code: "import_failed", Err: fmt.Errorf("x")}
+	for i := 0; i < 3; i++ {
+		h.runFinished(finished(p, "orders", "failed", "De run is mislukt."), nil, boom)
+	}
+	if got := n.causes(); len(got) != 1 || got[0] != fmt.Sprintf("failed:%d:orders", p) {
+		t.Fatalf("after three failures: %v, want one notification", got)
+	}
+	m := n.sent[0]
+	if m.View != "execution" || m.ProfileID != p || !strings.Contains(m.Title, "Importeren orders is mislukt") ||
+		!strings.Contains(m.Body, "De run is mislukt.") {
+		t.Fatalf("notification %+v", m)
+	}
+	// Another task failing is another cause.
+	h.runFinished(finished(p, "ordersStock", "failed", "Kapot."), nil, boom)
+	if len(n.causes()) != 2 {
+		t.Fatalf("the other task's failure: %v", n.causes())
+	}
+	h.runFinished(finished(p, "orders", "ok", `{"created":2}`), map[string]int{"created": 2}, nil)
+	h.runFinished(finished(p, "orders", "failed", "Weer mislukt."), nil, boom)
+	if got := n.causes(); len(got) != 3 || got[2] != fmt.Sprintf("failed:%d:orders", p) {
+		t.Fatalf("a new failure after a good run: %v", got)
+	}
+}
+
+// Orders that fail within a good run say how many.
+func TestFailedOrdersAreCounted(t *testing.T) {
+	_, h, n, p := newHealthFor(t)
+	h.runFinished(finished(p, "orders", "failed", `{"created":3,"failed":2}`), map[string]int{"created": 3, "failed": 2}, nil)
+	if len(n.sent) != 1 || !strings.Contains(n.sent[0].Body, "2 order(s) niet ingelezen") {
+		t.Fatalf("%+v", n.sent)
+	}
+}
+
+// Held orders: once while they wait, again only after a run without any.
+func TestHeldOrdersAreNotifiedOnce(t *testing.T) {
+	_, h, n, p := newHealthFor(t)
+	for i := 0; i < 3; i++ {
+		h.runFinished(finished(p, "orders", "ok", `{"held":2}`), map[string]int{"held": 2}, nil)
+	}
+	if got := n.causes(); len(got) != 1 || got[0] != fmt.Sprintf("held:%d", p) || !strings.Contains(n.sent[0].Title, "2 order(s) wachten") {
+		t.Fatalf("held: %v %+v", got, n.sent)
+	}
+	h.runFinished(finished(p, "orders", "ok", `{"created":1}`), map[string]int{"created": 1}, nil)
+	h.runFinished(finished(p, "orders", "ok", `{"held":1}`), map[string]int{"held": 1}, nil)
+	if len(n.causes()) != 2 {
+		t.Fatalf("held again after clearing: %v", n.causes())
+	}
+}
+
+// A refused key opens Koppeling SnelStart, and is not also a plain failure.
+func TestARefusedKeyOpensKoppelingSnelStart(t *testing.T) {
+	_, h, n, p := newHealthFor(t)
+	refused := &SnelStartError{Err: &snelstart.APIError{Status: http.StatusUnauthorized, Message: "Access denied due to invalid subscription key."}}
+	h.runFinished(finished(p, "orders", "failed", "SnelStart weigert."), nil, refused)
+	h.runFinished(finished(p, "ordersStock", "failed", "SnelStart weigert."), nil, refused)
+	if got := n.causes(); len(got) != 1 || got[0] != fmt.Sprintf("key:%d", p) || n.sent[0].View != "snelstart" {
+		t.Fatalf("refused key: %v %+v", got, n.sent)
+	}
+}
+
+// No successful run for app.staleHours while a task is planned: one
+// notification; none for a profile without a schedule.
+func TestNoSuccessfulRunForHours(t *testing.T) {
+	s, h, n, p := newHealthFor(t)
+	s.store.SetProgram("app.staleHours", "6")
+	h.checkStale(time.Now().Add(7 * time.Hour))
+	if len(n.sent) != 0 {
+		t.Fatalf("notified without a schedule: %+v", n.sent)
+	}
+	s.store.Save(p, map[string]string{"planning.orders.interval": "1h"}, nil)
+	ok := finished(p, "orders", "ok", "{}")
+	at := time.Now().Add(-2 * time.Hour)
+	ok.StartedAt, ok.FinishedAt = at, &at
+	s.store.AddRun(&ok)
+	h.checkStale(time.Now()) // 2 h: fine
+	if len(n.sent) != 0 {
+		t.Fatalf("notified after 2 h: %+v", n.sent)
+	}
+	h.checkStale(time.Now().Add(5 * time.Hour)) // 7 h since the last good run
+	h.checkStale(time.Now().Add(6 * time.Hour))
+	if got := n.causes(); len(got) != 1 || got[0] != fmt.Sprintf("stale:%d", p) || !strings.Contains(n.sent[0].Title, "6 uur") {
+		t.Fatalf("stale: %v %+v", got, n.sent)
+	}
+}
+
+// With Melding bij fouten off, nothing is shown.
+func TestNotificationsOff(t *testing.T) {
+	s, h, n, p := newHealthFor(t)
+	s.store.SetProgram("app.notify", "false")
+	h.runFinished(finished(p, "orders", "failed", "Mislukt."), nil, fmt.Errorf("x"))
+	h.runFinished(finished(p, "orders", "ok", `{"held":1}`), map[string]int{"held": 1}, nil)
+	if len(n.sent) != 0 {
+		t.Fatalf("notified with notifications off: %+v", n.sent)
+	}
+}
