@@ -65,3 +65,23 @@ func TestWindowsCommandLine(t *testing.T) {
 		t.Fatalf("got  %s\nwant %s", got, want)
 	}
 }
+
+// The uninstaller removes the Run value this package writes (and the
+// notification registration under the same name).
+func TestTheUninstallerRemovesTheEntry(t *testing.T) {
+	nsi, err := os.ReadFile("../../build/windows/installer/project.nsi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range []string{
+		`DeleteRegValue HKCU "Software\Microsoft\Windows\CurrentVersion\Run" "` + Name + `"`,
+		`DeleteRegKey HKCU "Software\Classes\AppUserModelId\` + Name + `"`,
+	} {
+		if !strings.Contains(string(nsi), line) {
+			t.Errorf("project.nsi lacks %s", line)
+		}
+	}
+	if runKey := `Software\Microsoft\Windows\CurrentVersion\Run`; !strings.Contains(string(nsi), runKey) {
+		t.Errorf("project.nsi does not name %s", runKey)
+	}
+}
