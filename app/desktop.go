@@ -61,13 +61,21 @@ func RunWindow(ui fs.FS, o WindowOptions) error {
 				go closeWhenMinimised(ctx)
 			}
 		},
-		OnDomReady: func(ctx context.Context) {
-			if o.View != "" || o.ProfileID != 0 {
-				runtime.EventsEmit(ctx, EventWindowShow, map[string]any{"view": o.View, "profileId": o.ProfileID})
-			}
-		},
+		// The one binding of the window: where it opens. Everything else
+		// goes to the background process.
+		Bind: []any{&WindowView{View: o.View, ProfileID: o.ProfileID}},
 	})
 }
+
+// WindowView tells the UI of a window process which tab and profile to
+// show first (a clicked notification's).
+type WindowView struct {
+	View      string `json:"view"`
+	ProfileID uint   `json:"profileId"`
+}
+
+// Start returns the tab and profile to open on.
+func (w *WindowView) Start() WindowView { return *w }
 
 // apiOnly passes the API's paths to the background process; the UI's
 // files come from the window's own copy.

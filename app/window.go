@@ -23,6 +23,17 @@ type WindowProcess struct {
 
 	mu   sync.Mutex
 	proc *os.Process
+	// asked is a request to show the window made while its process ran.
+	// A process that ends within moments of it was closing already (its
+	// window gone, its process not yet): the window is opened anew rather
+	// than the request lost.
+	asked *windowRequest
+}
+
+type windowRequest struct {
+	view    string
+	profile uint
+	at      time.Time
 }
 
 // Environment variables that tell the window process where the API is.
@@ -46,9 +57,15 @@ func (w *WindowProcess) Open(view string, profileID uint) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.proc != nil {
+		w.asked = &windowRequest{view, profileID, time.Now()}
 		w.s.events.Emit(EventWindowShow, map[string]any{"view": view, "profileId": profileID})
 		return nil
 	}
+	return w.start(view, profileID)
+}
+
+// start starts the window's process; the caller holds w.mu.
+func (w *WindowProcess) start(view string, profileID uint) error {
 	cmd := exec.Command(w.Exe, w.Args...)
 	cmd.Env = append(os.Environ(), w.Env...)
 	cmd.Env = append(cmd.Env, EnvWindowView+"="+view, EnvWindowProf+"="+strconv.FormatUint(uint64(profileID), 10))
@@ -58,11 +75,21 @@ func (w *WindowProcess) Open(view string, profileID uint) error {
 	}
 	w.proc = cmd.Process
 	w.s.log.Info("window opened", "pid", cmd.Process.Pid)
+	w.asked = nil
 	go func() {
 		err := cmd.Wait()
 		w.s.log.Info("window closed", "err", err)
 		w.mu.Lock()
 		w.proc = nil
+		if r := w.asked; r != nil && time.Since(r.at) < 3*time.Second {
+			// Asked to show while it was closing: open it again.
+			err := w.start(r.view, r.profile)
+			w.mu.Unlock()
+			if err != nil {
+				w.s.log.Error("window", "err", err)
+			}
+			return
+		}
 		w.mu.Unlock()
 		if w.OnExit != nil {
 			w.OnExit()

@@ -86,6 +86,12 @@ func TestTheProgramLivesInTheTray(t *testing.T) {
 	shop := desktoptest.StartShop(t, context.Background(), 0, 0)
 	prog := sess.StartProgram(t, bin, t.TempDir())
 	pid := prog.Cmd.Process.Pid
+	t.Cleanup(func() {
+		if t.Failed() {
+			log, _ := os.ReadFile(prog.Dir + "/s-connect.log")
+			t.Logf("the program's output:\n%s\nits log:\n%s", desktoptest.String(prog.Out), log)
+		}
+	})
 	visible := func() bool { return len(sess.Windows("S-Connect")) > 0 }
 
 	// The window opens and the icon is in the tray, saying all is well.
@@ -164,12 +170,6 @@ func TestTheProgramLivesInTheTray(t *testing.T) {
 	if w := windowProcess(prog); desktoptest.Environ(w, "SCONNECT_WINDOW_VIEW") != "execution" {
 		t.Fatalf("the window opened on %q, want execution", desktoptest.Environ(w, "SCONNECT_WINDOW_VIEW"))
 	}
-	if shot := os.Getenv("SCONNECT_TRAY_SCREENSHOT"); shot != "" {
-		time.Sleep(3 * time.Second) // the UI loads its data
-		if err := sess.Screenshot(shot); err != nil {
-			t.Error(err)
-		}
-	}
 	sess.CloseWindow("S-Connect")
 	waitFor(t, "the window to close", 30*time.Second, func() bool { return !visible() })
 
@@ -192,6 +192,31 @@ func TestTheProgramLivesInTheTray(t *testing.T) {
 	waitFor(t, "the first program's window after the second start", time.Minute, visible)
 	if !prog.Running() {
 		t.Fatal("the first program ended")
+	}
+
+	// Clicking the notification with the window open brings it to
+	// Uitvoering (there is no second window). The window just opened: its
+	// page is given a moment to load.
+	time.Sleep(3 * time.Second)
+	if err := notes.Click(held.ID); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * time.Second)
+	if n := len(sess.Windows("S-Connect")); n != 1 {
+		t.Fatalf("%d windows after clicking a notification with the window open", n)
+	}
+	if shot := os.Getenv("SCONNECT_TRAY_SCREENSHOT"); shot != "" {
+		// For the README: the window on Uitvoering and the tray icon's menu
+		// (a right click on the icon, at the left of the panel at the bottom).
+		if err := sess.X("mousemove", "14", "885", "click", "3"); err != nil {
+			t.Error(err)
+		}
+		time.Sleep(time.Second)
+		if err := sess.Screenshot(shot); err != nil {
+			t.Error(err)
+		}
+		sess.X("key", "Escape")
+		time.Sleep(time.Second)
 	}
 
 	// Afsluiten ends the program and its window.
