@@ -10,26 +10,33 @@ import (
 	"github.com/s-connect/s-connect/app"
 )
 
+// Exit codes of `s-connect run` (README, "Exit codes").
+const (
+	exitOK     = 0 // Geslaagd: every order is in SnelStart (or was already)
+	exitFailed = 1 // Mislukt: the run could not start or stopped; the cause is printed
+	exitUsage  = 2 // the command line is wrong
+	exitHeld   = 3 // Geslaagd, N vastgehouden: orders wait for the user (see Uitvoering)
+)
+
 // runTask is `s-connect run TASK`: the same run as *Nu uitvoeren*, for
-// servers and scheduled jobs of the operating system. Exit 1 when orders
-// failed or the run could not start.
+// servers and scheduled jobs of the operating system. It prints the outcome
+// as the window words it and exits with one of the codes above.
 func runTask(svc *app.Services, args []string, profileID uint, preview bool, stdout, stderr io.Writer) int {
 	if len(args) != 1 {
 		fmt.Fprintln(stderr, "usage: s-connect run [--preview] [--profile ID] orders|ordersStock")
-		return 2
+		return exitUsage
 	}
 	if profileID == 0 {
 		ps, err := svc.Profiles.List()
 		if err != nil || len(ps) == 0 {
 			fmt.Fprintln(stderr, "s-connect run: no profile")
-			return 1
+			return exitFailed
 		}
 		profileID = ps[0].ID
 	}
 	fail := func(err error) int {
-		e, _ := svc.FormatError(err).(*app.Error)
-		fmt.Fprintln(stderr, "s-connect run:", e.Message)
-		return 1
+		fmt.Fprintln(stderr, "s-connect run "+args[0]+":", svc.FailedText(err))
+		return exitFailed
 	}
 	if preview {
 		results, err := svc.Tasks.Preview(profileID, args[0])
@@ -39,9 +46,9 @@ func runTask(svc *app.Services, args []string, profileID uint, preview bool, std
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(results); err != nil {
-			return 1
+			return exitFailed
 		}
-		return 0
+		return exitOK
 	}
 	res, err := svc.Tasks.RunNow(profileID, args[0])
 	if err != nil {
@@ -52,9 +59,9 @@ func runTask(svc *app.Services, args []string, profileID uint, preview bool, std
 		states = append(states, fmt.Sprintf("%s %d", k, n))
 	}
 	sort.Strings(states)
-	fmt.Fprintf(stdout, "s-connect run %s: %s\n", args[0], strings.Join(states, ", "))
-	if res.Counts["failed"] > 0 {
-		return 1
+	fmt.Fprintf(stdout, "s-connect run %s: %s (%s)\n", args[0], res.Run.Message, strings.Join(states, ", "))
+	if res.Run.Held > 0 {
+		return exitHeld
 	}
-	return 0
+	return exitOK
 }

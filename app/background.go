@@ -108,27 +108,11 @@ func (bg *Background) load() {
 		for _, task := range config.Tasks {
 			st := &taskState{}
 			if last, err := bg.s.store.LastRun(p.ID, task); err == nil && last != nil {
-				st.failed = last.State == "failed"
-				st.held = summaryCount(last.Summary, "held")
+				st.failed, st.held = last.State == config.RunFailed, last.Held
 			}
 			bg.tasks[taskKey{p.ID, task}] = st
 		}
 	}
-}
-
-// summaryCount reads one count from a run's summary (its counts as JSON).
-func summaryCount(summary, name string) int {
-	i := strings.Index(summary, `"`+name+`":`)
-	if i < 0 {
-		return 0
-	}
-	rest := summary[i+len(name)+3:]
-	end := strings.IndexAny(rest, ",}")
-	if end < 0 {
-		return 0
-	}
-	n, _ := strconv.Atoi(strings.TrimSpace(rest[:end]))
-	return n
 }
 
 // Refresh redraws the tray: menu and state.
@@ -212,10 +196,10 @@ func (bg *Background) runStarted(profileID uint, task string) {
 func (bg *Background) runFinished(run config.Run, counts map[string]int, err error) {
 	bg.mu.Lock()
 	st := bg.state(run.ProfileID, run.Task)
-	st.running, st.failed, st.held = false, run.State == "failed", counts["held"]
+	st.running, st.failed, st.held = false, run.State == config.RunFailed, run.Held
 	bg.mu.Unlock()
 	bg.showState()
-	bg.health.runFinished(run, counts, err)
+	bg.health.runFinished(run, err)
 	// For support and the long-running benchmark: what the process holds.
 	var ms goruntime.MemStats
 	goruntime.ReadMemStats(&ms)

@@ -2,6 +2,8 @@ package app
 
 import (
 	"errors"
+
+	"github.com/s-connect/s-connect/backend/config"
 	"strings"
 	"sync"
 	"testing"
@@ -95,7 +97,7 @@ func TestTheTrayMenu(t *testing.T) {
 	for {
 		hist, _ := s.Tasks.History(second.ID)
 		if len(hist) == 1 {
-			if hist[0].Trigger != "tray" || hist[0].State != "failed" || !strings.Contains(hist[0].Summary, "licentie") {
+			if hist[0].Trigger != "tray" || hist[0].State != "failed" || !strings.Contains(hist[0].Message, "licentie") {
 				t.Fatalf("tray run %+v", hist[0])
 			}
 			break
@@ -129,16 +131,16 @@ func TestTheTrayFollowsTheRuns(t *testing.T) {
 	if st, _ := tr.get(); st != tray.Running {
 		t.Fatalf("during a run: %s", st)
 	}
-	s.runFinished(finished(p, "orders", "ok", `{"held":3}`), map[string]int{"held": 3}, nil)
+	s.runFinished(finished(p, "orders", config.RunHeld, 3), map[string]int{"held": 3}, nil)
 	if st, tip := tr.get(); st != tray.Held || !strings.Contains(tip, "3 order(s) wachten op u") {
 		t.Fatalf("held: %s %q", st, tip)
 	}
-	s.runFinished(finished(p, "orders", "ok", `{"created":3}`), map[string]int{"created": 3}, nil)
+	s.runFinished(finished(p, "orders", config.RunOK, 0), map[string]int{"created": 3}, nil)
 	if st, _ := tr.get(); st != tray.Idle {
 		t.Fatalf("after a clean run: %s", st)
 	}
 	// A restart takes the last runs' state.
-	failedRun := finished(p, "ordersStock", "failed", "Mislukt.")
+	failedRun := finished(p, "ordersStock", config.RunFailed, 0)
 	s.store.AddRun(&failedRun)
 	bg2 := NewBackground(s, BackgroundOptions{Tray: tr, Window: &fakeWindow{}})
 	bg2.Refresh()

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -137,7 +136,7 @@ func (c *Connections) testBridge(ctx context.Context, r *reporter, profileID uin
 	sh, err := opencart.NewShop(ctx, client, opencart.Options{})
 	if err != nil {
 		c.s.log.Warn("shop via bridge", "err", err)
-		return r.fail("database", t("opencart.err.tables", ""))
+		return r.fail("database", t(bridgeCause(opencart.ErrNotOpenCart, "").Key, ""))
 	}
 	r.pass("database", t("opencart.ok.databaseBridge", sh.Schema().Prefix))
 	since, _ := time.ParseInLocation(config.DateTimeLayout, v["shop.since"], time.Local)
@@ -157,35 +156,21 @@ func (c *Connections) testBridge(ctx context.Context, r *reporter, profileID uin
 	return r.rep, nil
 }
 
-// bridgeFailure reports a failed call to the bridge at the step it belongs to.
+// bridgeFailure reports a failed call to the bridge at the step it belongs
+// to (the steps before it passed), with the cause a run would give.
 func (c *Connections) bridgeFailure(r *reporter, err error, shopURL string) (TestReport, error) {
-	t := r.t
-	var redirect *bridge.RedirectError
-	var status *bridge.StatusError
-	switch {
-	case errors.Is(err, bridge.ErrNeedHTTPS):
-		return r.fail("url", t("opencart.err.https", ""))
-	case errors.As(err, &redirect):
-		return r.fail("url", t("opencart.err.redirect", redirect.Location))
-	case errors.Is(err, bridge.ErrMissing):
-		return r.fail("url", t("opencart.err.missing", ""))
-	case errors.Is(err, bridge.ErrRefused):
-		r.pass("url", t("opencart.ok.url", ""))
-		return r.fail("auth", t("opencart.err.auth", ""))
-	case errors.As(err, &status) && status.Status == 502:
-		r.pass("url", t("opencart.ok.url", ""))
-		r.pass("auth", t("opencart.ok.auth", ""))
-		return r.fail("database", t("opencart.err.databaseBridge", strings.TrimPrefix(status.Message, "database: ")))
-	case errors.As(err, &status):
+	cause := bridgeCause(err, shopURL)
+	switch cause.Step {
+	case "auth":
+		r.pass("url", r.t("opencart.ok.url", ""))
+	case "database":
+		r.pass("url", r.t("opencart.ok.url", ""))
+		r.pass("auth", r.t("opencart.ok.auth", ""))
+	}
+	if cause.Key == "opencart.err.url" || cause.Key == "opencart.err.php" {
 		c.s.log.Warn("bridge", "err", err)
-		return r.fail("url", t("opencart.err.php", strconv.Itoa(status.Status)))
 	}
-	c.s.log.Warn("bridge", "err", err)
-	host := shopURL
-	if u, perr := url.Parse(shopURL); perr == nil && u.Host != "" {
-		host = u.Host
-	}
-	return r.fail("url", t("opencart.err.url", host))
+	return r.fail(cause.Step, r.t(cause.Key, cause.Arg))
 }
 
 func displayDir(d string) string {

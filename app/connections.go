@@ -130,25 +130,8 @@ func (c *Connections) TestSnelStart(profileID uint) (TestReport, error) {
 
 // snelstartMessage says in the user's words what a failed step means.
 func snelstartMessage(t func(string, string) string, err error, scope string) string {
-	switch {
-	case errors.Is(err, snelstart.ErrInvalidClientKey):
-		return t("snelstart.err.clientKey", "")
-	case errors.Is(err, snelstart.ErrInvalidSubscriptionKey):
-		return t("snelstart.err.subscriptionKey", "")
-	case errors.Is(err, snelstart.ErrForbidden):
-		return t("snelstart.err.scope", scope)
-	case errors.Is(err, snelstart.ErrTimeout):
-		return t("snelstart.err.timeout", "")
-	case errors.Is(err, snelstart.ErrNetwork):
-		return t("snelstart.err.network", "")
-	case errors.Is(err, snelstart.ErrRateLimited):
-		return t("snelstart.err.rateLimited", "")
-	case errors.Is(err, snelstart.ErrServer), errors.Is(err, snelstart.ErrMaybeWritten):
-		return t("snelstart.err.server", "")
-	case errors.Is(err, snelstart.ErrUnauthorized):
-		return t("snelstart.err.unauthorized", "")
-	}
-	return t("snelstart.err.unexpected", "")
+	c := snelstartCause(err, scope)
+	return t(c.Key, c.Arg)
 }
 
 // PickOptions lists the items of a SnelStart list matching query.

@@ -15,6 +15,7 @@ type Error struct {
 	Step    string       `json:"step,omitempty"`
 	Message string       `json:"message"`
 	Fields  []FieldError `json:"fields,omitempty"`
+	Fix     string       `json:"fix,omitempty"` // where to fix it: a setting key or a tab id
 }
 
 // FieldError is a message about one setting.
@@ -69,11 +70,11 @@ func (a *Services) userError(err error) *Error {
 		if ie.Err != nil {
 			a.log.Warn("order import", "err", ie.Err)
 		}
-		return &Error{Code: ie.Code, Message: t("err."+ie.Code, ie.Arg)}
+		return &Error{Code: ie.Cause.Code, Message: a.causeText(lang, ie.Cause.Key, ie.Cause.Arg), Fix: ie.Cause.Fix}
 	case errors.As(err, &lr):
 		return &Error{Code: "license_refused", Message: t(licenseKey(lr.Err), "")}
 	case errors.As(err, &le):
-		return &Error{Code: le.Code, Message: t("err."+le.Code, t("module."+le.Module, ""))}
+		return &Error{Code: le.Code, Message: t("err."+le.Code, t("module."+le.Module, "")), Fix: "program"}
 	case errors.As(err, &she):
 		a.log.Warn("shop server", "err", err)
 		return &Error{Code: "shop", Message: t("err.shop", "")}
@@ -98,6 +99,8 @@ func (a *Services) userError(err error) *Error {
 		return out
 	case errors.Is(err, config.ErrNotFound):
 		return &Error{Code: "not_found", Message: t("err.not_found", "")}
+	case errors.Is(err, config.ErrNotOpen):
+		return &Error{Code: "not_open", Message: t("err.not_open", "")}
 	case errors.Is(err, config.ErrLastProfile):
 		return &Error{Code: "last_profile", Message: t("err.last_profile", "")}
 	case errors.Is(err, config.ErrSecretUnreadable):

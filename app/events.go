@@ -40,9 +40,13 @@ func (b *Broker) Emit(name string, data any) {
 	}
 }
 
+// subscriberBuffer is how many events a listener may lag behind: a run
+// tells its progress per order, so a preview of a page sends a burst.
+const subscriberBuffer = 512
+
 // Subscribe returns a channel of events and a function that ends it.
 func (b *Broker) Subscribe() (<-chan Event, func()) {
-	ch := make(chan Event, 32)
+	ch := make(chan Event, subscriberBuffer)
 	b.mu.Lock()
 	b.subs[ch] = struct{}{}
 	b.mu.Unlock()

@@ -56,13 +56,12 @@ func (h *health) profileName(id uint) string {
 }
 
 // runFinished raises and clears the causes a finished run shows.
-func (h *health) runFinished(run config.Run, counts map[string]int, err error) {
+func (h *health) runFinished(run config.Run, err error) {
 	p, name := run.ProfileID, h.profileName(run.ProfileID)
 	task := h.t("task."+run.Task, "")
 	key := fmt.Sprintf("key:%d", p)
 	failed := fmt.Sprintf("failed:%d:%s", p, run.Task)
 	held := fmt.Sprintf("held:%d", p)
-	ok := run.State == "ok"
 
 	refused := keyRefused(err)
 	if refused {
@@ -72,23 +71,21 @@ func (h *health) runFinished(run config.Run, counts map[string]int, err error) {
 		h.clear(key)
 	}
 	switch {
-	case run.State == "failed" && !refused:
-		body := run.Summary
-		if n := counts["failed"]; err == nil && n > 0 {
-			body = h.t("notify.failed.orders", strconv.Itoa(n))
-		}
+	case run.State == config.RunFailed && !refused:
 		h.raise(notify.Message{Cause: failed, View: "execution", ProfileID: p,
-			Title: h.t("notify.failed.title", task), Body: name + ": " + body})
-	case ok:
+			Title: h.t("notify.failed.title", task), Body: name + ": " + h.s.runView(run, h.s.language()).Message})
+	case run.State != config.RunFailed:
 		h.clear(failed)
 	}
-	if n := counts["held"]; n > 0 {
+	// Held: orders that wait for the user (or failed one by one) in a run
+	// that went through.
+	if run.Held > 0 {
 		h.raise(notify.Message{Cause: held, View: "execution", ProfileID: p,
-			Title: h.t("notify.held.title", strconv.Itoa(n)), Body: h.t("notify.held.body", name)})
-	} else if err == nil {
+			Title: h.t("notify.held.title", strconv.Itoa(run.Held)), Body: h.t("notify.held.body", name)})
+	} else if run.State == config.RunOK {
 		h.clear(held)
 	}
-	if ok {
+	if run.State != config.RunFailed {
 		h.clear(fmt.Sprintf("stale:%d", p))
 	}
 }

@@ -42,59 +42,60 @@ func newHealthFor(t *testing.T) (*Services, *health, *fakeNotifier, uint) {
 	return s, newHealth(s, n), n, ps[0].ID
 }
 
-func finished(profile uint, task, state, summary string) config.Run {
+func finished(profile uint, task, state string, held int) config.Run {
 	now := time.Now()
-	return config.Run{ProfileID: profile, Task: task, Trigger: "schedule", StartedAt: now, FinishedAt: &now, State: state, Summary: summary}
+	return config.Run{ProfileID: profile, Task: task, Trigger: "schedule", StartedAt: now, FinishedAt: &now, State: state,
+		Held: held, Summary: "{}"}
+}
+
+// failedWith is a failed run with its cause, as Tasks records it.
+func failedWith(s *Services, profile uint, task string, err error) config.Run {
+	r := finished(profile, task, config.RunFailed, 0)
+	r.Cause, r.CauseArg, r.Fix = s.causeOf(err)
+	return r
 }
 
 // A failing task is notified once, not on every run; after a good run it
 // clears, and the next failure is notified again.
 func TestAFailureIsNotifiedOncePerCause(t *testing.T) {
-	_, h, n, p := newHealthFor(t)
-	boom := &ImportError{Code: "import_failed", Err: fmt.Errorf("x")}
+	s, h, n, p := newHealthFor(t)
+	boom := &LicenseError{Code: "license_missing", Module: "orders"}
 	for i := 0; i < 3; i++ {
-		h.runFinished(finished(p, "orders", "failed", "De run is mislukt."), nil, boom)
+		h.runFinished(failedWith(s, p, "orders", boom), boom)
 	}
 	if got := n.causes(); len(got) != 1 || got[0] != fmt.Sprintf("failed:%d:orders", p) {
 		t.Fatalf("after three failures: %v, want one notification", got)
 	}
 	m := n.sent[0]
+	want := s.runView(failedWith(s, p, "orders", boom), "nl").Message
 	if m.View != "execution" || m.ProfileID != p || !strings.Contains(m.Title, "Importeren orders is mislukt") ||
-		!strings.Contains(m.Body, "De run is mislukt.") {
-		t.Fatalf("notification %+v", m)
+		want == "" || !strings.HasSuffix(m.Body, ": "+want) {
+		t.Fatalf("notification %+v, want the run's cause %q", m, want)
 	}
 	// Another task failing is another cause.
-	h.runFinished(finished(p, "ordersStock", "failed", "Kapot."), nil, boom)
+	h.runFinished(failedWith(s, p, "ordersStock", boom), boom)
 	if len(n.causes()) != 2 {
 		t.Fatalf("the other task's failure: %v", n.causes())
 	}
-	h.runFinished(finished(p, "orders", "ok", `{"created":2}`), map[string]int{"created": 2}, nil)
-	h.runFinished(finished(p, "orders", "failed", "Weer mislukt."), nil, boom)
+	h.runFinished(finished(p, "orders", config.RunOK, 0), nil)
+	h.runFinished(failedWith(s, p, "orders", boom), boom)
 	if got := n.causes(); len(got) != 3 || got[2] != fmt.Sprintf("failed:%d:orders", p) {
 		t.Fatalf("a new failure after a good run: %v", got)
 	}
 }
 
-// Orders that fail within a good run say how many.
-func TestFailedOrdersAreCounted(t *testing.T) {
-	_, h, n, p := newHealthFor(t)
-	h.runFinished(finished(p, "orders", "failed", `{"created":3,"failed":2}`), map[string]int{"created": 3, "failed": 2}, nil)
-	if len(n.sent) != 1 || !strings.Contains(n.sent[0].Body, "2 order(s) niet ingelezen") {
-		t.Fatalf("%+v", n.sent)
-	}
-}
-
-// Held orders: once while they wait, again only after a run without any.
+// Held orders (Geslaagd, N vastgehouden): once while they wait, again only
+// after a run without any.
 func TestHeldOrdersAreNotifiedOnce(t *testing.T) {
 	_, h, n, p := newHealthFor(t)
 	for i := 0; i < 3; i++ {
-		h.runFinished(finished(p, "orders", "ok", `{"held":2}`), map[string]int{"held": 2}, nil)
+		h.runFinished(finished(p, "orders", config.RunHeld, 2), nil)
 	}
 	if got := n.causes(); len(got) != 1 || got[0] != fmt.Sprintf("held:%d", p) || !strings.Contains(n.sent[0].Title, "2 order(s) wachten") {
 		t.Fatalf("held: %v %+v", got, n.sent)
 	}
-	h.runFinished(finished(p, "orders", "ok", `{"created":1}`), map[string]int{"created": 1}, nil)
-	h.runFinished(finished(p, "orders", "ok", `{"held":1}`), map[string]int{"held": 1}, nil)
+	h.runFinished(finished(p, "orders", config.RunOK, 0), nil)
+	h.runFinished(finished(p, "orders", config.RunHeld, 1), nil)
 	if len(n.causes()) != 2 {
 		t.Fatalf("held again after clearing: %v", n.causes())
 	}
@@ -102,10 +103,10 @@ func TestHeldOrdersAreNotifiedOnce(t *testing.T) {
 
 // A refused key opens Koppeling SnelStart, and is not also a plain failure.
 func TestARefusedKeyOpensKoppelingSnelStart(t *testing.T) {
-	_, h, n, p := newHealthFor(t)
+	s, h, n, p := newHealthFor(t)
 	refused := &SnelStartError{Err: &snelstart.APIError{Status: http.StatusUnauthorized, Message: "Access denied due to invalid subscription key."}}
-	h.runFinished(finished(p, "orders", "failed", "SnelStart weigert."), nil, refused)
-	h.runFinished(finished(p, "ordersStock", "failed", "SnelStart weigert."), nil, refused)
+	h.runFinished(failedWith(s, p, "orders", refused), refused)
+	h.runFinished(failedWith(s, p, "ordersStock", refused), refused)
 	if got := n.causes(); len(got) != 1 || got[0] != fmt.Sprintf("key:%d", p) || n.sent[0].View != "snelstart" {
 		t.Fatalf("refused key: %v %+v", got, n.sent)
 	}
@@ -121,7 +122,7 @@ func TestNoSuccessfulRunForHours(t *testing.T) {
 		t.Fatalf("notified without a schedule: %+v", n.sent)
 	}
 	s.store.Save(p, map[string]string{"planning.orders.interval": "1h"}, nil)
-	ok := finished(p, "orders", "ok", "{}")
+	ok := finished(p, "orders", config.RunHeld, 1) // went through, with an order held
 	at := time.Now().Add(-2 * time.Hour)
 	ok.StartedAt, ok.FinishedAt = at, &at
 	s.store.AddRun(&ok)
@@ -140,8 +141,9 @@ func TestNoSuccessfulRunForHours(t *testing.T) {
 func TestNotificationsOff(t *testing.T) {
 	s, h, n, p := newHealthFor(t)
 	s.store.SetProgram("app.notify", "false")
-	h.runFinished(finished(p, "orders", "failed", "Mislukt."), nil, fmt.Errorf("x"))
-	h.runFinished(finished(p, "orders", "ok", `{"held":1}`), map[string]int{"held": 1}, nil)
+	boom := &LicenseError{Code: "license_missing", Module: "orders"}
+	h.runFinished(failedWith(s, p, "orders", boom), boom)
+	h.runFinished(finished(p, "orders", config.RunHeld, 1), nil)
 	if len(n.sent) != 0 {
 		t.Fatalf("notified with notifications off: %+v", n.sent)
 	}

@@ -71,36 +71,29 @@ func (c *Connections) testMySQL(ctx context.Context, r *reporter, v map[string]s
 	if tunnel != nil {
 		client, err := sshconn.Dial(ctx, *tunnel)
 		var unknown *sshconn.UnknownHostKeyError
-		switch {
-		case errors.As(err, &unknown):
+		if errors.As(err, &unknown) {
 			rep.Trust = &Trust{Kind: TrustSSH, Value: unknown.Key, Fingerprint: unknown.Fingerprint}
-			return fail("ssh", t("opencart.err.hostKeyNew", unknown.Fingerprint))
-		case errors.Is(err, sshconn.ErrHostKeyChanged):
-			return fail("ssh", t("opencart.err.hostKeyChanged", ""))
-		case errors.Is(err, sshconn.ErrAuth):
-			return fail("ssh", t("opencart.err.sshLogin", ""))
-		case err != nil:
+		}
+		if err != nil {
 			c.s.log.Warn("ssh tunnel", "err", err)
-			return fail("ssh", t("opencart.err.sshConnect", tunnel.Host))
+			cause := sshCause(err, tunnel.Host)
+			return fail(cause.Step, t(cause.Key, cause.Arg))
 		}
 		defer client.Close()
 		dbcfg.Dial = sshconn.Forward(client)
 		pass("ssh", t("opencart.ok.ssh", tunnel.Host))
 	}
 	tr, err := mysql.Open(ctx, dbcfg)
-	var se *mysql.StepError
-	if errors.As(err, &se) {
-		c.s.log.Warn("shop database", "step", se.Step, "err", err)
+	if err != nil {
+		c.s.log.Warn("shop database", "err", err)
+		cause := mysqlCause(err, dbcfg.Host)
 		for _, st := range []mysql.Step{mysql.StepConnect, mysql.StepLogin, mysql.StepDatabase, mysql.StepTables} {
-			if st == se.Step {
-				return fail(string(st), t("opencart.err."+string(st), dbcfg.Host))
+			if string(st) == cause.Step {
+				break
 			}
 			pass(string(st), t("opencart.ok."+string(st), ""))
 		}
-	}
-	if err != nil {
-		c.s.log.Warn("shop database", "err", err)
-		return fail(string(mysql.StepConnect), t("opencart.err.connect", dbcfg.Host))
+		return fail(cause.Step, t(cause.Key, cause.Arg))
 	}
 	defer tr.Close()
 	for _, st := range []mysql.Step{mysql.StepConnect, mysql.StepLogin, mysql.StepDatabase} {
@@ -109,7 +102,8 @@ func (c *Connections) testMySQL(ctx context.Context, r *reporter, v map[string]s
 	shop, err := opencart.NewShop(ctx, tr, opencart.Options{})
 	if err != nil {
 		c.s.log.Warn("shop settings", "err", err)
-		return fail(string(mysql.StepTables), t("opencart.err.tables", ""))
+		cause := mysqlCause(opencart.ErrNotOpenCart, dbcfg.Host)
+		return fail(cause.Step, t(cause.Key, cause.Arg))
 	}
 	pass(string(mysql.StepTables), t("opencart.ok.tables", "OpenCart "+shop.Version()+", prefix ‘"+shop.Schema().Prefix+"’"))
 	since, _ := time.ParseInLocation(config.DateTimeLayout, v["shop.since"], time.Local)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/connect"
+	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/orderimport"
 	"github.com/s-connect/s-connect/backend/snelstart"
 	"github.com/s-connect/s-connect/backend/stockexport"
@@ -25,7 +26,7 @@ var runLocks sync.Map // profile id → *sync.Mutex
 
 // RunResult is what *Nu uitvoeren* reports.
 type RunResult struct {
-	Run      config.Run           `json:"run"`
+	Run      RunView              `json:"run"`
 	Counts   map[string]int       `json:"counts"`
 	Orders   []orderimport.Result `json:"orders"`
 	Warnings []string             `json:"warnings"` // in the user's language
@@ -54,7 +55,8 @@ func (t *Tasks) runScheduled(profileID uint, task, trigger string) {
 	if err := t.s.License.require(profileID, task); err != nil {
 		now := time.Now()
 		run := &config.Run{ProfileID: profileID, Task: task, Trigger: trigger, StartedAt: now, FinishedAt: &now,
-			State: "failed", Summary: t.s.userError(err).Message}
+			State: config.RunFailed, Summary: "{}"}
+		run.Cause, run.CauseArg, run.Fix = t.s.causeOf(err)
 		if err := t.s.store.AddRun(run); err != nil {
 			t.s.log.Error("record a scheduled run", "err", err)
 		}
@@ -80,10 +82,10 @@ func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 	}
 	t.s.events.Emit(EventRunProgress, map[string]any{"profileId": profileID, "task": task, "done": 0})
 	t.s.runStarted(profileID, task)
-	rep, err := t.importOrders(profileID, task, false)
+	rep, err := t.importOrders(profileID, task, false, nil)
 	finished := time.Now()
 	run.FinishedAt = &finished
-	res := &RunResult{Run: *run}
+	res := &RunResult{}
 	if rep != nil {
 		res.Counts, res.Orders = rep.Counts, rep.Results
 		for _, w := range rep.Warnings {
@@ -91,17 +93,20 @@ func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 		}
 	}
 	summary, _ := json.Marshal(res.Counts)
-	run.Summary, run.State = string(summary), "ok"
-	if err != nil {
-		run.Summary = t.s.userError(err).Message
+	run.Summary, run.State = string(summary), config.RunOK
+	// Three outcomes: Geslaagd; Geslaagd, N vastgehouden (orders wait for
+	// the user or the next run); Mislukt, with the cause.
+	if n := res.Counts["held"] + res.Counts["failed"]; n > 0 {
+		run.State, run.Held = config.RunHeld, n
 	}
-	if err != nil || res.Counts["failed"] > 0 {
-		run.State = "failed"
+	if err != nil {
+		run.State = config.RunFailed
+		run.Cause, run.CauseArg, run.Fix = t.s.causeOf(err)
 	}
 	if serr := t.s.store.SaveRun(run); serr != nil && err == nil {
 		err = serr
 	}
-	res.Run = *run
+	res.Run = t.s.runView(*run, t.s.language())
 	t.s.runFinished(*run, res.Counts, err)
 	t.s.events.Emit(EventSettingsSaved, profileID) // the overview changed
 	if err != nil {
@@ -115,7 +120,7 @@ func (t *Tasks) Preview(profileID uint, task string) ([]orderimport.Result, erro
 	if err := checkTask(task); err != nil {
 		return nil, err
 	}
-	rep, err := t.importOrders(profileID, task, true)
+	rep, err := t.importOrders(profileID, task, true, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -141,13 +146,13 @@ func (t *Tasks) PreviewStock(profileID uint) (*StockPreview, error) {
 	defer cancel()
 	conn, err := connect.Open(ctx, v)
 	if err != nil {
-		return nil, importError(err)
+		return nil, importError(err, v)
 	}
 	defer conn.Close()
 	rep, err := stockexport.Run(ctx, stockexport.Job{ProfileID: profileID, Shop: conn.Shop, Client: conn.SnelStart,
 		Ledger: t.s.store, Settings: stockexport.SettingsFrom(v), Since: connect.Selection(v).AddedSince, Preview: true})
 	if err != nil {
-		return nil, importError(err)
+		return nil, importError(err, v)
 	}
 	out := &StockPreview{Counts: map[string]int{}, Rows: []stockexport.Row{}}
 	for k, n := range rep.Counts {
@@ -169,14 +174,9 @@ func (t *Tasks) PreviewStock(profileID uint) (*StockPreview, error) {
 	return out, nil
 }
 
-// Orders lists the orders of recent runs: created ones with their customer
-// and relatiecode (to find them in SnelStart's Verkopen window), failed and
-// held ones with the reason.
-func (t *Tasks) Orders(profileID uint) ([]config.LedgerEntry, error) {
-	return t.s.store.RecentLedger(profileID, 200)
-}
-
-func (t *Tasks) importOrders(profileID uint, task string, preview bool) (*orderimport.Report, error) {
+// importOrders runs the order import (and for the combined task the stock
+// export after it); only, when set, limits it to those orders.
+func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []int) (*orderimport.Report, error) {
 	v, err := t.s.store.Values(profileID)
 	if err != nil {
 		return nil, err
@@ -185,26 +185,29 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool) (*orderi
 	defer cancel()
 	conn, err := connect.Open(ctx, v)
 	if err != nil {
-		return nil, importError(err)
+		return nil, importError(err, v)
 	}
 	defer conn.Close()
 	job := orderimport.Job{ProfileID: profileID, Shop: conn.Shop, Client: conn.SnelStart, Ledger: t.s.store,
 		Settings: orderimport.SettingsFrom(v), Query: connect.Selection(v), Preview: preview}
-	job.Progress = func(done int) {
-		t.s.events.Emit(EventRunProgress, map[string]any{"profileId": profileID, "task": task, "done": done})
+	if only != nil {
+		job.Query = opencart.OrderQuery{IDs: only}
+	}
+	job.OnOrder = func(p orderimport.OrderProgress) {
+		t.s.events.Emit(EventRunProgress, RunProgress{ProfileID: profileID, Task: task, Preview: preview, OrderProgress: p})
 	}
 	rep, err := orderimport.Run(ctx, job)
 	if err != nil {
-		return rep, importError(err)
+		return rep, importError(err, v)
 	}
-	if task == config.TaskOrdersStock && !preview {
+	if task == config.TaskOrdersStock && !preview && only == nil {
 		// Orders first, then stock: what the shop sold is in SnelStart before
 		// SnelStart's stock goes back to the shop (the manual's reason for
 		// this task).
 		stock, err := stockexport.Run(ctx, stockexport.Job{ProfileID: profileID, Shop: conn.Shop, Client: conn.SnelStart,
 			Ledger: t.s.store, Settings: stockexport.SettingsFrom(v), Since: job.Query.AddedSince})
 		if err != nil {
-			return rep, importError(err)
+			return rep, importError(err, v)
 		}
 		for k, n := range stock.Counts {
 			rep.Counts["stock_"+k] += n
@@ -213,13 +216,16 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool) (*orderi
 	return rep, nil
 }
 
-// ImportError is a run that could not start or stopped, with its cause.
+// ImportError is a run (or a preview) that could not start or stopped,
+// with its cause in the user's words.
 type ImportError struct {
-	Code, Arg string
-	Err       error
+	Cause Cause
+	Err   error
 }
 
-func (e *ImportError) Error() string { return e.Code + " " + e.Arg + ": " + errString(e.Err) }
+func (e *ImportError) Error() string {
+	return e.Cause.Code + " " + e.Cause.Arg + ": " + errString(e.Err)
+}
 func (e *ImportError) Unwrap() error { return e.Err }
 
 func errString(err error) string {
@@ -229,18 +235,7 @@ func errString(err error) string {
 	return err.Error()
 }
 
-func importError(err error) error {
-	var ce *orderimport.ConfigError
-	var ne *connect.NeedsSettingsError
-	switch {
-	case errors.As(err, &ce):
-		return &ImportError{Code: "import_config_" + ce.Code, Arg: ce.Arg}
-	case errors.As(err, &ne):
-		return &NeedsError{Code: "import_not_set", Keys: ne.Keys}
-	case errors.Is(err, connect.ErrNotConnected):
-		return &ImportError{Code: "import_not_connected"}
-	case isSnelStart(err):
-		return &SnelStartError{Err: err}
-	}
-	return &ImportError{Code: "import_failed", Err: err}
+// importError gives a run's error its cause; v are the profile's settings.
+func importError(err error, v map[string]string) error {
+	return &ImportError{Cause: runCause(err, v), Err: err}
 }

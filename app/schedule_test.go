@@ -21,8 +21,9 @@ func TestScheduledRunWithoutLicenceSaysWhy(t *testing.T) {
 	s := newTestServices(t)
 	ps, _ := s.store.Profiles()
 	s.RunScheduled(ps[0].ID, "orders")
-	runs, _ := s.store.Runs(ps[0].ID, 5)
-	if len(runs) != 1 || runs[0].State != "failed" || runs[0].Trigger != "schedule" || !strings.Contains(runs[0].Summary, "licentie") {
+	runs, _ := s.Tasks.History(ps[0].ID)
+	if len(runs) != 1 || runs[0].State != "failed" || runs[0].Trigger != "schedule" || runs[0].Fix != "program" ||
+		!strings.HasPrefix(runs[0].Message, "Mislukt — ") || !strings.Contains(runs[0].Message, "licentie") {
 		t.Fatalf("runs %+v", runs)
 	}
 }

@@ -3,6 +3,7 @@ package config
 import (
 	"time"
 
+	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 )
 
@@ -14,25 +15,39 @@ const (
 	LedgerConfirmed = "confirmed" // in SnelStart (VerkooporderID, Nummer)
 	LedgerFailed    = "failed"    // refused; tried again on the next run
 	LedgerHeld      = "held"      // not sent: needs the user (Reason)
+	LedgerHandled   = "handled"   // booked by hand in SnelStart (Note): never imported
+	LedgerIgnored   = "ignored"   // not for SnelStart (a test order): never imported
 )
+
+// Settled reports whether an order in this state is done with: in
+// SnelStart, handled by hand or ignored. A run skips it, and stock is not
+// reserved for it.
+func Settled(state string) bool {
+	return state == LedgerConfirmed || state == LedgerHandled || state == LedgerIgnored
+}
 
 // LedgerEntry is what S-Connect knows of one webshop order.
 type LedgerEntry struct {
-	ProfileID      uint      `json:"profileId" gorm:"primaryKey;autoIncrement:false"`
-	OrderID        int       `json:"orderId" gorm:"primaryKey;autoIncrement:false"`
-	State          string    `json:"state"`
-	Reference      string    `json:"reference"` // betalingskenmerk / orderreferentie
-	Attempts       int       `json:"attempts"`
-	Customer       string    `json:"customer"`
-	Relatiecode    int       `json:"relatiecode"`
-	VerkooporderID string    `json:"verkooporderId"`
-	Nummer         int       `json:"nummer"`
-	Total          string    `json:"total"`
-	Reason         string    `json:"reason"` // code(arg) of a hold or failure
-	Payload        string    `json:"-"`      // the verkooporder as sent (JSON)
-	Answer         string    `json:"-"`      // SnelStart's answer or error
-	ShopModified   time.Time `json:"shopModified"`
-	UpdatedAt      time.Time `json:"updatedAt"`
+	ProfileID      uint       `json:"profileId" gorm:"primaryKey;autoIncrement:false"`
+	OrderID        int        `json:"orderId" gorm:"primaryKey;autoIncrement:false"`
+	State          string     `json:"state"`
+	Reference      string     `json:"reference"` // betalingskenmerk / orderreferentie
+	Attempts       int        `json:"attempts"`
+	Customer       string     `json:"customer"`
+	Relatiecode    int        `json:"relatiecode"`
+	VerkooporderID string     `json:"verkooporderId"`
+	Nummer         int        `json:"nummer"`
+	Total          string     `json:"total"`
+	Reason         string     `json:"reason"` // code(arg) of a hold or failure
+	Payload        string     `json:"-"`      // the verkooporder as sent (JSON)
+	Answer         string     `json:"-"`      // SnelStart's answer or error
+	ShopModified   time.Time  `json:"shopModified"`
+	UpdatedAt      time.Time  `json:"updatedAt"`
+	ShopAdded      time.Time  `json:"shopAdded"`   // the order's date in the shop
+	BookedAt       *time.Time `json:"bookedAt"`    // when it was confirmed in SnelStart
+	Note           string     `json:"note"`        // the user's note (handled by hand)
+	NewCustomer    bool       `json:"newCustomer"` // this order created its relatie
+	NewArticles    string     `json:"newArticles"` // artikelcodes this order created, comma-separated
 }
 
 // TableName keeps the table name GORM would give the migration's type.
@@ -54,15 +69,19 @@ func (s *Store) Ledger(profileID uint, orderIDs []int) (map[int]LedgerEntry, err
 	return out, nil
 }
 
-// PutLedger writes an entry (in one statement: it is atomic).
+// PutLedger writes an entry, and its attempt: a payload in state sending
+// opens an attempt, the state after it closes it with SnelStart's answer
+// (B9). Both in one transaction.
 func (s *Store) PutLedger(e LedgerEntry) error {
-	e.UpdatedAt = s.now()
-	return s.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(&e).Error
-}
-
-// RecentLedger lists a profile's newest entries (Uitvoering), at most limit.
-func (s *Store) RecentLedger(profileID uint, limit int) ([]LedgerEntry, error) {
-	var rows []LedgerEntry
-	err := s.db.Where("profile_id = ?", profileID).Order("updated_at DESC, order_id DESC").Limit(limit).Find(&rows).Error
-	return rows, err
+	now := s.now()
+	e.UpdatedAt = now
+	if e.State == LedgerConfirmed && e.BookedAt == nil {
+		e.BookedAt = &now
+	}
+	return s.db.Transaction(func(tx *gorm.DB) error {
+		if err := recordAttempt(tx, e, now); err != nil {
+			return err
+		}
+		return tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&e).Error
+	})
 }

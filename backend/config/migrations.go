@@ -65,6 +65,46 @@ var migrations = []migration{
 		}
 		return tx.Migrator().AutoMigrate(&ledgerEntry{})
 	}},
+	{4, "Uitvoering: run outcome, order date, settled orders, attempts", func(tx *gorm.DB) error {
+		type run struct {
+			Held     int    `gorm:"not null;default:0"`
+			Cause    string `gorm:"size:80;not null;default:''"`
+			CauseArg string `gorm:"not null;default:''"`
+			Fix      string `gorm:"size:100;not null;default:''"`
+		}
+		type ledgerEntry struct {
+			ShopAdded   time.Time `gorm:"index"`
+			BookedAt    *time.Time
+			Note        string `gorm:"not null;default:''"`
+			NewCustomer bool   `gorm:"not null;default:false"`
+			NewArticles string `gorm:"not null;default:''"`
+		}
+		for _, c := range []struct {
+			model any
+			cols  []string
+		}{
+			{&run{}, []string{"Held", "Cause", "CauseArg", "Fix"}},
+			{&ledgerEntry{}, []string{"ShopAdded", "BookedAt", "Note", "NewCustomer", "NewArticles"}},
+		} {
+			for _, col := range c.cols {
+				if err := tx.Migrator().AddColumn(c.model, col); err != nil {
+					return err
+				}
+			}
+		}
+		type ledgerAttempt struct {
+			ID         uint      `gorm:"primaryKey"`
+			ProfileID  uint      `gorm:"not null;index:idx_attempts_order"`
+			OrderID    int       `gorm:"not null;index:idx_attempts_order"`
+			Attempt    int       `gorm:"not null"`
+			SentAt     time.Time `gorm:"not null"`
+			Payload    string    `gorm:"not null;default:''"`
+			Outcome    string    `gorm:"size:20;not null;default:''"`
+			Answer     string    `gorm:"not null;default:''"`
+			AnsweredAt *time.Time
+		}
+		return tx.Migrator().AutoMigrate(&ledgerAttempt{})
+	}},
 }
 
 // LatestVersion is the schema version this build writes.

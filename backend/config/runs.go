@@ -24,8 +24,33 @@ type Run struct {
 	Trigger    string     `json:"trigger"` // "schedule", "manual" or "tray"
 	StartedAt  time.Time  `json:"startedAt"`
 	FinishedAt *time.Time `json:"finishedAt"`
-	State      string     `json:"state"` // running, ok, failed
+	State      string     `json:"state"` // running, ok, held (ok, with Held orders needing the user), failed
 	Summary    string     `json:"summary"`
+	Held       int        `json:"held"`     // orders held or refused in this run
+	Cause      string     `json:"cause"`    // a failed run: the message key of why it stopped
+	CauseArg   string     `json:"causeArg"` // and what it is about
+	Fix        string     `json:"fix"`      // where to fix it: a setting key or a tab id
+}
+
+// Run states besides "running".
+const (
+	RunOK     = "ok"
+	RunHeld   = "held"
+	RunFailed = "failed"
+)
+
+// LastRunIn returns the newest run of a task in one of states, or nil.
+func (s *Store) LastRunIn(profileID uint, task string, states ...string) (*Run, error) {
+	var r Run
+	err := s.db.Where("profile_id = ? AND task = ? AND state IN ?", profileID, task, states).
+		Order("started_at DESC, id DESC").Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 // LastRun returns the newest run of a task, or nil when it never ran.
@@ -41,10 +66,11 @@ func (s *Store) LastRun(profileID uint, task string) (*Run, error) {
 	return &r, nil
 }
 
-// LastSuccess returns a profile's newest run that ended well, or nil.
+// LastSuccess returns a profile's newest run that went through (orders
+// held in it or not), or nil.
 func (s *Store) LastSuccess(profileID uint) (*Run, error) {
 	var r Run
-	err := s.db.Where("profile_id = ? AND state = ?", profileID, "ok").Order("started_at DESC, id DESC").Take(&r).Error
+	err := s.db.Where("profile_id = ? AND state IN ?", profileID, []string{RunOK, RunHeld}).Order("started_at DESC, id DESC").Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}

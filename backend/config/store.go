@@ -255,6 +255,9 @@ func (s *Store) DeleteProfile(id uint) error {
 		if err := tx.Where("profile_id = ?", id).Delete(&LedgerEntry{}).Error; err != nil {
 			return err
 		}
+		if err := tx.Where("profile_id = ?", id).Delete(&Attempt{}).Error; err != nil {
+			return err
+		}
 		return tx.Delete(&p).Error
 	})
 }

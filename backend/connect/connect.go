@@ -55,7 +55,18 @@ func Open(ctx context.Context, v map[string]string) (*Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Conn{SnelStart: client}
+	c, err := OpenShop(ctx, v)
+	if err != nil {
+		return nil, err
+	}
+	c.SnelStart = client
+	return c, nil
+}
+
+// OpenShop connects to the shop only (the shop's own pick lists: order
+// statuses, stores). On error nothing is left open.
+func OpenShop(ctx context.Context, v map[string]string) (*Conn, error) {
+	c := &Conn{}
 	tr, err := c.transport(ctx, v)
 	if err != nil {
 		c.Close()

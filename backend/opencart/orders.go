@@ -15,6 +15,7 @@ type OrderQuery struct {
 	ModifiedSince time.Time // date_modified at or after (incremental runs)
 	Statuses      []int     // empty: every status but 0
 	StoreIDs      []int     // empty: every store
+	IDs           []int     // only these orders (one order tried again); empty: any
 	AfterID       int       // keyset paging: orders with a higher id
 	Limit         int       // page size, default 100
 }
@@ -59,6 +60,9 @@ func (s *Shop) Orders(ctx context.Context, q OrderQuery) (orders []Order, next i
 	}
 	if len(q.StoreIDs) > 0 {
 		where = append(where, In("store_id", q.StoreIDs))
+	}
+	if len(q.IDs) > 0 {
+		where = append(where, In("order_id", sortInts(append([]int(nil), q.IDs...))))
 	}
 	if !q.AddedSince.IsZero() {
 		where = append(where, Ge("date_added", s.formatTime(q.AddedSince)))

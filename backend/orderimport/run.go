@@ -32,6 +32,8 @@ type Job struct {
 	Concurrency int                 // verkooporders sent at once; default 4
 	PageSize    int                 // orders read at once; default 100
 	Progress    func(done int)
+	OnOrder     func(OrderProgress) // per order: x of y, and the order at hand
+	track       *tracker
 }
 
 // Result is what happened to one order.
@@ -63,6 +65,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		j.PageSize = 100
 	}
 	calls := j.Client.Requests()
+	j.track = newTracker(j.OnOrder)
 	k, err := loadStatic(ctx, j.Client, j.Settings, j.Shop.Name)
 	if err != nil {
 		return nil, err
@@ -79,6 +82,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		if err != nil {
 			return rep, err
 		}
+		j.track.page(len(orders), next != 0)
 		if len(orders) > 0 {
 			results, err := j.page(ctx, k, orders)
 			if err != nil {
@@ -119,7 +123,8 @@ func (j *Job) page(ctx context.Context, k *Knowledge, orders []opencart.Order) (
 	var refs []string
 	for i, o := range orders {
 		results[i] = Result{OrderID: o.ID}
-		if e, ok := entries[o.ID]; ok && e.State == config.LedgerConfirmed {
+		if e, ok := entries[o.ID]; ok && config.Settled(e.State) {
+			j.track.finished(o.ID)
 			results[i] = Result{OrderID: o.ID, State: "skipped", Customer: e.Customer, Relatiecode: e.Relatiecode, Nummer: e.Nummer}
 			if o.Modified.After(e.ShopModified) {
 				results[i].State = "changed" // reported, not imported again
@@ -157,6 +162,7 @@ func (j *Job) page(ctx context.Context, k *Knowledge, orders []opencart.Order) (
 	var sends []send
 	for _, i := range todo {
 		o := orders[i]
+		j.track.at(o.ID)
 		if vo, ok := existing[refOf(o, j.Settings)]; ok && !j.Preview {
 			results[i] = j.confirm(o, entries[o.ID], &vo, nil, "exists")
 			continue
@@ -172,6 +178,7 @@ func (j *Job) page(ctx context.Context, k *Knowledge, orders []opencart.Order) (
 			}
 			pp := p
 			results[i] = Result{OrderID: o.ID, State: state, Customer: customerName(o), Reason: p.Held, Plan: &pp}
+			j.track.finished(o.ID)
 			continue
 		}
 		if p.Held != nil {
@@ -192,6 +199,7 @@ func (j *Job) page(ctx context.Context, k *Knowledge, orders []opencart.Order) (
 		go func(s send) {
 			defer wg.Done()
 			defer func() { <-sem }()
+			j.track.at(orders[s.i].ID)
 			results[s.i] = j.book(ctx, orders[s.i], entries[orders[s.i].ID], s.plan)
 		}(s)
 	}
@@ -308,6 +316,7 @@ func (j *Job) prepare(ctx context.Context, k *Knowledge, o opencart.Order, p *Pl
 			return failure(err)
 		}
 		k.Artikelen[strings.ToLower(created.Artikelcode)] = created
+		j.track.created(o.ID, created.Artikelcode)
 	}
 	p.Order.Relatie = &snelstart.Ref{ID: p.Customer.Existing.ID}
 	for i, l := range p.Lines {
@@ -329,6 +338,7 @@ func (j *Job) book(ctx context.Context, o opencart.Order, prev config.LedgerEntr
 	e := entryFor(j.ProfileID, o, prev)
 	e.State, e.Reference, e.Payload, e.Customer = config.LedgerSending, p.Order.Betalingskenmerk, string(payload), p.Customer.Existing.Naam
 	e.Relatiecode, e.Total, e.Attempts = p.Customer.Existing.Relatiecode, p.Total.StringFixed(2), prev.Attempts+1
+	e.NewCustomer, e.NewArticles = p.Customer.Match == "new", strings.Join(j.track.articlesOf(o.ID), ",")
 	if err := j.Ledger.PutLedger(e); err != nil {
 		return Result{OrderID: o.ID, State: "failed", Reason: &Hold{"ledger", err.Error()}}
 	}
@@ -364,7 +374,7 @@ func (j *Job) book(ctx context.Context, o opencart.Order, prev config.LedgerEntr
 
 func entryFor(profileID uint, o opencart.Order, prev config.LedgerEntry) config.LedgerEntry {
 	e := prev
-	e.ProfileID, e.OrderID, e.ShopModified = profileID, o.ID, o.Modified
+	e.ProfileID, e.OrderID, e.ShopModified, e.ShopAdded = profileID, o.ID, o.Modified, o.Added
 	return e
 }
 
@@ -384,13 +394,18 @@ func (j *Job) confirm(o opencart.Order, prev config.LedgerEntry, vo *snelstart.V
 	if err := j.Ledger.PutLedger(e); err != nil {
 		return Result{OrderID: o.ID, State: "failed", Reason: &Hold{"ledger", err.Error()}}
 	}
+	j.track.finished(o.ID)
 	return Result{OrderID: o.ID, State: state, Customer: e.Customer, Relatiecode: e.Relatiecode, Nummer: e.Nummer}
 }
 
 func (j *Job) record(o opencart.Order, prev config.LedgerEntry, state string, why *Hold, customer string) Result {
 	e := entryFor(j.ProfileID, o, prev)
 	e.State, e.Reason, e.Customer = state, why.String(), customer
+	if e.Total == "" {
+		e.Total = o.Total.StringFixed(2) // the shop's, until SnelStart has one
+	}
 	_ = j.Ledger.PutLedger(e) // a failed write here leaves the order to the next run
+	j.track.finished(o.ID)
 	rs := map[string]string{config.LedgerFailed: "failed", config.LedgerHeld: "held"}[state]
 	return Result{OrderID: o.ID, State: rs, Customer: customer, Reason: why}
 }

@@ -105,7 +105,7 @@ func (j *Job) reservations(ctx context.Context) (map[int]int, error) {
 			return nil, err
 		}
 		for _, o := range orders {
-			if e, ok := entries[o.ID]; ok && e.State == config.LedgerConfirmed {
+			if e, ok := entries[o.ID]; ok && config.Settled(e.State) { // handled by hand or ignored: not reserved either
 				continue
 			}
 			for _, l := range o.Lines {

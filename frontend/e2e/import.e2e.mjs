@@ -69,23 +69,24 @@ describe('Uitvoering: the order import', () => {
     assert.ok(rows >= 15, `${rows} orders in the preview`);
     const text = await page.getByTestId('preview').innerText();
     assert.match(text, /Wordt aangemaakt/);
-    assert.match(text, /Klant gevonden via: nieuwe klant/);
+    assert.match(text, /Nieuwe klant in SnelStart/);
     assert.match(text, /VERZEND — /);
     assert.equal(await page.locator('[data-testid=orders]').count(), 0, 'nothing was booked');
   });
 
   test('Nu uitvoeren books the orders and lists them with the customer number', async () => {
     await page.locator('tr[data-task=orders] button', { hasText: 'Nu uitvoeren' }).click();
-    await page.waitForFunction(() => (document.querySelector('[data-testid=notice]')?.textContent ?? '').startsWith('Klaar'), null, { timeout: 120000 });
+    await page.waitForFunction(() => (document.querySelector('[data-testid=notice]')?.textContent ?? '').startsWith('Geslaagd'), null, { timeout: 120000 });
     const notice = await page.getByTestId('notice').innerText();
     assert.match(notice, /× aangemaakt/);
     await page.getByTestId('orders').waitFor();
     const created = page.locator('[data-testid=orders] tbody tr.confirmed');
     assert.ok((await created.count()) >= 10, notice);
     const first = await created.first().locator('td').allInnerTexts();
-    assert.equal(first[1], 'In SnelStart');
-    assert.match(first[3], /^\d+$/, 'relatiecode shown');
-    assert.match(first[4], /^\d+$/, 'verkooporder number shown');
+    assert.equal(first[2], 'In SnelStart');
+    assert.match(first[4], /^\d+$/, 'relatiecode shown');
+    assert.match(first[5], /^\d+$/, 'verkooporder number shown');
+    assert.match(first[6], /^€ [\d.]+,\d\d$/, 'total in euros');
     // Again: nothing new is booked.
     await page.locator('tr[data-task=orders] button', { hasText: 'Nu uitvoeren' }).click();
     await page.waitForFunction(() => /al verwerkt/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''), null, { timeout: 120000 });

@@ -48,7 +48,7 @@ describe('Licentie inlezen', () => {
     const text = await page.getByTestId('license').innerText();
     assert.match(text, /orders \(inlezen in SnelStart\), de uitbreiding met voorraad/);
     assert.match(text, /www\.voorbeeldwinkel\.nl/);
-    assert.match(text, /1-1-2099/);
+    assert.match(text, /01-01-2099/);
     assert.match(await page.getByTestId('notice').innerText(), /Licentie ingelezen: Wijnhandel ’t Vaatje/);
   });
 

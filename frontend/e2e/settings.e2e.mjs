@@ -52,7 +52,7 @@ function textFor(key, kind) {
     case 'secret': return `geheim-${key}-x9`;
     case 'int': return '7';
     case 'port': return key === 'shop.db.port' ? '3307' : '2222';
-    case 'datetime': return '2026-03-04T05:06';
+    case 'datetime': return '04-03-2026 05:06'; // typed day first, as the control shows it
     case 'time': return '23:45';
     case 'url': return key === 'shop.url' ? 'https://winkel.example.nl/' : `https://${key.replaceAll('.', '-')}.example.nl/`;
     case 'host': return key === 'shop.db.host' ? 'db.example.nl' : 'ftp.example.nl';
@@ -174,7 +174,7 @@ describe('configuration window', () => {
     await openTab(['opencart']);
     await page.locator('[data-key="shop.ftp.port"] input').fill('70000');
     await page.locator('[data-key="shop.ftp.host"] input').fill('ftp.veranderd.nl');
-    assert.equal(await save(), 'Niet opgeslagen: controleer de gemarkeerde velden.');
+    assert.match(await save(), /^Niet opgeslagen: controleer de gemarkeerde velden op het tabblad Koppeling OpenCart\./);
     assert.equal(await page.locator('[data-key="shop.ftp.port"] .error').innerText(), 'Vul een poort in van 1 tot 65535.');
 
     await page.locator('[data-key="shop.transport"] select').selectOption('bridge');

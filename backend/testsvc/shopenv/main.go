@@ -66,7 +66,8 @@ func main() {
 	} else {
 		h := fixture.NewHosted(env, version, 25)
 		info = map[string]any{"ftpHost": "127.0.0.1", "ftpPort": h.FTP.Plain, "ftpUser": h.FTP.User,
-			"ftpPassword": h.FTP.Password, "root": h.Dir, "url": h.URL, "shopName": "Wijnhandel ’t Vaatje"}
+			"ftpPassword": h.FTP.Password, "root": h.Dir, "url": h.URL, "shopName": "Wijnhandel ’t Vaatje",
+			"dbHost": "127.0.0.1", "dbPort": h.DBPort, "dbName": h.Database, "dbUser": "root"}
 	}
 	if err := json.NewEncoder(os.Stdout).Encode(info); err != nil {
 		panic(err)

@@ -7,6 +7,7 @@ export interface ApiError {
   step?: string;
   message: string;
   fields?: { key: string; code: string; message: string }[];
+  fix?: string; // where to put it right: a setting key or a tab id
 }
 
 export class CallError extends Error {

@@ -1,7 +1,7 @@
 // The state of the configuration window: the profiles, the chosen profile's
 // settings as loaded and as edited, and what the last save said.
 import { call, CallError, on } from './api';
-import { applyChoice, changes, type Schema, type Values } from './schema';
+import { applyChoice, changes, tabPathOf, type Schema, type Values } from './schema';
 import { setLanguage, t } from './i18n.svelte';
 
 export interface Profile {
@@ -16,7 +16,12 @@ interface View {
   missing: { key: string; code: string }[];
 }
 
-export type Notice = { kind: 'ok' | 'error' | 'info'; text: string } | null;
+/** A message in the footer; fix is where to put it right (a setting key or a tab id). */
+export type Notice = { kind: 'ok' | 'error' | 'info'; text: string; fix?: string } | null;
+
+// The settings that name something in SnelStart: looked up after a save.
+const codeKeys = ['sales.shippingArticle', 'sales.discountArticle', 'sales.paymentFeeArticle', 'sales.differenceArticle',
+  'sales.defaultArticle', 'customers.defaultCode', 'customers.processing'];
 
 /** The outcome of a connection test, shown on the tab it was run from. */
 export interface Report {
@@ -37,6 +42,7 @@ class Form {
   secretsSet = $state<Record<string, boolean>>({});
   clear = $state<string[]>([]);
   errors = $state<Record<string, string>>({});
+  warnings = $state<Record<string, string>>({}); // saved, but SnelStart does not know it
   missing = $state<string[]>([]);
   notice = $state<Notice>(null);
   busy = $state(false);
@@ -73,6 +79,7 @@ class Form {
     this.missing = (view.missing ?? []).map((m) => m.key);
     this.clear = [];
     this.errors = {};
+    if (id !== this.profileId) this.warnings = {};
     setLanguage(view.values['ui.language']);
   }
 
@@ -97,6 +104,7 @@ class Form {
     }
     this.busy = true;
     this.notice = { kind: 'info', text: t('save.busy') };
+    const checkCodes = Object.keys(this.pending).some((k) => codeKeys.includes(k));
     try {
       const res = await call<{ missing: { key: string }[] }>('Settings.Save', this.profileId, this.pending, this.clear);
       await this.select(this.profileId);
@@ -105,6 +113,7 @@ class Form {
       this.notice = missing.length
         ? { kind: 'info', text: t('save.savedMissing', missing.join(', ')) }
         : { kind: 'ok', text: t('save.saved') };
+      if (checkCodes) await this.checkCodes();
       return true;
     } catch (e) {
       this.showError(e);
@@ -129,11 +138,38 @@ class Form {
     }
   }
 
+  /**
+   * Looks up the article codes and the standaard klantcode in SnelStart: a
+   * code SnelStart does not have is a warning beside its field (the save
+   * stands).
+   */
+  async checkCodes(): Promise<void> {
+    try {
+      const found = await call<{ key: string; message: string }[]>('Connections.CheckCodes', this.profileId);
+      this.warnings = Object.fromEntries(found.map((w) => [w.key, w.message]));
+      if (found.length > 0) {
+        this.notice = { kind: 'info', text: t('save.savedWarnings', this.tabNames(found.map((w) => w.key))), fix: found[0].key };
+      }
+    } catch {
+      this.warnings = {}; // SnelStart not reachable now: nothing to say about the codes
+    }
+  }
+
+  /** The names of the tabs these settings are on ("Verkopen, Klanten"). */
+  tabNames(keys: string[]): string {
+    const tabs = new Set(keys.map((k) => tabPathOf(this.schema?.tabs ?? [], k)?.at(-1)).filter((x) => !!x));
+    return [...tabs].map((id) => t('tab.' + id)).join(', ');
+  }
+
   /** Shows an error from a call: per field when it has fields, else as a notice. */
   showError(e: unknown): void {
     const info = e instanceof CallError ? e.info : { code: 'internal', message: '' };
-    this.errors = Object.fromEntries((info.fields ?? []).map((f) => [f.key, f.message]));
-    this.notice = { kind: 'error', text: info.message || t('err.' + info.code) };
+    const fields = info.fields ?? [];
+    this.errors = Object.fromEntries(fields.map((f) => [f.key, f.message]));
+    let text = info.message || t('err.' + info.code);
+    // The marked fields may be on another tab: say which.
+    if (fields.length > 0 && this.tabNames(fields.map((f) => f.key))) text = t('err.invalidOn', this.tabNames(fields.map((f) => f.key)));
+    this.notice = { kind: 'error', text, fix: info.fix ?? fields[0]?.key };
   }
 }
 

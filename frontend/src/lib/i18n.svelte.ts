@@ -23,7 +23,16 @@ export function has(key: string): boolean {
   return key in catalogs.nl;
 }
 
-// countsText says a run's counts ("3 × aangemaakt, 1 × vastgehouden").
+// countsText says a run's counts ("3 × aangemaakt, 1 × product niet in
+// SnelStart"): only the first letter is lowered, names keep theirs.
 export function countsText(c: Record<string, number>): string {
-  return Object.entries(c).map(([k, n]) => `${n} × ${t('result.' + k).toLowerCase()}`).join(', ') || '0';
+  const lower = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
+  return Object.entries(c).map(([k, n]) => `${n} × ${lower(t('result.' + k))}`).join(', ') || '0';
+}
+
+/** The message for key with named placeholders ({done}, {total}) filled in. */
+export function tv(key: string, vars: Record<string, string | number>): string {
+  let msg = t(key);
+  for (const [k, v] of Object.entries(vars)) msg = msg.replaceAll('{' + k + '}', String(v));
+  return msg;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyChoice, changes, evalExpr, flatTabs, isRequired, type Schema } from './schema';
+import { applyChoice, changes, evalExpr, flatTabs, isRequired, tabHasError, tabPathOf, type Schema } from './schema';
 
 const schema: Schema = {
   placeholders: [],
@@ -67,5 +67,22 @@ describe('isRequired', () => {
 describe('flatTabs', () => {
   it('lists sub-tabs in place of their parent', () => {
     expect(flatTabs(schema.tabs).map((x) => x.path.join('/'))).toEqual(['a', 'b/b1', 'b/b2', 'c']);
+  });
+});
+
+describe('tabPathOf and tabHasError', () => {
+  const tabs = [
+    { id: 'a', sections: [{ id: 's', keys: ['x'] }] },
+    { id: 'b', sub: [{ id: 'b1', sections: [{ id: 't', keys: ['y'] }] }, { id: 'b2', sections: [{ id: 'u', keys: ['z'] }] }] },
+  ];
+  it('finds the tab a setting is on, sub-tabs included', () => {
+    expect(tabPathOf(tabs, 'x')).toEqual(['a']);
+    expect(tabPathOf(tabs, 'z')).toEqual(['b', 'b2']);
+    expect(tabPathOf(tabs, 'nowhere')).toBeNull();
+  });
+  it('marks a tab whose settings (or sub-tabs’) have an error', () => {
+    expect(tabHasError(tabs[1], { z: 'fout' })).toBe(true);
+    expect(tabHasError(tabs[0], { z: 'fout' })).toBe(false);
+    expect(tabHasError(tabs[1].sub![0], { z: 'fout' })).toBe(false);
   });
 });

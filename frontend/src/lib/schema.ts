@@ -112,3 +112,17 @@ export function flatTabs(tabs: Tab[]): { path: string[]; tab: Tab }[] {
   }
   return out;
 }
+
+/** The path of the tab a setting is on (['mapping', 'sales']), or null. */
+export function tabPathOf(tabs: Tab[], key: string): string[] | null {
+  for (const { path, tab } of flatTabs(tabs)) {
+    if (tab.sections?.some((s) => s.keys.includes(key))) return path;
+  }
+  return null;
+}
+
+/** Whether a tab (or one of its sub-tabs) holds a setting with an error. */
+export function tabHasError(tab: Tab, errors: Record<string, string>): boolean {
+  if (tab.sub) return tab.sub.some((s) => tabHasError(s, errors));
+  return !!tab.sections?.some((s) => s.keys.some((k) => k in errors));
+}
