@@ -214,3 +214,30 @@ func TestOpenWindowForASecondStart(t *testing.T) {
 		t.Fatalf("desktop: %v, %d opens", err, len(win.opens))
 	}
 }
+
+// The window gets a language when the system has none (WebKit's page
+// language comes from the locale; "C" is no language tag).
+func TestWindowLocale(t *testing.T) {
+	for env, want := range map[string]string{
+		"":                             "nl_NL.UTF-8",
+		"LANG=C":                       "nl_NL.UTF-8",
+		"LANG=C.UTF-8":                 "nl_NL.UTF-8",
+		"LANG=nl_NL.UTF-8|LC_ALL=C":    "nl_NL.UTF-8",
+		"LANG=en_GB.UTF-8":             "",
+		"LC_ALL=de_DE.UTF-8|LANG=C":    "",
+		"LANG=POSIX|LC_MESSAGES=fr_FR": "",
+	} {
+		var in []string
+		if env != "" {
+			in = strings.Split(env, "|")
+		}
+		out := windowLocale(in)
+		got := ""
+		if len(out) > len(in) {
+			got = strings.TrimPrefix(out[len(out)-1], "LC_ALL=")
+		}
+		if got != want {
+			t.Errorf("%q: set %q, want %q", env, got, want)
+		}
+	}
+}

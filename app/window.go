@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -67,7 +68,7 @@ func (w *WindowProcess) Open(view string, profileID uint) error {
 // start starts the window's process; the caller holds w.mu.
 func (w *WindowProcess) start(view string, profileID uint) error {
 	cmd := exec.Command(w.Exe, w.Args...)
-	cmd.Env = append(os.Environ(), w.Env...)
+	cmd.Env = append(windowLocale(os.Environ()), w.Env...)
 	cmd.Env = append(cmd.Env, EnvWindowView+"="+view, EnvWindowProf+"="+strconv.FormatUint(uint64(profileID), 10))
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	if err := cmd.Start(); err != nil {
@@ -96,6 +97,32 @@ func (w *WindowProcess) start(view string, profileID uint) error {
 		}
 	}()
 	return nil
+}
+
+// windowLocale gives the window a language when the environment has none.
+// WebKit takes the page's language from the locale; "C" or "POSIX" (a bare
+// system, a service, a test's display) is no language tag, and the UI's
+// number and date formatting then throws before anything is shown.
+func windowLocale(env []string) []string {
+	get := func(name string) string {
+		for i := len(env) - 1; i >= 0; i-- {
+			if v, ok := strings.CutPrefix(env[i], name+"="); ok {
+				return v
+			}
+		}
+		return ""
+	}
+	locale := get("LC_ALL")
+	if locale == "" {
+		locale = get("LC_MESSAGES")
+	}
+	if locale == "" {
+		locale = get("LANG")
+	}
+	if base, _, _ := strings.Cut(locale, "."); base != "" && base != "C" && base != "POSIX" {
+		return env
+	}
+	return append(env, "LANG=nl_NL.UTF-8", "LC_ALL=nl_NL.UTF-8")
 }
 
 // IsOpen reports whether the window's process runs.

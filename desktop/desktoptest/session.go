@@ -14,8 +14,11 @@ package desktoptest
 import (
 	"bufio"
 	"fmt"
+	"image/color"
+	"image/png"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -226,4 +229,40 @@ func stop(c *exec.Cmd) {
 		c.Process.Kill()
 		<-done
 	}
+}
+
+// Painted reports whether the window titled name shows more than a blank
+// page: a page that failed to load leaves one flat colour.
+func (s *Session) Painted(name string) (bool, error) {
+	ids := s.Windows(name)
+	if len(ids) == 0 {
+		return false, nil
+	}
+	shot := filepath.Join(os.TempDir(), fmt.Sprintf("desktoptest-%d.png", os.Getpid()))
+	defer os.Remove(shot)
+	c := exec.Command("import", "-window", ids[0], shot)
+	c.Env = append(os.Environ(), s.Env...)
+	if out, err := c.CombinedOutput(); err != nil {
+		return false, fmt.Errorf("import: %v: %s", err, out)
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		return false, err
+	}
+	colours := map[color.Color]bool{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y += 3 {
+		for x := b.Min.X; x < b.Max.X; x += 3 {
+			colours[img.At(x, y)] = true
+			if len(colours) > 20 {
+				return true, nil
+			}
+		}
+	}
+	return false, nil
 }

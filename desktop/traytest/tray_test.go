@@ -94,8 +94,16 @@ func TestTheProgramLivesInTheTray(t *testing.T) {
 	})
 	visible := func() bool { return len(sess.Windows("S-Connect")) > 0 }
 
-	// The window opens and the icon is in the tray, saying all is well.
+	// The window opens — and shows the UI, not a blank page — and the icon
+	// is in the tray, saying all is well.
 	waitFor(t, "the window", time.Minute, visible)
+	waitFor(t, "the window to show the UI", 30*time.Second, func() bool {
+		ok, err := sess.Painted("S-Connect")
+		if err != nil {
+			t.Log(err)
+		}
+		return ok
+	})
 	item, err := sess.WaitTrayItem("S-Connect", 30*time.Second)
 	if err != nil {
 		t.Fatal(err)
