@@ -36,16 +36,11 @@ func TestRunOrdersSurvivesAKill(t *testing.T) {
 	}
 
 	// The shop in MariaDB.
-	sdb := fixture.NewShopDB(t, fixture.Config{Version: "4.0", Prefix: "oc_", Orders: 560, Products: 60, Customers: 80, Seed: 11})
+	sdb := fixture.NewShopDB(t, fixture.Config{Version: "4.0", Prefix: "oc_", Orders: 700, Products: 60, Customers: 80, Seed: 11})
 	fix, name := sdb.Shop, sdb.Database
-	want := 0
-	for _, o := range fix.Orders {
-		if o.StatusID > 0 {
-			want++
-		}
-	}
+	want := len(fix.Sales())
 	if want < 480 {
-		t.Fatalf("only %d orders with a status", want)
+		t.Fatalf("only %d orders in a sale status", want)
 	}
 
 	// SnelStart, with faults and some latency so the kill lands mid-way.
@@ -67,8 +62,9 @@ func TestRunOrdersSurvivesAKill(t *testing.T) {
 		"shop.transport": "mysql", "shop.db.host": "127.0.0.1", "shop.db.port": strconv.Itoa(sdb.Port), "shop.db.name": name, "shop.db.user": "root",
 		"shop.url": "https://winkel.example.nl/", "shop.since": "2020-01-01T00:00",
 		"sales.template": "Webshop", "sales.shippingArticle": "VERZEND", "sales.discountArticle": "KORTING",
-		"sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL", "sales.differenceThreshold": "1000",
-		"articles.revenueGroup": "Omzet hoog", "articles.revenueGroupByVat": "9=Omzet laag",
+		"sales.discountArticleByVat": "9=KORTING-LAAG\n0=KORTING-GEEN", "sales.voucherArticle": "CADEAUBON",
+		"sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL",
+		"articles.revenueGroup": "Omzet hoog", "articles.revenueGroupByVat": "9=Omzet laag\n0=Omzet vrijgesteld",
 	}
 	if _, err := store.Save(p.ID, settings, nil); err != nil {
 		t.Fatal(err)
@@ -124,10 +120,8 @@ func TestRunOrdersSurvivesAKill(t *testing.T) {
 	store, _ = config.Open(dir)
 	defer store.Close()
 	ids := make([]int, 0, want)
-	for _, o := range fix.Orders {
-		if o.StatusID > 0 {
-			ids = append(ids, o.ID)
-		}
+	for _, o := range fix.Sales() {
+		ids = append(ids, o.ID)
 	}
 	entries, _ := store.Ledger(p.ID, ids)
 	for id, e := range entries {

@@ -49,8 +49,9 @@ func TestRunCommandOutcomesAndExitCodes(t *testing.T) {
 		"snelstart.clientKey": "k", "snelstart.subscriptionKey": "s", "snelstart.apiBaseURL": srv.URL + "/v2/", "snelstart.authBaseURL": srv.URL + "/",
 		"shop.transport": "mysql", "shop.db.host": "127.0.0.1", "shop.db.port": strconv.Itoa(sdb.Port), "shop.db.name": sdb.Database,
 		"shop.db.user": "root", "shop.url": "https://winkel.example.nl/", "shop.since": "2020-01-01T00:00",
-		"sales.template": "Webshop", "sales.discountArticle": "KORTING", "sales.paymentFeeArticle": "BETAALKOSTEN",
-		"sales.differenceArticle": "VERSCHIL", "sales.differenceThreshold": "1000", "articles.revenueGroup": "Omzet hoog",
+		"sales.template": "Webshop", "sales.discountArticle": "KORTING", "sales.discountArticleByVat": "9=KORTING-LAAG\n0=KORTING-GEEN",
+		"sales.voucherArticle": "CADEAUBON", "sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL",
+		"articles.revenueGroup": "Omzet hoog", "articles.revenueGroupByVat": "9=Omzet laag\n0=Omzet vrijgesteld",
 	}, nil); err != nil {
 		t.Fatal(err)
 	}

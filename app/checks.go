@@ -51,21 +51,20 @@ func (c *Connections) ShopOptions(profileID uint, list string) (*ShopList, error
 	for _, st := range statuses {
 		out.Options = append(out.Options, PickOption{Value: strconv.Itoa(st.ID), Label: st.Name})
 	}
-	// The statuses of a real sale: the shop's processing and complete ones.
-	seen := map[int]bool{}
-	for _, id := range append(append([]int{}, conn.Shop.Processing...), conn.Shop.Complete...) {
-		if !seen[id] {
-			seen[id] = true
-			out.Default = append(out.Default, strconv.Itoa(id))
-		}
+	// The statuses of a real sale: what an import reads when none is ticked.
+	for _, id := range conn.Shop.SaleStatuses() {
+		out.Default = append(out.Default, strconv.Itoa(id))
 	}
 	return out, nil
 }
 
 // codeSettings are the settings that name something that must exist in
 // SnelStart: checked on save, with a warning (saving is still allowed).
-var codeSettings = []string{"sales.shippingArticle", "sales.discountArticle", "sales.paymentFeeArticle",
+var codeSettings = []string{"sales.shippingArticle", "sales.discountArticle", "sales.voucherArticle", "sales.paymentFeeArticle",
 	"sales.differenceArticle", "sales.defaultArticle", "customers.defaultCode"}
+
+// articleSettings are the codeSettings that name an article.
+var articleSettings = codeSettings[:len(codeSettings)-1]
 
 // CheckCodes looks up the article codes and the standaard klantcode of a
 // profile in SnelStart and warns about those it does not have. Without a
@@ -84,7 +83,7 @@ func (c *Connections) CheckCodes(profileID uint) ([]FieldError, error) {
 	lang := c.s.language()
 	out := []FieldError{}
 	var codes []string
-	for _, k := range codeSettings[:5] {
+	for _, k := range articleSettings {
 		if v[k] != "" {
 			codes = append(codes, v[k])
 		}
@@ -99,7 +98,7 @@ func (c *Connections) CheckCodes(profileID uint) ([]FieldError, error) {
 			found[strings.ToLower(a.Artikelcode)] = true
 		}
 	}
-	for _, k := range codeSettings[:5] {
+	for _, k := range articleSettings {
 		if v[k] != "" && !found[strings.ToLower(v[k])] {
 			out = append(out, FieldError{Key: k, Code: "article_unknown", Message: c.s.msgs.T(lang, "warn.article_unknown", v[k])})
 		}

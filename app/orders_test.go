@@ -39,7 +39,7 @@ func TestHeldOrdersCanBeActedOn(t *testing.T) {
 		t.Fatalf("open orders %d of %d: %v", open.Total, held, err)
 	}
 	a, b, c := open.Orders[0], open.Orders[1], open.Orders[2]
-	if !strings.HasPrefix(a.Reason, "fee_article_missing(") || a.ShopAdded.IsZero() {
+	if !strings.HasPrefix(a.Reason, "shipping_article_missing(") || a.ShopAdded.IsZero() {
 		t.Fatalf("held order %+v", a)
 	}
 

@@ -16,8 +16,9 @@ import (
 // mapping are the Verkopen and Artikelen settings the simulator's
 // administration works with.
 var mapping = map[string]string{"sales.template": "Webshop", "sales.shippingArticle": "VERZEND",
-	"sales.discountArticle": "KORTING", "sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL",
-	"sales.differenceThreshold": "1000", "articles.revenueGroup": "Omzet hoog"}
+	"sales.discountArticle": "KORTING", "sales.discountArticleByVat": "9=KORTING-LAAG\n0=KORTING-GEEN", "sales.voucherArticle": "CADEAUBON",
+	"sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL",
+	"articles.revenueGroup": "Omzet hoog", "articles.revenueGroupByVat": "9=Omzet laag\n0=Omzet vrijgesteld"}
 
 // licensed gives the services a licence for the orders, for shopURL.
 func licensed(t *testing.T, s *Services, id uint, shopURL string) {

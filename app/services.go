@@ -151,10 +151,12 @@ var demoSettings = map[string]string{
 	"sales.template":             "Webshop",
 	"sales.shippingArticle":      "VERZEND",
 	"sales.discountArticle":      "KORTING",
+	"sales.discountArticleByVat": "9=KORTING-LAAG\n0=KORTING-GEEN",
+	"sales.voucherArticle":       "CADEAUBON",
 	"sales.paymentFeeArticle":    "BETAALKOSTEN",
 	"sales.differenceArticle":    "VERSCHIL",
 	"articles.revenueGroup":      "Omzet hoog",
-	"articles.revenueGroupByVat": "9=Omzet laag\n21=Omzet hoog",
+	"articles.revenueGroupByVat": "9=Omzet laag\n21=Omzet hoog\n0=Omzet vrijgesteld",
 }
 
 // Store is the settings store (for the scheduler, built in main).

@@ -19,8 +19,9 @@ func TestOrdersAndStockTask(t *testing.T) {
 		t.Fatal("one profile expected")
 	}
 	if _, err := s.store.Save(id, map[string]string{"sales.template": "Webshop", "sales.shippingArticle": "VERZEND",
-		"sales.discountArticle": "KORTING", "sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL",
-		"sales.differenceThreshold": "1000", "articles.revenueGroup": "Omzet hoog", "stock.buffer": "0",
+		"sales.discountArticle": "KORTING", "sales.discountArticleByVat": "9=KORTING-LAAG\n0=KORTING-GEEN",
+		"sales.voucherArticle": "CADEAUBON", "sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL",
+		"articles.revenueGroup": "Omzet hoog", "articles.revenueGroupByVat": "9=Omzet laag\n0=Omzet vrijgesteld", "stock.buffer": "0",
 		"shop.url": "https://www.voorbeeldwinkel.nl/"}, nil); err != nil {
 		t.Fatal(err)
 	}
@@ -31,7 +32,7 @@ func TestOrdersAndStockTask(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Counts["created"] == 0 || res.Counts["stock_changed"] == 0 {
+	if res.Counts["created"] == 0 || res.Counts["held"]+res.Counts["failed"] != 0 || res.Counts["stock_changed"] == 0 {
 		t.Fatalf("counts %v", res.Counts)
 	}
 	// The articles the import made start without stock in SnelStart and the

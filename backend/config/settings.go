@@ -115,6 +115,8 @@ func buildSettings() []Setting {
 		{Key: "sales.recipes", Kind: KindBool, Default: "false"},
 		{Key: "sales.shippingArticle", Kind: KindArticle, PickList: "artikelen", MaxLen: articleN},
 		{Key: "sales.discountArticle", Kind: KindArticle, PickList: "artikelen", MaxLen: articleN},
+		{Key: "sales.discountArticleByVat", Kind: KindRateMap, PickList: "artikelen"},
+		{Key: "sales.voucherArticle", Kind: KindArticle, PickList: "artikelen", MaxLen: articleN},
 		{Key: "sales.paymentFeeArticle", Kind: KindArticle, PickList: "artikelen", MaxLen: articleN},
 		{Key: "sales.differenceArticle", Kind: KindArticle, PickList: "artikelen", MaxLen: articleN},
 		{Key: "sales.differenceThreshold", Kind: KindMoney, Default: "0.05", Required: true},
@@ -180,7 +182,8 @@ var Tabs = []Tab{
 			{ID: "salesOrder", Keys: []string{"sales.template", "sales.costCentre", "sales.processStatus",
 				"sales.paymentReference", "sales.descriptionTemplate", "sales.addresses"}},
 			{ID: "salesLines", Keys: []string{"sales.linePrice", "sales.lineOptions", "sales.recipes"}},
-			{ID: "salesArticles", Keys: []string{"sales.shippingArticle", "sales.discountArticle", "sales.paymentFeeArticle"}},
+			{ID: "salesArticles", Keys: []string{"sales.shippingArticle", "sales.discountArticle", "sales.discountArticleByVat",
+				"sales.voucherArticle", "sales.paymentFeeArticle"}},
 			{ID: "salesDifference", Keys: []string{"sales.differenceArticle", "sales.differenceThreshold", "sales.defaultArticle"}},
 		}},
 		{ID: "articles", Sections: []Section{

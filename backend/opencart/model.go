@@ -1,8 +1,9 @@
 // Package opencart is the one place that knows OpenCart's database: the
 // model of a shop's orders and products, and how versions 2.3, 3.0, 4.0 and
-// 4.1 store them (reference/opencart.md). Transports (direct MySQL, the PHP
-// bridge) only move rows of whitelisted tables and columns; this package
-// turns rows into orders, whichever transport brought them.
+// 4.1 store them (docs/opencart-text.md, docs/vat.md). Transports (direct
+// MySQL, the PHP bridge) only move rows of whitelisted tables and columns;
+// this package turns rows into orders, whichever transport brought them.
+// Text comes out decoded: what the customer or the shop owner typed.
 package opencart
 
 import (
@@ -13,8 +14,9 @@ import (
 	"github.com/shopspring/decimal"
 )
 
-// Order is one webshop order. Amounts are in the shop's default currency,
-// as OpenCart stores them; CurrencyValue converts to what the customer saw.
+// Order is one webshop order. Amounts are in the shop's default currency
+// (Currency), as OpenCart stores them; CurrencyValue converts to what the
+// customer saw in CurrencyCode.
 type Order struct {
 	ID              int
 	StoreID         int
@@ -33,12 +35,22 @@ type Order struct {
 	Total           decimal.Decimal
 	StatusID        int
 	LanguageID      int
+	Currency        string // the shop's default currency: the one of every amount
 	CurrencyCode    string
 	CurrencyValue   decimal.Decimal
 	Added           time.Time // in the shop's time zone
 	Modified        time.Time
 	Lines           []Line
 	Totals          []Total
+	Vouchers        []Voucher // gift vouchers bought in this order (2.3–4.0)
+}
+
+// Voucher is a gift voucher sold in an order (order_voucher): its face
+// value is part of the sub_total, without VAT.
+type Voucher struct {
+	Code        string
+	Description string
+	Amount      decimal.Decimal
 }
 
 // Address is a billing or shipping address as the order stores it.
@@ -58,14 +70,17 @@ type Address struct {
 }
 
 // Method is a payment or shipping method: its title and its code
-// (e.g. "flat.flat"); 4.0.2+ keep both in one JSON column.
+// (e.g. "flat.flat"); 4.0.2+ keep both in one JSON column, a shipping
+// method also its tax class.
 type Method struct {
-	Name string
-	Code string
+	Name       string
+	Code       string
+	TaxClassID *int `json:",omitempty"`
 }
 
 // Line is a product line. Price and Tax are per unit excluding tax; Total
-// is Price × Quantity (reference §1.3).
+// is Price × Quantity, Tax the tax of one unit before any discount
+// (docs/vat.md).
 type Line struct {
 	ID        int
 	ProductID int
@@ -96,6 +111,12 @@ type Total struct {
 	Title     string
 	Value     decimal.Decimal
 	SortOrder int
+	// Rate is the VAT percentage the row is about, when the shop tells: a
+	// tax row's rate (by its title), or the rate of the tax class of
+	// shipping, handling or low_order_fee. Fixed marks a tax row of a
+	// fixed-amount rate.
+	Rate  *decimal.Decimal `json:",omitempty"`
+	Fixed bool             `json:",omitempty"`
 }
 
 // Product is a catalogue product with every code field and its stock.

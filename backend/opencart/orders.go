@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -13,11 +14,14 @@ import (
 type OrderQuery struct {
 	AddedSince    time.Time // date_added at or after (Vanaf datum/tijd)
 	ModifiedSince time.Time // date_modified at or after (incremental runs)
-	Statuses      []int     // empty: every status but 0
-	StoreIDs      []int     // empty: every store
-	IDs           []int     // only these orders (one order tried again); empty: any
-	AfterID       int       // keyset paging: orders with a higher id
-	Limit         int       // page size, default 100
+	// Statuses to read; empty: the shop's own statuses of a sale
+	// (SaleStatuses), so a cancelled or failed order is never booked unless
+	// its status is chosen.
+	Statuses []int
+	StoreIDs []int // empty: every store
+	IDs      []int // only these orders (one order tried again); empty: any
+	AfterID  int   // keyset paging: orders with a higher id
+	Limit    int   // page size, default 100
 }
 
 var orderColumns = []string{"order_id", "store_id", "store_name", "customer_id", "customer_group_id", "firstname",
@@ -52,6 +56,9 @@ func (s *Shop) Orders(ctx context.Context, q OrderQuery) (orders []Order, next i
 		if st > 0 {
 			statuses = append(statuses, st)
 		}
+	}
+	if len(statuses) == 0 {
+		statuses = s.SaleStatuses()
 	}
 	if len(statuses) > 0 {
 		where = append(where, In("order_status_id", sortInts(statuses)))
@@ -92,6 +99,15 @@ func (s *Shop) Orders(ctx context.Context, q OrderQuery) (orders []Order, next i
 	if err := s.fillTotals(ctx, ids, orders, byID); err != nil {
 		return nil, 0, err
 	}
+	if err := s.fillVouchers(ctx, ids, orders, byID); err != nil {
+		return nil, 0, err
+	}
+	if err := s.loadFeeClasses(ctx, orders); err != nil {
+		return nil, 0, err
+	}
+	for i := range orders {
+		s.fillRates(&orders[i])
+	}
 	if err := s.fillCountries(ctx, orders); err != nil {
 		return nil, 0, err
 	}
@@ -103,37 +119,45 @@ func (s *Shop) Orders(ctx context.Context, q OrderQuery) (orders []Order, next i
 
 func (s *Shop) order(r Row) Order {
 	return Order{
-		ID: atoi(r["order_id"]), StoreID: atoi(r["store_id"]), StoreName: r["store_name"],
+		ID: atoi(r["order_id"]), StoreID: atoi(r["store_id"]), StoreName: Decode(r["store_name"]),
 		CustomerID: atoi(r["customer_id"]), CustomerGroupID: atoi(r["customer_group_id"]),
-		FirstName: r["firstname"], LastName: r["lastname"], Email: r["email"], Telephone: r["telephone"],
+		FirstName: Decode(r["firstname"]), LastName: Decode(r["lastname"]), Email: Decode(r["email"]), Telephone: Decode(r["telephone"]),
 		Payment: address(r, "payment_"), Shipping: address(r, "shipping_"),
 		PaymentMethod: s.method(r, "payment_"), ShippingMethod: s.method(r, "shipping_"),
-		Comment: r["comment"], Total: dec(r["total"]), StatusID: atoi(r["order_status_id"]),
-		LanguageID: atoi(r["language_id"]), CurrencyCode: r["currency_code"], CurrencyValue: dec(r["currency_value"]),
+		Comment: Decode(r["comment"]), Total: dec(r["total"]), StatusID: atoi(r["order_status_id"]),
+		LanguageID: atoi(r["language_id"]), Currency: s.Currency, CurrencyCode: r["currency_code"], CurrencyValue: dec(r["currency_value"]),
 		Added: s.parseTime(r["date_added"]), Modified: s.parseTime(r["date_modified"]),
 	}
 }
 
 func address(r Row, p string) Address {
-	return Address{FirstName: r[p+"firstname"], LastName: r[p+"lastname"], Company: r[p+"company"],
-		Address1: r[p+"address_1"], Address2: r[p+"address_2"], City: r[p+"city"], Postcode: r[p+"postcode"],
-		Country: r[p+"country"], CountryID: atoi(r[p+"country_id"]), Zone: r[p+"zone"], ZoneID: atoi(r[p+"zone_id"])}
+	return Address{FirstName: Decode(r[p+"firstname"]), LastName: Decode(r[p+"lastname"]), Company: Decode(r[p+"company"]),
+		Address1: Decode(r[p+"address_1"]), Address2: Decode(r[p+"address_2"]), City: Decode(r[p+"city"]),
+		Postcode: Decode(r[p+"postcode"]), Country: Decode(r[p+"country"]), CountryID: atoi(r[p+"country_id"]),
+		Zone: Decode(r[p+"zone"]), ZoneID: atoi(r[p+"zone_id"])}
 }
 
 // method reads a payment or shipping method: 4.0.2+ store JSON
-// {"name":…,"code":…} in *_method; older versions a title and *_code.
+// {"name":…,"code":…,"tax_class_id":…} in *_method (the class as a string
+// or a number); older versions a title and *_code.
 func (s *Shop) method(r Row, p string) Method {
 	if s.Caps.JSONMethods {
 		var m struct {
-			Name string `json:"name"`
-			Code string `json:"code"`
+			Name  string          `json:"name"`
+			Code  string          `json:"code"`
+			Class json.RawMessage `json:"tax_class_id"`
 		}
 		if json.Unmarshal([]byte(r[p+"method"]), &m) == nil {
-			return Method{Name: m.Name, Code: m.Code}
+			out := Method{Name: Decode(m.Name), Code: m.Code}
+			if c := strings.Trim(string(m.Class), `" `); c != "" && c != "null" {
+				n := atoi(c)
+				out.TaxClassID = &n
+			}
+			return out
 		}
-		return Method{Name: r[p+"method"]}
+		return Method{Name: Decode(r[p+"method"])}
 	}
-	return Method{Name: r[p+"method"], Code: r[p+"code"]}
+	return Method{Name: Decode(r[p+"method"]), Code: r[p+"code"]}
 }
 
 func (s *Shop) fillLines(ctx context.Context, ids []int, orders []Order, byID map[int]int) error {
@@ -150,7 +174,7 @@ func (s *Shop) fillLines(ctx context.Context, ids []int, orders []Order, byID ma
 		}
 		o := &orders[i]
 		o.Lines = append(o.Lines, Line{ID: atoi(r["order_product_id"]), ProductID: atoi(r["product_id"]),
-			MasterID: atoi(r["master_id"]), Name: r["name"], Model: r["model"], Quantity: atoi(r["quantity"]),
+			MasterID: atoi(r["master_id"]), Name: Decode(r["name"]), Model: Decode(r["model"]), Quantity: atoi(r["quantity"]),
 			Price: dec(r["price"]), Total: dec(r["total"]), Tax: dec(r["tax"])})
 		lineAt[atoi(r["order_product_id"])] = [2]int{i, len(o.Lines) - 1}
 	}
@@ -166,7 +190,7 @@ func (s *Shop) fillLines(ctx context.Context, ids []int, orders []Order, byID ma
 		}
 		l := &orders[at[0]].Lines[at[1]]
 		l.Options = append(l.Options, LineOption{ID: atoi(r["order_option_id"]), ProductOptionID: atoi(r["product_option_id"]),
-			ProductOptionValueID: atoi(r["product_option_value_id"]), Name: r["name"], Value: r["value"], Type: r["type"]})
+			ProductOptionValueID: atoi(r["product_option_value_id"]), Name: Decode(r["name"]), Value: Decode(r["value"]), Type: r["type"]})
 	}
 	return nil
 }
@@ -179,11 +203,29 @@ func (s *Shop) fillTotals(ctx context.Context, ids []int, orders []Order, byID m
 	}
 	for _, r := range rows {
 		if i, ok := byID[atoi(r["order_id"])]; ok {
-			orders[i].Totals = append(orders[i].Totals, Total{Code: r["code"], Title: r["title"], Value: dec(r["value"]), SortOrder: atoi(r["sort_order"])})
+			orders[i].Totals = append(orders[i].Totals, Total{Code: r["code"], Title: Decode(r["title"]), Value: dec(r["value"]), SortOrder: atoi(r["sort_order"])})
 		}
 	}
 	for i := range orders {
 		sort.SliceStable(orders[i].Totals, func(a, b int) bool { return orders[i].Totals[a].SortOrder < orders[i].Totals[b].SortOrder })
+	}
+	return nil
+}
+
+// fillVouchers adds the gift vouchers sold in the orders (4.1 has none).
+func (s *Shop) fillVouchers(ctx context.Context, ids []int, orders []Order, byID map[int]int) error {
+	if !s.schema.HasTable("order_voucher") {
+		return nil
+	}
+	rows, err := s.t.Select(ctx, Query{Table: "order_voucher", Columns: []string{"order_voucher_id", "order_id", "code", "description", "amount"},
+		Where: []Cond{In("order_id", ids)}, OrderBy: []string{"order_voucher_id"}})
+	if err != nil {
+		return fmt.Errorf("opencart: order vouchers: %w", err)
+	}
+	for _, r := range rows {
+		if i, ok := byID[atoi(r["order_id"])]; ok {
+			orders[i].Vouchers = append(orders[i].Vouchers, Voucher{Code: Decode(r["code"]), Description: Decode(r["description"]), Amount: dec(r["amount"])})
+		}
 	}
 	return nil
 }

@@ -19,6 +19,14 @@ func (s *Shop) ProductsByCode(ctx context.Context, field string, codes []string)
 	if len(codes) == 0 {
 		return nil, nil
 	}
+	// The shop stores a code as the admin typed it, HTML-escaped: look for
+	// both spellings.
+	codes = append([]string{}, codes...)
+	for _, c := range codes {
+		if e := Escape(c); e != c {
+			codes = append(codes, e)
+		}
+	}
 	var where Cond
 	switch {
 	case field == "product_id":
@@ -80,12 +88,12 @@ func (s *Shop) loadProducts(ctx context.Context, where []Cond, limit int) ([]Pro
 	ids := make([]int, len(rows))
 	at := make(map[int]int, len(rows))
 	for i, r := range rows {
-		p := Product{ID: atoi(r["product_id"]), MasterID: atoi(r["master_id"]), Model: r["model"],
+		p := Product{ID: atoi(r["product_id"]), MasterID: atoi(r["master_id"]), Model: Decode(r["model"]),
 			Codes: map[string]string{}, Quantity: atoi(r["quantity"]), Subtract: r["subtract"] == "1",
 			Status: r["status"] == "1", Price: dec(r["price"])}
 		for _, f := range productCodeFields {
 			if v, ok := r[f]; ok && v != "" {
-				p.Codes[f] = v
+				p.Codes[f] = Decode(v)
 			}
 		}
 		out[i], ids[i], at[p.ID] = p, p.ID, i
@@ -98,7 +106,7 @@ func (s *Shop) loadProducts(ctx context.Context, where []Cond, limit int) ([]Pro
 		}
 		for _, r := range codes {
 			if i, ok := at[atoi(r["product_id"])]; ok && r["value"] != "" {
-				out[i].Codes[strings.ToLower(r["code"])] = r["value"]
+				out[i].Codes[strings.ToLower(r["code"])] = Decode(r["value"])
 			}
 		}
 	}
@@ -109,7 +117,7 @@ func (s *Shop) loadProducts(ctx context.Context, where []Cond, limit int) ([]Pro
 	}
 	for _, r := range names {
 		if i, ok := at[atoi(r["product_id"])]; ok {
-			out[i].Name = r["name"]
+			out[i].Name = Decode(r["name"])
 		}
 	}
 	opts, err := s.t.Select(ctx, Query{Table: "product_option_value", Columns: Whitelist["product_option_value"],

@@ -8,12 +8,13 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // shops name their zone (config_timezone); Windows has no zone database of its own
 
 	"github.com/shopspring/decimal"
 )
 
 // Caps are the version differences the model needs, found by probing the
-// schema rather than trusting a version string (reference "Version traps").
+// schema rather than trusting a version string.
 type Caps struct {
 	JSONMethods        bool // 4.0.2+: payment_method/shipping_method hold JSON, no *_code columns
 	MasterID           bool // 4.x: variants (product.master_id, order_product.master_id)
@@ -60,6 +61,7 @@ type Shop struct {
 	Processing []int
 	Complete   []int
 	countries  map[int]string // country_id → ISO code, filled as orders need them
+	tax        taxes
 }
 
 // Options for NewShop.
@@ -103,7 +105,7 @@ func NewShop(ctx context.Context, t Transport, opt Options) (*Shop, error) {
 		case "config_currency":
 			s.Currency = v
 		case "config_name":
-			s.Name = v
+			s.Name = Decode(v)
 		case "config_language", "config_language_catalog":
 			langCode = v
 		case "config_processing_status":
@@ -111,6 +113,9 @@ func NewShop(ctx context.Context, t Transport, opt Options) (*Shop, error) {
 		case "config_complete_status":
 			s.Complete = intList(v)
 		}
+	}
+	if err := s.loadTaxes(ctx); err != nil {
+		return nil, err
 	}
 	s.Language = 1
 	if langCode != "" {
@@ -183,9 +188,25 @@ func (s *Shop) OrderStatuses(ctx context.Context) ([]Status, error) {
 	}
 	out := make([]Status, len(rows))
 	for i, r := range rows {
-		out[i] = Status{ID: atoi(r["order_status_id"]), Name: r["name"]}
+		out[i] = Status{ID: atoi(r["order_status_id"]), Name: Decode(r["name"])}
 	}
 	return out, nil
+}
+
+// SaleStatuses are the statuses of a real sale as the shop itself counts
+// them: config_processing_status ∪ config_complete_status (the statuses in
+// which OpenCart books coupon use and subtracts stock), in the settings'
+// order. Empty when the shop has neither setting.
+func (s *Shop) SaleStatuses() []int {
+	var out []int
+	seen := map[int]bool{}
+	for _, id := range append(append([]int{}, s.Processing...), s.Complete...) {
+		if id > 0 && !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // sortInts sorts and removes duplicates.

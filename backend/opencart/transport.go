@@ -94,6 +94,7 @@ var Whitelist = map[string][]string{
 	"order_product": {"order_product_id", "order_id", "product_id", "master_id", "name", "model", "quantity", "price", "total", "tax"},
 	"order_option":  {"order_option_id", "order_id", "order_product_id", "product_option_id", "product_option_value_id", "name", "value", "type"},
 	"order_total":   {"order_total_id", "order_id", "extension", "code", "title", "value", "sort_order"},
+	"order_voucher": {"order_voucher_id", "order_id", "voucher_id", "code", "description", "amount"},
 	"order_status":  {"order_status_id", "language_id", "name"},
 	"product": {"product_id", "master_id", "model", "sku", "upc", "ean", "jan", "isbn", "mpn", "quantity", "subtract",
 		"status", "price", "date_modified"},
@@ -105,6 +106,8 @@ var Whitelist = map[string][]string{
 	"currency":             {"currency_id", "code", "value", "status"},
 	"setting":              {"setting_id", "store_id", "code", "key", "value", "serialized"},
 	"store":                {"store_id", "name", "url"},
+	"tax_rate":             {"tax_rate_id", "geo_zone_id", "name", "rate", "type"},
+	"tax_rule":             {"tax_rule_id", "tax_class_id", "tax_rate_id", "based", "priority"},
 	"language":             {"language_id", "code", "status"},
 	// customer.approved is only probed: 2.3 has it, 3.0 moved it to customer_approval.
 	"customer": {"customer_id", "approved"},

@@ -72,8 +72,9 @@ func BenchmarkImport1000(b *testing.B) {
 }
 
 func benchWorld(b *testing.B) *world {
-	// About 1,000 orders with a status (the fixture leaves some at 0).
-	m := newWorldSized(b, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 1090, Products: 200, Customers: 300, GuestPercent: -1, Seed: 21})
+	// About 1,000 orders in a sale status (the fixture leaves some at 0,
+	// some cancelled).
+	m := newWorldSized(b, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 1310, Products: 200, Customers: 300, GuestPercent: -1, Seed: 21})
 	// SnelStart knows 90 % of the customers and every article.
 	emails := map[string]bool{}
 	for _, o := range m.fix.Orders {
@@ -90,11 +91,9 @@ func benchWorld(b *testing.B) *world {
 	for _, g := range m.sim.All("artikelomzetgroepen") {
 		groups[g["verkoopNederlandBtwSoort"].(string)] = sim.Ref(g)
 	}
+	soorten := map[string]string{"21": "Hoog", "9": "Laag", "0": "Geen"}
 	for _, p := range m.fix.Products {
-		soort := "Hoog"
-		if p.ID%3 == 0 {
-			soort = "Laag"
-		}
+		soort := soorten[m.fix.Rates[p.ID].String()]
 		m.sim.Insert("artikelen", map[string]any{"artikelcode": p.Model, "omschrijving": p.Name, "artikelOmzetgroep": groups[soort],
 			"verkoopprijs": p.Price.StringFixed(2), "voorraadControle": true, "vrijeVoorraad": 100, "technischeVoorraad": 100})
 	}

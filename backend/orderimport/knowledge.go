@@ -86,8 +86,7 @@ func loadStatic(ctx context.Context, c *snelstart.Client, s Settings, shopName s
 		k.DefaultRelatie = &list[0]
 	}
 	// The fee and default articles every order may need.
-	codes := []string{s.ShippingArticle, s.DiscountArticle, s.PaymentFeeArticle, s.DifferenceArticle, s.DefaultArticle}
-	if err := k.loadArticles(ctx, c, codes); err != nil {
+	if err := k.loadArticles(ctx, c, s.Articles()); err != nil {
 		return nil, err
 	}
 	return k, nil

@@ -8,7 +8,6 @@ import (
 
 	"github.com/shopspring/decimal"
 
-	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/snelstart"
 )
@@ -41,14 +40,14 @@ type Note = Hold
 
 // Line is one planned line of the verkooporder.
 type Line struct {
-	Kind        string          `json:"kind"` // product, option, recipe, shipping, discount, fee, difference
+	Kind        string          `json:"kind"` // product, option, recipe, shipping, discount, voucher, fee, rounding, difference
 	Code        string          `json:"code"` // artikelcode
 	ArticleID   string          `json:"articleId,omitempty"`
 	Description string          `json:"description"`
 	Quantity    decimal.Decimal `json:"quantity"`
 	Price       decimal.Decimal `json:"price"` // per unit, incl. or excl. VAT as the order says
 	Rate        decimal.Decimal `json:"rate"`  // VAT percentage SnelStart will apply
-	Total       decimal.Decimal `json:"total"` // incl. VAT, as SnelStart will compute it
+	Total       decimal.Decimal `json:"total"` // price × quantity: the line's totaal in SnelStart (incl. or excl. VAT as the order)
 }
 
 // CustomerPlan says who the order is for.
@@ -71,6 +70,7 @@ type Plan struct {
 	ShopTotal   decimal.Decimal        `json:"shopTotal"`
 	Total       decimal.Decimal        `json:"total"` // incl. VAT, as SnelStart will compute it
 	Difference  decimal.Decimal        `json:"difference"`
+	VAT         []VATCheck             `json:"vat,omitempty"` // per rate: the shop's tax rows and SnelStart's VAT
 	Notes       []Note                 `json:"notes,omitempty"`
 }
 
@@ -79,77 +79,57 @@ var hundred = decimal.NewFromInt(100)
 // PlanOrder turns an order into a plan. It never does I/O.
 func PlanOrder(o opencart.Order, s Settings, k *Knowledge) Plan {
 	p := Plan{OrderID: o.ID, Reference: strconv.Itoa(o.ID), ShopTotal: o.Total.Round(2)}
-	hold := func(code, arg string) Plan {
-		p.Held = &Hold{code, arg}
-		return p
+	if h := planOrder(o, s, k, &p); h != nil {
+		p.Held = h
+	}
+	return p
+}
+
+func planOrder(o opencart.Order, s Settings, k *Knowledge, p *Plan) *Hold {
+	// OpenCart stores every amount in the shop's default currency.
+	if o.Currency != "" && !strings.EqualFold(o.Currency, "EUR") {
+		return &Hold{"currency", o.Currency}
 	}
 	exclusive := k.Sjabloon != nil && k.Sjabloon.PrijsIngaveExclusiefBtw
-
-	// Customer.
-	cust, h := planCustomer(o, s, k, &p)
+	rows, rowRates, h := taxRows(o)
 	if h != nil {
-		return hold(h.Code, h.Arg)
+		return h
+	}
+	if h := checkAddress(o, s); h != nil {
+		return h
+	}
+	cust, h := planCustomer(o, s, k, p)
+	if h != nil {
+		return h
 	}
 	p.Customer = cust
 
 	// Product lines, with options and recipe components.
+	base := newTaxBase()
 	made := map[string]*snelstart.Artikel{} // articles this order creates, by lower-case code
 	for _, l := range o.Lines {
-		lines, art, h := planProductLine(l, o, s, k, exclusive, made, &p)
+		lines, art, h := planProductLine(l, rowRates, s, k, exclusive, made, p)
 		if h != nil {
-			return hold(h.Code, h.Arg)
+			return h
 		}
 		if art != nil {
 			p.NewArticles = append(p.NewArticles, *art)
 		}
 		p.Lines = append(p.Lines, lines...)
+		base.add(lineRate(l, rowRates), l.Price.Mul(decimal.NewFromInt(int64(l.Quantity))))
 	}
 
-	// Shipping, discounts and fees from the order totals.
-	for _, t := range o.Totals {
-		kind, article := feeArticle(t, s)
-		if kind == "" {
-			continue
-		}
-		if t.Value.IsZero() {
-			continue
-		}
-		if article == "" {
-			return hold("fee_article_missing", kind)
-		}
-		a := k.Artikelen[strings.ToLower(article)]
-		if a == nil {
-			return hold("article_unknown", article)
-		}
-		rate := k.rateOf(a)
-		p.Lines = append(p.Lines, k.line(kind, a, t.Title, decimal.NewFromInt(1), t.Value, rate, exclusive))
+	// Shipping, discounts, payments and fees from the order totals.
+	if h := planTotals(o, s, k, exclusive, base, rows, rowRates, p); h != nil {
+		return h
 	}
 
-	// Totals and the difference with the shop (B4).
-	for _, l := range p.Lines {
-		p.Total = p.Total.Add(l.Total)
+	// The difference with the shop (B4), and the VAT per rate.
+	if h := settle(s, k, exclusive, base, rows, rowRates, p); h != nil {
+		return h
 	}
-	p.Difference = p.ShopTotal.Sub(p.Total)
-	if !p.Difference.IsZero() {
-		if p.Difference.Abs().GreaterThan(s.DifferenceThreshold) {
-			return hold("difference", p.ShopTotal.StringFixed(2)+" / "+p.Total.StringFixed(2))
-		}
-		if s.DifferenceArticle == "" {
-			return hold("difference_article_missing", p.Difference.StringFixed(2))
-		}
-		a := k.Artikelen[strings.ToLower(s.DifferenceArticle)]
-		if a == nil {
-			return hold("article_unknown", s.DifferenceArticle)
-		}
-		dl := k.differenceLine(a, p.Difference, exclusive)
-		p.Lines = append(p.Lines, dl)
-		p.Total = p.Total.Add(dl.Total)
-		if !p.Total.Equal(p.ShopTotal) {
-			p.Notes = append(p.Notes, Note{"difference_left", p.ShopTotal.Sub(p.Total).StringFixed(2)})
-		}
-	}
-	p.Order = buildOrder(o, s, k, &p, exclusive)
-	return p
+	p.Order = buildOrder(o, s, k, p, exclusive)
+	return nil
 }
 
 // rateOf is the VAT percentage SnelStart applies to an article.
@@ -165,69 +145,22 @@ func (k *Knowledge) rateOf(a *snelstart.Artikel) decimal.Decimal {
 }
 
 // line builds a line from an amount excl. VAT per unit, priced the way the
-// template wants (incl. or excl.), with SnelStart's total for it.
+// template wants (incl. or excl.).
 func (k *Knowledge) line(kind string, a *snelstart.Artikel, desc string, qty, unitExcl, rate decimal.Decimal, exclusive bool) Line {
-	l := Line{Kind: kind, Description: desc, Quantity: qty, Rate: rate}
+	price := unitExcl
+	if !exclusive {
+		price = unitExcl.Mul(hundred.Add(rate)).Div(hundred)
+	}
+	return k.priced(kind, a, desc, qty, price.Round(2), rate)
+}
+
+// priced builds a line with its price as SnelStart takes it.
+func (k *Knowledge) priced(kind string, a *snelstart.Artikel, desc string, qty, price, rate decimal.Decimal) Line {
+	l := Line{Kind: kind, Description: desc, Quantity: qty, Rate: rate, Price: price, Total: price.Mul(qty).Round(2)}
 	if a != nil {
 		l.Code, l.ArticleID = a.Artikelcode, a.ID
 	}
-	if exclusive {
-		l.Price = unitExcl.Round(2)
-	} else {
-		l.Price = unitExcl.Mul(hundred.Add(rate)).Div(hundred).Round(2)
-	}
-	l.Total = lineTotal(l.Price, qty, rate, exclusive)
 	return l
-}
-
-// lineTotal is what SnelStart makes of a line, incl. VAT, rounded per line.
-func lineTotal(price, qty, rate decimal.Decimal, exclusive bool) decimal.Decimal {
-	total := price.Mul(qty).Round(2)
-	if exclusive {
-		return total.Add(total.Mul(rate).Div(hundred).Round(2))
-	}
-	return total
-}
-
-// differenceLine books diff (incl. VAT) on the difference article: the
-// price excl. VAT is searched so that SnelStart's line total hits the cent.
-func (k *Knowledge) differenceLine(a *snelstart.Artikel, diff decimal.Decimal, exclusive bool) Line {
-	rate := k.rateOf(a)
-	l := Line{Kind: "difference", Code: a.Artikelcode, ArticleID: a.ID, Description: a.Omschrijving, Quantity: decimal.NewFromInt(1), Rate: rate}
-	if !exclusive {
-		l.Price, l.Total = diff, diff
-		return l
-	}
-	base := diff.Mul(hundred).Div(hundred.Add(rate)).Round(2)
-	best := base
-	for _, step := range []string{"0", "0.01", "-0.01", "0.02", "-0.02"} {
-		c := base.Add(decimal.RequireFromString(step))
-		if lineTotal(c, l.Quantity, rate, true).Equal(diff) {
-			best = c
-			break
-		}
-	}
-	l.Price, l.Total = best, lineTotal(best, l.Quantity, rate, true)
-	return l
-}
-
-// feeArticle maps an order_total row to the kind of line and its article.
-func feeArticle(t opencart.Total, s Settings) (kind, article string) {
-	switch t.Code {
-	case "sub_total", "tax", "total":
-		return "", ""
-	case "shipping":
-		return "shipping", s.ShippingArticle
-	case "coupon", "voucher", "reward", "credit":
-		return "discount", s.DiscountArticle
-	case "handling", "low_order_fee", "klarna_fee":
-		return "fee", s.PaymentFeeArticle
-	}
-	// A plug-in's total: a discount when negative, else a cost.
-	if t.Value.IsNegative() {
-		return "discount", s.DiscountArticle
-	}
-	return "fee", s.PaymentFeeArticle
 }
 
 // productCode is the SnelStart article code of an order line, from the
@@ -245,7 +178,7 @@ func productCode(l opencart.Line, s Settings, k *Knowledge) string {
 	return ""
 }
 
-func planProductLine(l opencart.Line, o opencart.Order, s Settings, k *Knowledge, exclusive bool, made map[string]*snelstart.Artikel, p *Plan) ([]Line, *snelstart.NewArtikel, *Hold) {
+func planProductLine(l opencart.Line, rowRates []decimal.Decimal, s Settings, k *Knowledge, exclusive bool, made map[string]*snelstart.Artikel, p *Plan) ([]Line, *snelstart.NewArtikel, *Hold) {
 	code := productCode(l, s, k)
 	desc := l.Name
 	var options []string
@@ -255,10 +188,8 @@ func planProductLine(l opencart.Line, o opencart.Order, s Settings, k *Knowledge
 	if s.LineOptions == "omschrijving" && len(options) > 0 {
 		desc += " (" + strings.Join(options, ", ") + ")"
 	}
-	ocRate := decimal.Zero
-	if !l.Price.IsZero() {
-		ocRate = l.Tax.Mul(hundred).Div(l.Price).Round(0)
-	}
+	ocRate := lineRate(l, rowRates)
+	free := l.Price.IsZero() // a free product has no rate to follow
 	qty := decimal.NewFromInt(int64(l.Quantity))
 	var newArt *snelstart.NewArtikel
 
@@ -280,13 +211,16 @@ func planProductLine(l opencart.Line, o opencart.Order, s Settings, k *Knowledge
 		if k.MaxCodeLength > 0 && utf8.RuneCountInString(code) > k.MaxCodeLength {
 			return nil, nil, &Hold{"article_code_too_long", code}
 		}
-		group := s.RevenueGroupByVat[ocRate.String()]
-		if group == "" {
-			group = s.RevenueGroup
+		// The omzetgroep of the line's rate; the general one only when its
+		// rate is that rate, so a 9 % product never lands in a 21 % group.
+		g, ok := k.omzetgroep(s.RevenueGroupByVat[rateKey(ocRate)])
+		if !ok || free {
+			if g, ok = k.omzetgroep(s.RevenueGroup); ok && !free && !k.Rates[g.VerkoopNederlandBtwSoort].Equal(ocRate) {
+				ok = false
+			}
 		}
-		g, ok := k.omzetgroep(group)
 		if !ok {
-			return nil, nil, &Hold{"revenue_group_missing", ocRate.String() + "%"}
+			return nil, nil, &Hold{"revenue_group_missing", rateKey(ocRate) + "%"}
 		}
 		name := truncate(l.Name, snelstart.MaxOmschrijving, p, "omschrijving")
 		newArt = &snelstart.NewArtikel{Artikelcode: code, Omschrijving: name, ArtikelOmzetgroep: &snelstart.Ref{ID: g.ID},
@@ -295,8 +229,12 @@ func planProductLine(l opencart.Line, o opencart.Order, s Settings, k *Knowledge
 		made[strings.ToLower(code)] = a
 	}
 	rate := k.rateOf(a)
-	if a.ID != "" && !rate.Equal(ocRate) {
-		p.Notes = append(p.Notes, Note{"vat_mismatch", code + ": " + ocRate.String() + "% / " + rate.String() + "%"})
+	if !rate.Equal(ocRate) && !free {
+		what := a.Artikelcode + ": " + rateKey(ocRate) + "% / " + rateKey(rate) + "%"
+		if s.LinePrice != "snelstart" { // the shop's VAT: the article must carry it
+			return nil, nil, &Hold{"article_vat", what}
+		}
+		p.Notes = append(p.Notes, Note{"vat_mismatch", what})
 	}
 	unitExcl := l.Price
 	if s.LinePrice == "snelstart" && a.ID != "" {
@@ -348,130 +286,6 @@ func truncate(s string, n int, p *Plan, what string) string {
 	}
 	p.Notes = append(p.Notes, Note{"truncated", what})
 	return string([]rune(s)[:n])
-}
-
-func customerName(o opencart.Order) string {
-	if c := strings.TrimSpace(o.Payment.Company); c != "" {
-		return c
-	}
-	return strings.TrimSpace(o.FirstName + " " + o.LastName)
-}
-
-// Memo tags a relatie with the OpenCart customer, for Herkenning op klantnummer.
-func customerMemo(o opencart.Order) string {
-	if o.CustomerID == 0 {
-		return "OpenCart-gast, order " + strconv.Itoa(o.ID)
-	}
-	return "OpenCart-klantnummer: " + strconv.Itoa(o.CustomerID)
-}
-
-func normPostcode(s string) string { return strings.ToUpper(strings.ReplaceAll(s, " ", "")) }
-
-// findCustomer looks among the known relaties the way Herkenning says.
-func findCustomer(o opencart.Order, s Settings, k *Knowledge) *snelstart.Relatie {
-	for i := range k.Relaties {
-		r := &k.Relaties[i]
-		switch s.MatchBy {
-		case "klantnummer":
-			if o.CustomerID > 0 && strings.Contains(r.Memo, customerMemo(o)) {
-				return r
-			}
-		case "naam-postcode":
-			if r.VestigingsAdres != nil && strings.EqualFold(r.Naam, customerName(o)) &&
-				normPostcode(r.VestigingsAdres.Postcode) == normPostcode(o.Payment.Postcode) {
-				return r
-			}
-		case "btw-nummer":
-			// OpenCart has no VAT number of its own; a shop that keeps one in
-			// a custom field is not read yet, so nothing matches here.
-		default:
-			if o.Email != "" && strings.EqualFold(strings.TrimSpace(r.Email), strings.TrimSpace(o.Email)) {
-				return r
-			}
-		}
-	}
-	return nil
-}
-
-func planCustomer(o opencart.Order, s Settings, k *Knowledge, p *Plan) (CustomerPlan, *Hold) {
-	if r := findCustomer(o, s, k); r != nil {
-		return CustomerPlan{Match: s.MatchBy, Existing: r, Update: s.CustomerProcessing == "aanmaken-bijwerken"}, nil
-	}
-	if s.CustomerProcessing == "handmatig" {
-		if k.DefaultRelatie == nil {
-			return CustomerPlan{}, &Hold{"default_customer_unknown", strconv.Itoa(s.DefaultCustomer)}
-		}
-		return CustomerPlan{Match: "default", Existing: k.DefaultRelatie}, nil
-	}
-	return CustomerPlan{Match: "new", New: newRelatie(o, k, p)}, nil
-}
-
-func newRelatie(o opencart.Order, k *Knowledge, p *Plan) *snelstart.Relatie {
-	r := &snelstart.Relatie{Relatiesoort: []string{snelstart.RelatieKlant}, Naam: truncate(customerName(o), 100, p, "naam"),
-		Email: truncate(o.Email, snelstart.MaxEmail, p, "e-mail"), Telefoon: truncate(o.Telephone, snelstart.MaxTelefoon, p, "telefoon"),
-		Memo: customerMemo(o)}
-	r.VestigingsAdres = address(o.Payment, k, p, false)
-	return r
-}
-
-// address makes a SnelStart address within its limits.
-func address(a opencart.Address, k *Knowledge, p *Plan, withContact bool) *snelstart.Adres {
-	out := &snelstart.Adres{
-		Straat:   truncate(strings.TrimSpace(a.Address1+" "+a.Address2), snelstart.MaxAdresLine, p, "straat"),
-		Postcode: truncate(a.Postcode, snelstart.MaxPostcode, p, "postcode"),
-		Plaats:   truncate(a.City, snelstart.MaxAdresLine, p, "plaats"),
-	}
-	if withContact {
-		out.Contactpersoon = truncate(strings.TrimSpace(a.FirstName+" "+a.LastName), snelstart.MaxAdresLine, p, "contactpersoon")
-	}
-	if id := k.Landen[strings.ToUpper(a.CountryISO)]; id != "" {
-		out.Land = &snelstart.Ref{ID: id}
-	} else if a.CountryISO != "" {
-		p.Notes = append(p.Notes, Note{"country_unknown", a.CountryISO})
-	}
-	return out
-}
-
-// buildOrder is the verkooporder to create; relatie and new articles get
-// their ids at apply time.
-func buildOrder(o opencart.Order, s Settings, k *Knowledge, p *Plan, exclusive bool) snelstart.Verkooporder {
-	fields := map[string]string{"ordernummer": strconv.Itoa(o.ID), "klantnaam": strings.TrimSpace(o.FirstName + " " + o.LastName),
-		"bedrijf": o.Payment.Company, "winkelnaam": k.ShopName, "datum": o.Added.Format("02-01-2006"),
-		"betaalmethode": o.PaymentMethod.Name, "verzendmethode": o.ShippingMethod.Name}
-	vo := snelstart.Verkooporder{ProcesStatus: s.ProcesStatus, Datum: snelstart.Time{Time: o.Added},
-		Omschrijving: truncate(config.ExpandTemplate(s.DescriptionTemplate, fields), 200, p, "omschrijving"),
-		Memo:         o.Comment, VerkooporderBtwIngaveModel: snelstart.BtwInclusief}
-	if vo.ProcesStatus == "" {
-		vo.ProcesStatus = "Order"
-	}
-	if exclusive {
-		vo.VerkooporderBtwIngaveModel = snelstart.BtwExclusief
-	}
-	if s.PaymentReference {
-		vo.Betalingskenmerk, vo.Orderreferentie = p.Reference, p.Reference
-	}
-	if s.Addresses != "klantkaart" {
-		vo.Factuuradres = address(o.Payment, k, p, true)
-		vo.Afleveradres = address(o.Shipping, k, p, true)
-	}
-	if k.Sjabloon != nil {
-		vo.Verkoopordersjabloon = &snelstart.Ref{ID: k.Sjabloon.ID}
-	}
-	if k.Kostenplaats != nil {
-		vo.Kostenplaats = &snelstart.Ref{ID: k.Kostenplaats.ID}
-	}
-	if p.Customer.Existing != nil {
-		vo.Relatie = &snelstart.Ref{ID: p.Customer.Existing.ID}
-	}
-	for _, l := range p.Lines {
-		r := snelstart.Regel{Omschrijving: truncate(l.Description, snelstart.MaxOmschrijving, p, "regel"),
-			Stuksprijs: snelstart.NumberOf(l.Price), Aantal: snelstart.NumberOf(l.Quantity)}
-		if l.ArticleID != "" {
-			r.Artikel = &snelstart.Ref{ID: l.ArticleID}
-		}
-		vo.Regels = append(vo.Regels, r)
-	}
-	return vo
 }
 
 // String describes a hold for logs.

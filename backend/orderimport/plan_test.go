@@ -13,6 +13,8 @@ import (
 
 func d(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
+func ptr(v decimal.Decimal) *decimal.Decimal { return &v }
+
 func article(id, code, desc, group, price string) *snelstart.Artikel {
 	return &snelstart.Artikel{ID: id, Artikelcode: code, Omschrijving: desc, ArtikelOmzetgroep: &snelstart.Ref{ID: group},
 		Verkoopprijs: snelstart.Num(price)}
@@ -88,8 +90,8 @@ func order() opencart.Order {
 		Totals: []opencart.Total{
 			{Code: "sub_total", Title: "Subtotaal", Value: d("33.0503"), SortOrder: 1},
 			{Code: "shipping", Title: "Verzending (PostNL)", Value: d("5.7438"), SortOrder: 3},
-			{Code: "tax", Title: "BTW 21%", Value: d("6.4128"), SortOrder: 5},
-			{Code: "tax", Title: "BTW 9%", Value: d("0.7431"), SortOrder: 5},
+			{Code: "tax", Title: "BTW 21%", Value: d("6.4128"), SortOrder: 5, Rate: ptr(d("21"))},
+			{Code: "tax", Title: "BTW 9%", Value: d("0.7431"), SortOrder: 5, Rate: ptr(d("9"))},
 			{Code: "total", Title: "Totaal", Value: d("45.95"), SortOrder: 9},
 		},
 		Total: d("45.9500")}
@@ -231,18 +233,26 @@ func TestPlan(t *testing.T) {
 			set:   func(s *Settings) { s.ArticleProcessing = "alleen-bestaande" },
 			check: func(t *testing.T, p Plan) { held(t, p, "article_unknown") }},
 		{name: "default article: the line keeps the shop's product name",
-			order: func(o *opencart.Order) { o.Lines[1].Model = "NIEUW-9" },
+			order: func(o *opencart.Order) { o.Lines[0].Model = "NIEUW-21" },
 			set:   func(s *Settings) { s.ArticleProcessing = "standaard-artikelcode" },
 			check: func(t *testing.T, p Plan) {
-				if p.Lines[1].Code != "DIVERSEN" || p.Lines[1].Description != "Oude kaas" || len(p.NewArticles) != 0 {
-					t.Fatalf("line %+v", p.Lines[1])
+				if p.Lines[0].Code != "DIVERSEN" || p.Lines[0].Description != "Rode wijn" || len(p.NewArticles) != 0 || p.Held != nil {
+					t.Fatalf("line %+v held %v", p.Lines[0], p.Held)
 				}
 			}},
 		{name: "a product without a code goes on the default article",
+			order: func(o *opencart.Order) { o.Lines[0].Model, o.Lines[0].ProductID = "", 4 },
+			check: func(t *testing.T, p Plan) {
+				if p.Lines[0].Code != "DIVERSEN" || p.Held != nil {
+					t.Fatalf("line %+v", p.Lines[0])
+				}
+			}},
+		{name: "a 9 % product on a 21 % default article is held: its VAT would be wrong",
 			order: func(o *opencart.Order) { o.Lines[1].Model, o.Lines[1].ProductID = "", 4 },
 			check: func(t *testing.T, p Plan) {
-				if p.Lines[1].Code != "DIVERSEN" {
-					t.Fatalf("line %+v", p.Lines[1])
+				held(t, p, "article_vat")
+				if p.Held.Arg != "DIVERSEN: 9% / 21%" {
+					t.Fatalf("arg %q", p.Held.Arg)
 				}
 			}},
 		{name: "no code and no default article: held",
@@ -302,23 +312,31 @@ func TestPlan(t *testing.T) {
 					t.Fatalf("lines %s", got)
 				}
 			}},
-		{name: "discounts and fees on their articles",
+		{name: "a coupon on the wine only and a handling fee, each on its article and rate",
+			// Coupon WIJN10, 10 % of the wine (24,7934): 2,47934 off, its 21 % tax
+			// 0,520661 less. Handling 0,8264 at 21 % adds 0,173544.
+			// 21 %: 6,412812 − 0,520661 + 0,173544 = 6,065695 → 6,0657
+			// total 33,0503 − 2,4793 + 5,7438 + 0,8264 + 6,0657 + 0,7431 = 43,95.
 			order: func(o *opencart.Order) {
-				o.Totals = append(o.Totals[:2], opencart.Total{Code: "coupon", Title: "Kortingscode (WELKOM)", Value: d("-4.1322"), SortOrder: 4},
-					opencart.Total{Code: "handling", Title: "Verwerkingskosten", Value: d("0.8264"), SortOrder: 4}, o.Totals[2], o.Totals[3], o.Totals[4])
-				o.Total = d("45.95").Sub(d("5.00")).Add(d("1.00"))
+				o.Totals = []opencart.Total{o.Totals[0], o.Totals[1],
+					{Code: "coupon", Title: "Kortingscode (WIJN10)", Value: d("-2.4793"), SortOrder: 4},
+					{Code: "handling", Title: "Verwerkingskosten", Value: d("0.8264"), SortOrder: 4, Rate: ptr(d("21"))},
+					{Code: "tax", Title: "BTW 21%", Value: d("6.0657"), SortOrder: 5, Rate: ptr(d("21"))}, o.Totals[3],
+					{Code: "total", Title: "Totaal", Value: d("43.9500"), SortOrder: 9}}
+				o.Total = d("43.9500")
 			},
 			check: func(t *testing.T, p Plan) {
-				if got := kinds(p); got != "product:WIJN×2@15.00 product:KAAS×1@9.00 shipping:VERZEND×1@6.95 discount:KORTING×1@-5.00 fee:BETAAL×1@1.00" {
+				if got := kinds(p); got != "product:WIJN×2@15.00 product:KAAS×1@9.00 shipping:VERZEND×1@6.95 fee:BETAAL×1@1.00 discount:KORTING×1@-3.00" {
 					t.Fatalf("lines %s", got)
 				}
-				if p.Lines[3].Description != "Kortingscode (WELKOM)" || !p.Difference.IsZero() || p.Held != nil {
-					t.Fatalf("discount %+v difference %s held %v", p.Lines[3], p.Difference, p.Held)
+				if p.Lines[4].Description != "Kortingscode (WIJN10)" || !p.Difference.IsZero() || p.Held != nil || !p.Total.Equal(d("43.95")) {
+					t.Fatalf("discount %+v difference %s held %v", p.Lines[4], p.Difference, p.Held)
 				}
+				vatIs(t, p, "21", "6.07", "9", "0.74")
 			}},
 		{name: "a fee without an article is held",
 			set:   func(s *Settings) { s.ShippingArticle = "" },
-			check: func(t *testing.T, p Plan) { held(t, p, "fee_article_missing") }},
+			check: func(t *testing.T, p Plan) { held(t, p, "shipping_article_missing") }},
 		{name: "a small difference is booked on the difference article",
 			order: func(o *opencart.Order) { o.Total = d("45.9800") },
 			check: func(t *testing.T, p Plan) {
@@ -331,7 +349,7 @@ func TestPlan(t *testing.T) {
 			order: func(o *opencart.Order) { o.Total = d("46.0500") },
 			check: func(t *testing.T, p Plan) {
 				held(t, p, "difference")
-				if p.Held.Arg != "46.05 / 45.95" {
+				if p.Held.Arg != "46,05 / 45,95" {
 					t.Fatalf("arg %q", p.Held.Arg)
 				}
 			}},
@@ -350,20 +368,21 @@ func TestPlan(t *testing.T) {
 		{name: "a template with prices excl. VAT: prices and totals excl.",
 			know: func(k *Knowledge) { k.Sjabloon.PrijsIngaveExclusiefBtw = true },
 			check: func(t *testing.T, p Plan) {
-				if got := kinds(p); got != "product:WIJN×2@12.40 product:KAAS×1@8.26 shipping:VERZEND×1@5.74 difference:VERSCHIL×1@-0.01" {
+				if got := kinds(p); got != "product:WIJN×2@12.40 product:KAAS×1@8.26 shipping:VERZEND×1@5.74" {
 					t.Fatalf("lines %s", got)
 				}
-				// 24.80 + 5.21 + 8.26 + 0.74 + 5.74 + 1.21 = 45.96: a cent is booked as difference.
-				if p.Order.VerkooporderBtwIngaveModel != "Exclusief" || !p.Total.Equal(d("45.95")) || p.Lines[3].Kind != "difference" {
+				// 21 %: 24,80 + 5,74 = 30,54, VAT 6,41; 9 %: 8,26, VAT 0,74: 45,95.
+				if p.Order.VerkooporderBtwIngaveModel != "Exclusief" || !p.Total.Equal(d("45.95")) || p.Held != nil {
 					t.Fatalf("model %s total %s lines %s", p.Order.VerkooporderBtwIngaveModel, p.Total, kinds(p))
 				}
+				vatIs(t, p, "21", "6.41", "9", "0.74")
 			}},
 		{name: "SnelStart's own sales price",
-			set:  func(s *Settings) { s.LinePrice = "snelstart"; s.DifferenceThreshold = d("10") },
-			know: func(k *Knowledge) { k.Artikelen["wijn"].Verkoopprijs = snelstart.Num("16.50") },
+			set:  func(s *Settings) { s.LinePrice = "snelstart" },
+			know: func(k *Knowledge) { k.Artikelen["wijn"].Verkoopprijs = snelstart.Num("15.02") },
 			check: func(t *testing.T, p Plan) {
-				// 2 × 16.50 instead of 2 × 15.00: SnelStart's price, the shop's 3.00 less booked as difference.
-				if p.Lines[0].Price.StringFixed(2) != "16.50" || !p.Difference.Equal(d("-3")) || p.Lines[len(p.Lines)-1].Kind != "difference" || !p.Total.Equal(d("45.95")) {
+				// 2 × 15,02 instead of 2 × 15,00: SnelStart's price, the shop's 0,04 less booked as difference.
+				if p.Lines[0].Price.StringFixed(2) != "15.02" || !p.Difference.Equal(d("-0.04")) || p.Lines[len(p.Lines)-1].Kind != "difference" || !p.Total.Equal(d("45.95")) {
 					t.Fatalf("lines %s difference %s", kinds(p), p.Difference)
 				}
 			}},
@@ -389,12 +408,23 @@ func TestPlan(t *testing.T) {
 					t.Fatalf("straat %q notes %v", p.Order.Afleveradres.Straat, p.Notes)
 				}
 			}},
-		{name: "an OpenCart VAT rate other than the article's is flagged",
+		{name: "an article whose VAT rate is not the shop's holds the order",
 			know: func(k *Knowledge) { k.Artikelen["kaas"].ArtikelOmzetgroep.ID = "g-hoog" },
-			set:  func(s *Settings) { s.DifferenceThreshold = d("5") },
 			check: func(t *testing.T, p Plan) {
-				if !hasNote(p, "vat_mismatch") {
-					t.Fatalf("notes %v", p.Notes)
+				held(t, p, "article_vat")
+				if p.Held.Arg != "KAAS: 9% / 21%" {
+					t.Fatalf("arg %q", p.Held.Arg)
+				}
+			}},
+		{name: "with SnelStart's prices a different VAT rate is only noted",
+			know: func(k *Knowledge) {
+				k.Artikelen["kaas"].ArtikelOmzetgroep.ID = "g-hoog"
+				k.Artikelen["kaas"].Verkoopprijs = snelstart.Num("9.00")
+			},
+			set: func(s *Settings) { s.LinePrice = "snelstart" },
+			check: func(t *testing.T, p Plan) {
+				if p.Held != nil || !hasNote(p, "vat_mismatch") {
+					t.Fatalf("held %v notes %v", p.Held, p.Notes)
 				}
 			}},
 		{name: "an order in another currency: amounts as the shop stores them (default currency)",
@@ -436,6 +466,23 @@ func held(t *testing.T, p Plan, code string) {
 	t.Helper()
 	if p.Held == nil || p.Held.Code != code {
 		t.Fatalf("held %v, want %s", p.Held, code)
+	}
+}
+
+// vatIs checks SnelStart's VAT per rate: pairs of rate and amount.
+func vatIs(t *testing.T, p Plan, pairs ...string) {
+	t.Helper()
+	got := map[string]string{}
+	for _, c := range p.VAT {
+		got[c.Rate.String()] = c.SnelStart.StringFixed(2)
+	}
+	for i := 0; i+1 < len(pairs); i += 2 {
+		if got[pairs[i]] != pairs[i+1] {
+			t.Fatalf("VAT %s%%: %s, want %s (all %v)", pairs[i], got[pairs[i]], pairs[i+1], p.VAT)
+		}
+	}
+	if len(got) != len(pairs)/2 {
+		t.Fatalf("VAT rates %v, want %v", got, pairs)
 	}
 }
 

@@ -282,7 +282,10 @@ func (j *Job) prepare(ctx context.Context, k *Knowledge, o opencart.Order, p *Pl
 	case p.Customer.Update:
 		upd := *p.Customer.Existing
 		fresh := newRelatie(o, k, p)
-		upd.VestigingsAdres, upd.Telefoon = fresh.VestigingsAdres, fresh.Telefoon
+		upd.Telefoon = fresh.Telefoon
+		if fresh.VestigingsAdres != nil { // an order without an address keeps the card's
+			upd.VestigingsAdres = fresh.VestigingsAdres
+		}
 		if o.Email != "" {
 			upd.Email = fresh.Email
 		}

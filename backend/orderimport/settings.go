@@ -25,17 +25,21 @@ type Settings struct {
 	Recipes             bool
 	ShippingArticle     string
 	DiscountArticle     string
-	PaymentFeeArticle   string
-	DifferenceArticle   string
-	DifferenceThreshold decimal.Decimal
-	DefaultArticle      string
-	CodeField           string            // model, sku, …, product_id
-	RevenueGroup        string            // omzetgroep for new articles
-	RevenueGroupByVat   map[string]string // rate ("9") → omzetgroep
-	ArticleProcessing   string            // aanmaken | alleen-bestaande | standaard-artikelcode
-	MatchBy             string            // email | klantnummer | naam-postcode | btw-nummer
-	CustomerProcessing  string            // aanmaken | aanmaken-bijwerken | handmatig
-	DefaultCustomer     int               // relatiecode for handmatig
+	// DiscountArticleByVat is the discount article per VAT rate ("9" →
+	// code); DiscountArticle serves the rate it has itself.
+	DiscountArticleByVat map[string]string
+	VoucherArticle       string // gift vouchers and store credit: no VAT
+	PaymentFeeArticle    string
+	DifferenceArticle    string
+	DifferenceThreshold  decimal.Decimal
+	DefaultArticle       string
+	CodeField            string            // model, sku, …, product_id
+	RevenueGroup         string            // omzetgroep for new articles
+	RevenueGroupByVat    map[string]string // rate ("9") → omzetgroep
+	ArticleProcessing    string            // aanmaken | alleen-bestaande | standaard-artikelcode
+	MatchBy              string            // email | klantnummer | naam-postcode | btw-nummer
+	CustomerProcessing   string            // aanmaken | aanmaken-bijwerken | handmatig
+	DefaultCustomer      int               // relatiecode for handmatig
 }
 
 // SettingsFrom reads the settings of a profile.
@@ -45,24 +49,40 @@ func SettingsFrom(v map[string]string) Settings {
 		threshold = decimal.RequireFromString("0.05")
 	}
 	code, _ := strconv.Atoi(v["customers.defaultCode"])
-	byVat := map[string]string{}
-	for _, line := range strings.Split(v["articles.revenueGroupByVat"], "\n") {
-		if rate, group, ok := strings.Cut(line, "="); ok {
-			if d, err := decimal.NewFromString(strings.ReplaceAll(strings.TrimSpace(rate), ",", ".")); err == nil {
-				byVat[d.String()] = strings.TrimSpace(group)
-			}
-		}
-	}
 	return Settings{
 		Template: v["sales.template"], CostCentre: v["sales.costCentre"], ProcesStatus: v["sales.processStatus"],
 		PaymentReference: v["sales.paymentReference"] == "true", DescriptionTemplate: v["sales.descriptionTemplate"],
 		Addresses: v["sales.addresses"], LinePrice: v["sales.linePrice"], LineOptions: v["sales.lineOptions"],
 		Recipes: v["sales.recipes"] == "true", ShippingArticle: v["sales.shippingArticle"],
-		DiscountArticle: v["sales.discountArticle"], PaymentFeeArticle: v["sales.paymentFeeArticle"],
+		DiscountArticle: v["sales.discountArticle"], DiscountArticleByVat: rateMap(v["sales.discountArticleByVat"]),
+		VoucherArticle: v["sales.voucherArticle"], PaymentFeeArticle: v["sales.paymentFeeArticle"],
 		DifferenceArticle: v["sales.differenceArticle"], DifferenceThreshold: threshold,
 		DefaultArticle: v["sales.defaultArticle"], CodeField: v["articles.codeField"],
-		RevenueGroup: v["articles.revenueGroup"], RevenueGroupByVat: byVat,
+		RevenueGroup: v["articles.revenueGroup"], RevenueGroupByVat: rateMap(v["articles.revenueGroupByVat"]),
 		ArticleProcessing: v["articles.processing"], MatchBy: v["customers.matchBy"],
 		CustomerProcessing: v["customers.processing"], DefaultCustomer: code,
 	}
+}
+
+// rateMap reads a rateMap setting: lines "rate=value", the rate as "9",
+// "9,0" or "9.5".
+func rateMap(text string) map[string]string {
+	out := map[string]string{}
+	for _, line := range strings.Split(text, "\n") {
+		if rate, value, ok := strings.Cut(line, "="); ok {
+			if d, err := decimal.NewFromString(strings.ReplaceAll(strings.TrimSpace(rate), ",", ".")); err == nil {
+				out[rateKey(d)] = strings.TrimSpace(value)
+			}
+		}
+	}
+	return out
+}
+
+// Articles are the article codes the settings name, for loading once per run.
+func (s Settings) Articles() []string {
+	out := []string{s.ShippingArticle, s.DiscountArticle, s.VoucherArticle, s.PaymentFeeArticle, s.DifferenceArticle, s.DefaultArticle}
+	for _, code := range s.DiscountArticleByVat {
+		out = append(out, code)
+	}
+	return out
 }

@@ -152,12 +152,14 @@ describe('Uitvoering', () => {
     if (process.env.E2E_SHOTS) await page.screenshot({ path: join(process.env.E2E_SHOTS, 'koppeling-opencart.png'), fullPage: true });
     await tab('mapping', 'sales');
     for (const [k, v] of [['sales.template', 'Webshop'], ['sales.shippingArticle', ''], ['sales.discountArticle', 'KORTING'], ['sales.paymentFeeArticle', 'BETAALKOSTEN'],
-      ['sales.differenceArticle', 'VERSCHIL'], ['sales.differenceThreshold', '1000']]) {
+      ['sales.voucherArticle', 'CADEAUBON'], ['sales.differenceArticle', 'VERSCHIL']]) {
       await field(k).locator('input').fill(v);
     }
+    await field('sales.discountArticleByVat').locator('textarea').fill('9=KORTING-LAAG\n0=KORTING-GEEN');
     await field('sales.defaultArticle').locator('input').fill('BESTAAT-NIET');
     await tab('mapping', 'articles');
     await field('articles.revenueGroup').locator('input').fill('Omzet hoog');
+    await field('articles.revenueGroupByVat').locator('textarea').fill('9=Omzet laag\n0=Omzet vrijgesteld');
     await save();
     // An article SnelStart does not have: saved, with a warning beside it.
     await waitNotice(/^Opgeslagen\. Let op: SnelStart kent niet alles wat is ingevuld \(tabblad Verkopen\)/);
@@ -205,7 +207,7 @@ describe('Uitvoering', () => {
     const id = held[0];
     await openOrder(id);
     const detail = page.getByTestId('order-detail');
-    assert.match(await detail.innerText(), /Er is geen artikelcode ingesteld voor verzendkosten/);
+    assert.match(await detail.innerText(), /De order heeft verzendkosten .* maar er is geen Artikelcode verzendkosten — kies er een op Aansluiting → Verkopen\./);
     if (process.env.E2E_SHOTS) await page.screenshot({ path: join(process.env.E2E_SHOTS, 'uitvoering-vastgehouden.png'), fullPage: true });
     await detail.locator('button.fix').click(); // Naar Verkopen › Artikelcode verzendkosten
     await page.waitForFunction(() => document.activeElement?.closest('[data-key]')?.dataset.key === 'sales.shippingArticle');

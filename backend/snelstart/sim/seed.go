@@ -98,7 +98,7 @@ func (s *Server) SeedDefault() {
 	}
 	hoog := s.Insert("artikelomzetgroepen", map[string]any{"nummer": 1, "omschrijving": "Omzet hoog", "verkoopNederlandBtwSoort": "Hoog"})
 	laag := s.Insert("artikelomzetgroepen", map[string]any{"nummer": 2, "omschrijving": "Omzet laag", "verkoopNederlandBtwSoort": "Laag"})
-	s.Insert("artikelomzetgroepen", map[string]any{"nummer": 3, "omschrijving": "Omzet vrijgesteld", "verkoopNederlandBtwSoort": "Geen"})
+	geen := s.Insert("artikelomzetgroepen", map[string]any{"nummer": 3, "omschrijving": "Omzet vrijgesteld", "verkoopNederlandBtwSoort": "Geen"})
 	s.Insert("verkoopordersjablonen", map[string]any{"omschrijving": "Standaard", "nonactief": false, "prijsIngaveExclusiefBtw": true, "nieuweOrdersBlokkeren": false})
 	s.Insert("verkoopordersjablonen", map[string]any{"omschrijving": "Webshop", "nonactief": false, "prijsIngaveExclusiefBtw": false, "nieuweOrdersBlokkeren": false})
 	s.Insert("kostenplaatsen", map[string]any{"omschrijving": "Webshop", "nonactief": false, "nummer": 1})
@@ -149,6 +149,15 @@ func (s *Server) SeedDefault() {
 			map[string]any{"id": wijn["id"], "uri": wijn["uri"], "artikelcode": "WIJN-ROOD", "aantal": 1},
 			map[string]any{"id": glas["id"], "uri": glas["uri"], "artikelcode": "GLAS", "aantal": 2},
 		}})
+	// Discounts per VAT rate and gift vouchers / store credit (no VAT).
+	for _, a := range []struct {
+		code, omschrijving string
+		grp                map[string]any
+	}{{"KORTING-LAAG", "Korting 9% btw", laag}, {"KORTING-GEEN", "Korting zonder btw", geen}, {"CADEAUBON", "Cadeaubon / tegoed", geen}} {
+		s.Insert("artikelen", map[string]any{"artikelcode": a.code, "omschrijving": a.omschrijving, "artikelOmzetgroep": Ref(a.grp),
+			"verkoopprijs": json.Number("0"), "eenheid": "stuk", "isNonActief": false, "voorraadControle": false,
+			"technischeVoorraad": 0, "vrijeVoorraad": 0, "isHoofdartikel": false, "subartikelen": []any{}})
+	}
 }
 
 // LandID returns the id of a land by ISO code, for tests and seeds.

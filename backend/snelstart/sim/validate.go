@@ -183,7 +183,7 @@ func validProcesStatus(s string) bool {
 
 // prepareOrder checks a verkooporder and fills in what SnelStart does: the
 // number, line totals, omschrijving from the article and the order totals
-// with VAT per omzetgroep, rounded per line [I].
+// (vatOf).
 func (s *Server) prepareOrder(o map[string]any) [][2]string {
 	var errs [][2]string
 	creating := o["nummer"] == nil || o["nummer"] == json.Number("0")
@@ -233,7 +233,6 @@ func (s *Server) prepareOrder(o map[string]any) [][2]string {
 			}
 		}
 	}
-	excl, incl := decimal.Zero, decimal.Zero
 	regels, _ := o["regels"].([]any)
 	for i, rv := range regels {
 		r, _ := rv.(map[string]any)
@@ -249,20 +248,9 @@ func (s *Server) prepareOrder(o map[string]any) [][2]string {
 		if str(r, "omschrijving") == "" {
 			r["omschrijving"] = art["omschrijving"]
 		}
-		price, _ := asDecimal(orZero(r["stuksprijs"]))
-		qty, _ := asDecimal(orZero(r["aantal"]))
-		disc, _ := asDecimal(orZero(r["kortingsPercentage"]))
-		total := price.Mul(qty).Mul(decimal.NewFromInt(100).Sub(disc)).Div(decimal.NewFromInt(100)).Round(2)
-		r["totaal"] = json.Number(total.StringFixed(2))
-		rate := s.vatRate(art)
-		if model == "Inclusief" {
-			lineExcl := total.Mul(decimal.NewFromInt(100)).Div(decimal.NewFromInt(100).Add(rate)).Round(2)
-			excl, incl = excl.Add(lineExcl), incl.Add(total)
-		} else {
-			vat := total.Mul(rate).Div(decimal.NewFromInt(100)).Round(2)
-			excl, incl = excl.Add(total), incl.Add(total).Add(vat)
-		}
 	}
+	vat := s.vatOf(o)
+	excl, incl := vat.excl, vat.incl
 	if len(errs) > 0 {
 		return errs
 	}
@@ -277,6 +265,67 @@ func (s *Server) prepareOrder(o map[string]any) [][2]string {
 		s.company["volgendVerkoopordernummer"] = json.Number(strconv.FormatInt(n+1, 10))
 	}
 	return nil
+}
+
+// orderVAT is what SnelStart makes of an order's lines: per VAT rate (from
+// each line's article's omzetgroep) the lines' amount, and the VAT over that
+// sum, rounded once per rate [I: a verkoopboeking holds its VAT per
+// btwSoort]; then the order's totals.
+type orderVAT struct {
+	excl, incl decimal.Decimal
+	perRate    map[string]decimal.Decimal // rate ("21") → VAT
+}
+
+// vatOf computes the line totals (stored in each regel) and the VAT.
+func (s *Server) vatOf(o map[string]any) orderVAT {
+	out := orderVAT{perRate: map[string]decimal.Decimal{}}
+	inclusive := str(o, "verkooporderBtwIngaveModel") == "Inclusief"
+	sums := map[string]decimal.Decimal{}
+	var rates []decimal.Decimal
+	regels, _ := o["regels"].([]any)
+	for _, rv := range regels {
+		r, _ := rv.(map[string]any)
+		if r == nil {
+			continue
+		}
+		artRef, _ := r["artikel"].(map[string]any)
+		art, ok := s.coll["artikelen"].get(str(artRef, "id"))
+		if !ok {
+			continue
+		}
+		price, _ := asDecimal(orZero(r["stuksprijs"]))
+		qty, _ := asDecimal(orZero(r["aantal"]))
+		disc, _ := asDecimal(orZero(r["kortingsPercentage"]))
+		total := price.Mul(qty).Mul(decimal.NewFromInt(100).Sub(disc)).Div(decimal.NewFromInt(100)).Round(2)
+		r["totaal"] = json.Number(total.StringFixed(2))
+		rate := s.vatRate(art)
+		if _, seen := sums[rate.String()]; !seen {
+			rates = append(rates, rate)
+		}
+		sums[rate.String()] = sums[rate.String()].Add(total)
+	}
+	hundred := decimal.NewFromInt(100)
+	for _, rate := range rates {
+		sum := sums[rate.String()]
+		var vat decimal.Decimal
+		if inclusive {
+			vat = sum.Mul(rate).Div(hundred.Add(rate)).Round(2)
+			out.excl, out.incl = out.excl.Add(sum.Sub(vat)), out.incl.Add(sum)
+		} else {
+			vat = sum.Mul(rate).Div(hundred).Round(2)
+			out.excl, out.incl = out.excl.Add(sum), out.incl.Add(sum).Add(vat)
+		}
+		out.perRate[rate.String()] = out.perRate[rate.String()].Add(vat)
+	}
+	return out
+}
+
+// VATPerRate is the VAT SnelStart books for a stored verkooporder, per rate
+// ("21", "9", "0"), computed from its lines as on create.
+func (s *Server) VATPerRate(order map[string]any) map[string]decimal.Decimal {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.vatOf(deepCopy(order).(map[string]any)).perRate
 }
 
 func orZero(v any) any {

@@ -324,3 +324,28 @@ CREATE TABLE `{PREFIX}language` (
   PRIMARY KEY (`language_id`),
   KEY `name` (`name`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `{PREFIX}tax_class` (
+  `tax_class_id` int(11) NOT NULL AUTO_INCREMENT,
+  `title` varchar(32) DEFAULT NULL,
+  `description` varchar(255) DEFAULT NULL,
+  PRIMARY KEY (`tax_class_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `{PREFIX}tax_rate` (
+  `tax_rate_id` int(11) NOT NULL AUTO_INCREMENT,
+  `geo_zone_id` int(11) DEFAULT '0',
+  `name` varchar(32) DEFAULT NULL,
+  `rate` decimal(15,4) DEFAULT '0.0000',
+  `type` char(1) DEFAULT NULL,
+  PRIMARY KEY (`tax_rate_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `{PREFIX}tax_rule` (
+  `tax_rule_id` int(11) NOT NULL AUTO_INCREMENT,
+  `tax_class_id` int(11) DEFAULT NULL,
+  `tax_rate_id` int(11) DEFAULT NULL,
+  `based` varchar(10) DEFAULT NULL,
+  `priority` int(5) DEFAULT '1',
+  PRIMARY KEY (`tax_rule_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
