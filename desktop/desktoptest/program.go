@@ -151,23 +151,37 @@ func Processes(pid int) map[int]string {
 	return out
 }
 
-// PSS is the proportional set size of a process in KiB (smaps_rollup).
-func PSS(pid int) (int, error) {
+// PSS is the proportional set size of a process in KiB (smaps_rollup):
+// all of it, and its anonymous part (heap, stacks: what the process itself
+// holds, as against pages of its program and libraries, which the kernel
+// may drop and read again).
+func PSS(pid int) (all, anon int, err error) {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/smaps_rollup", pid))
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	for _, line := range strings.Split(string(data), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "Pss:" {
-			return strconv.Atoi(f[1])
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			continue
+		}
+		switch f[0] {
+		case "Pss:":
+			all, _ = strconv.Atoi(f[1])
+		case "Pss_Anon:":
+			anon, _ = strconv.Atoi(f[1])
 		}
 	}
-	return 0, fmt.Errorf("no Pss in smaps_rollup of %d", pid)
+	if all == 0 {
+		return 0, 0, fmt.Errorf("no Pss in smaps_rollup of %d", pid)
+	}
+	return all, anon, nil
 }
 
 // Memory is the PSS of a process tree: per process and in total (KiB).
 type Memory struct {
 	Total int
+	Anon  int            // the anonymous part of Total
 	Procs map[int]string // pid → "name  NN.N MiB"
 }
 
@@ -175,11 +189,12 @@ type Memory struct {
 func TreePSS(pid int) Memory {
 	m := Memory{Procs: map[int]string{}}
 	for p, name := range Processes(pid) {
-		kb, err := PSS(p)
+		kb, anon, err := PSS(p)
 		if err != nil {
 			continue
 		}
 		m.Total += kb
+		m.Anon += anon
 		m.Procs[p] = fmt.Sprintf("%s %.1f MiB", name, float64(kb)/1024)
 	}
 	return m

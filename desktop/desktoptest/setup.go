@@ -3,6 +3,7 @@ package desktoptest
 import (
 	"context"
 	"crypto/ed25519"
+	"database/sql"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -29,6 +30,7 @@ const ShopURL = "https://winkel.test/"
 type Shop struct {
 	Settings map[string]string // the profile's settings for both
 	HostKey  string            // the SSH server's key, to trust
+	DB       *sql.DB           // the shop's database (root), to change orders
 }
 
 // StartShop starts MariaDB with a shop, sshd and the simulator.
@@ -55,7 +57,7 @@ func StartShop(tb testsvc.TB, ctx context.Context, release int, every time.Durat
 	go srv.Serve(ln)
 	tb.Cleanup(func() { srv.Close() })
 	base := "http://" + ln.Addr().String() + "/"
-	return &Shop{HostKey: sshd.HostKey, Settings: map[string]string{
+	return &Shop{HostKey: sshd.HostKey, DB: sdb.DB, Settings: map[string]string{
 		"snelstart.clientKey": "bench-koppelsleutel", "snelstart.subscriptionKey": "bench-abonnement",
 		"snelstart.apiBaseURL": base + "v2/", "snelstart.authBaseURL": base,
 		"shop.transport": "mysql", "shop.since": "2020-01-01T00:00", "shop.url": ShopURL,
@@ -64,9 +66,18 @@ func StartShop(tb testsvc.TB, ctx context.Context, release int, every time.Durat
 		"shop.ftp.protocol": "sftp", "shop.ftp.host": "127.0.0.1", "shop.ftp.port": strconv.Itoa(sshd.Port),
 		"shop.ftp.user": sshd.User, "shop.ftp.password": sshd.Password,
 		"sales.template": "Webshop", "sales.shippingArticle": "VERZEND", "sales.discountArticle": "KORTING",
-		"sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL", "sales.differenceThreshold": "0,50",
-		"articles.revenueGroup": "Omzet hoog", "articles.revenueGroupByVat": "9=Omzet laag",
+		"sales.discountArticleByVat": "9=KORTING-LAAG\n0=KORTING-GEEN", "sales.voucherArticle": "CADEAUBON",
+		"sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL",
+		"articles.revenueGroup": "Omzet hoog", "articles.revenueGroupByVat": "9=Omzet laag\n0=Omzet vrijgesteld",
 	}}
+}
+
+// HoldAnOrder makes one order of the shop wait for the user: its total is
+// €10 more than its lines and fees add up to (as a plug-in's surcharge
+// would make it), more than the difference S-Connect books by itself.
+func (sh *Shop) HoldAnOrder() error {
+	_, err := sh.DB.Exec("UPDATE oc_order SET total = total + 10 WHERE order_status_id > 0 ORDER BY order_id LIMIT 1")
+	return err
 }
 
 // Configure gives the program's first profile the shop, the simulator, a

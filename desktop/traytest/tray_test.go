@@ -84,6 +84,9 @@ func TestTheProgramLivesInTheTray(t *testing.T) {
 	sess := desktoptest.StartSession(t)
 	notes := sess.StartNotifications(t)
 	shop := desktoptest.StartShop(t, context.Background(), 0, 0)
+	if err := shop.HoldAnOrder(); err != nil {
+		t.Fatal(err)
+	}
 	prog := sess.StartProgram(t, bin, t.TempDir())
 	pid := prog.Cmd.Process.Pid
 	t.Cleanup(func() {
@@ -145,10 +148,10 @@ func TestTheProgramLivesInTheTray(t *testing.T) {
 	if visible() || windowProcess(prog) != 0 {
 		t.Fatal("the scheduled run opened the window")
 	}
-	// The fixture's shop has an order that must wait for the user: the icon
+	// The order whose total does not add up waits for the user: the icon
 	// and tooltip say so, and one notification does.
-	if counts["held"] == 0 {
-		t.Fatalf("the test shop no longer has an order held for the user (counts %v); the checks below need one", counts)
+	if counts["held"] != 1 {
+		t.Fatalf("the scheduled run held %d orders, want the one whose total does not add up (counts %v)", counts["held"], counts)
 	}
 	if tip, _ := item.Tooltip(); !strings.Contains(tip, "wachten op u") {
 		t.Fatalf("tooltip after a run with held orders: %q", tip)

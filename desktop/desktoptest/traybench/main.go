@@ -71,12 +71,12 @@ func main() {
 		}
 		sort.Strings(procs)
 		runs := countRuns(prog)
-		fmt.Printf("| %s | %s | %.1f MiB | %d | %s | %d | %d | %s | %d |\n", time.Since(start).Round(time.Second), what,
-			float64(m.Total)/1024, len(m.Procs), strings.Join(procs, ", "), desktoptest.OpenFiles(pid), desktoptest.Threads(pid),
-			lastGoroutines(dir), runs)
+		fmt.Printf("| %s | %s | %.1f MiB | %.1f MiB | %d | %s | %d | %d | %s | %d |\n", time.Since(start).Round(time.Second), what,
+			float64(m.Total)/1024, float64(m.Anon)/1024, len(m.Procs), strings.Join(procs, ", "), desktoptest.OpenFiles(pid),
+			desktoptest.Threads(pid), lastGoroutines(dir), runs)
 	}
-	fmt.Println("| elapsed | state | PSS, all processes | processes | per process | open files | threads | goroutines (after the last run) | runs |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("| elapsed | state | PSS, all processes | of it anonymous | processes | per process | open files | threads | goroutines (after the last run) | runs |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
 
 	waitWindow(sess, true)
 	time.Sleep(*idle)
