@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -87,6 +88,8 @@ func TestTheProgramLivesInTheTray(t *testing.T) {
 	if err := shop.HoldAnOrder(); err != nil {
 		t.Fatal(err)
 	}
+	xdg := t.TempDir() // the user's config folder, where autostart files go
+	sess.Env = append(sess.Env, "XDG_CONFIG_HOME="+xdg)
 	prog := sess.StartProgram(t, bin, t.TempDir())
 	pid := prog.Cmd.Process.Pid
 	t.Cleanup(func() {
@@ -139,6 +142,33 @@ func TestTheProgramLivesInTheTray(t *testing.T) {
 	}
 	if len(history(t, prog, profile)) != 0 {
 		t.Fatal("a run before its time")
+	}
+
+	// Starten met Windows, geminimaliseerd: on Linux an autostart file that
+	// starts this program in the tray; Instellingen shows it; off removes it.
+	autostartFile := filepath.Join(xdg, "autostart", "s-connect.desktop")
+	if _, err := prog.Call("Settings.Save", profile, map[string]string{"app.autostart": "true"}, []string{}); err != nil {
+		t.Fatal(err)
+	}
+	entry, err := os.ReadFile(autostartFile)
+	if err != nil || !strings.Contains(string(entry), "\nExec="+bin+" --minimized --config-dir "+prog.Dir+"\n") {
+		t.Fatalf("autostart file: %v\n%s", err, entry)
+	}
+	var info struct {
+		Autostart struct {
+			Enabled bool
+			Where   string
+		}
+	}
+	raw, _ := prog.Call("Program.Info")
+	if json.Unmarshal(raw, &info); !info.Autostart.Enabled || info.Autostart.Where != autostartFile {
+		t.Fatalf("Instellingen shows %+v", info.Autostart)
+	}
+	if _, err := prog.Call("Settings.Save", profile, map[string]string{"app.autostart": "false"}, []string{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(autostartFile); !os.IsNotExist(err) {
+		t.Fatalf("the autostart file is still there after switching it off: %v", err)
 	}
 	scheduled := waitRun(t, prog, profile, "schedule", time.Until(next)+2*time.Minute)
 	var counts map[string]int
