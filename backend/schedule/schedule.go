@@ -73,7 +73,7 @@ func New(store *config.Store, run Runner, clock clockwork.Clock, log *slog.Logge
 // Start starts the jobs after a first Sync, and watches for the computer
 // waking from sleep.
 func (sc *Scheduler) Start() error {
-	if err := sc.Sync(); err != nil {
+	if err := sc.sync(true); err != nil {
 		return err
 	}
 	sc.s.Start()
@@ -145,12 +145,18 @@ func (sc *Scheduler) Replan() error {
 		delete(sc.jobs, k)
 	}
 	sc.mu.Unlock()
-	return sc.Sync()
+	return sc.sync(true)
 }
 
 // Sync makes the jobs match the settings of every profile: new, changed
 // and removed intervals and next runs. Call it after settings are saved.
-func (sc *Scheduler) Sync() error {
+func (sc *Scheduler) Sync() error { return sc.sync(false) }
+
+// sync is Sync; catchUp (at the start and after sleep) runs once, now, a
+// task whose stored next run has passed. A next run in the past that the
+// user has just typed is not "missed": it is kept as typed and the task
+// runs an interval from now.
+func (sc *Scheduler) sync(catchUp bool) error {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	profiles, err := sc.store.Profiles()
@@ -165,7 +171,7 @@ func (sc *Scheduler) Sync() error {
 		}
 		for _, task := range config.Tasks {
 			k := key{p.ID, task}
-			if err := sc.syncJob(k, view.Values); err != nil {
+			if err := sc.syncJob(k, view.Values, catchUp); err != nil {
 				return fmt.Errorf("schedule %s of profile %d: %w", task, p.ID, err)
 			}
 			if _, ok := sc.jobs[k]; ok {
@@ -182,7 +188,7 @@ func (sc *Scheduler) Sync() error {
 	return nil
 }
 
-func (sc *Scheduler) syncJob(k key, v map[string]string) error {
+func (sc *Scheduler) syncJob(k key, v map[string]string, catchUp bool) error {
 	prefix := "planning." + k.task + "."
 	interval, at, next := v[prefix+"interval"], v[prefix+"dailyAt"], v[prefix+"nextRun"]
 	sig := strings.Join([]string{interval, at, next}, "|")
@@ -202,9 +208,10 @@ func (sc *Scheduler) syncJob(k key, v map[string]string) error {
 		gocron.WithSingletonMode(gocron.LimitModeReschedule)}
 	now := sc.clock.Now()
 	stored, storedErr := time.ParseInLocation(config.DateTimeLayout, next, time.Local)
-	// A stored next run that has passed fell due while the program was not
-	// running (or the computer slept): it runs now, once.
-	missed := storedErr == nil && !stored.After(now)
+	// At the start or waking, a stored next run that has passed fell due
+	// while the program was not running (or the computer slept): it runs
+	// now, once.
+	missed := catchUp && storedErr == nil && !stored.After(now)
 	first := nextAfter(interval, at, now, now)
 	if first.IsZero() {
 		return fmt.Errorf("interval %q at %q", interval, at)
@@ -214,7 +221,7 @@ func (sc *Scheduler) syncJob(k key, v map[string]string) error {
 		def = gocron.DailyJob(1, gocron.NewAtTimes(gocron.NewAtTime(uint(t.Hour()), uint(t.Minute()), 0)))
 	} else {
 		def = gocron.DurationJob(intervals[interval])
-		if storedErr == nil && !missed {
+		if storedErr == nil && stored.After(now) {
 			first = stored // the next run the user set, or the one before a restart
 		}
 		if !missed {
@@ -230,8 +237,9 @@ func (sc *Scheduler) syncJob(k key, v map[string]string) error {
 		return err
 	}
 	sc.jobs[k] = job{id: j.ID(), signature: sig}
-	// Shown on the Planning tab as soon as the interval is chosen.
-	if first.In(time.Local).Format(config.DateTimeLayout) != next {
+	// Shown on the Planning tab as soon as the interval is chosen; a value
+	// the user typed stays until the run writes the next.
+	if next == "" {
 		return sc.writeNext(k, first)
 	}
 	return nil

@@ -260,3 +260,23 @@ func TestPausedSchedulesSkipTheirRuns(t *testing.T) {
 	clk.Advance(5 * time.Minute)
 	waitFor(t, "the run after resuming", func() bool { return rec.count() == 1 })
 }
+
+// A next run in the past that the user types is kept as typed (not taken
+// for a missed run): the task runs an interval from now.
+func TestATypedPastNextRunIsKept(t *testing.T) {
+	store, id, clk, rec, sc := setup(t, map[string]string{"planning.orders.interval": "15m"})
+	if err := sc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	store.Save(id, map[string]string{"planning.orders.nextRun": "2026-03-04T05:06"}, nil)
+	if err := sc.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if rec.count() != 0 || nextRun(t, store, id, "orders") != "2026-03-04T05:06" {
+		t.Fatalf("%d runs, next run %q: want none, and the value as typed", rec.count(), nextRun(t, store, id, "orders"))
+	}
+	if got := sc.NextRun(id, "orders"); !got.Equal(clk.Now().Add(15 * time.Minute)) {
+		t.Fatalf("planned %v, want an interval from now", got)
+	}
+}
