@@ -81,7 +81,9 @@ func startMariaDB() (*MariaDB, error) {
 	if os.Geteuid() == 0 {
 		user = []string{"--user=root"} // mariadbd refuses to run as root otherwise
 	}
-	args := append([]string{"--no-defaults", "--datadir=" + dir + "/data", "--auth-root-authentication-method=normal",
+	// Temporary tables in the server's own folder, not the shared /tmp,
+	// where another bootstrap running at the same moment tripped over them.
+	args := append([]string{"--no-defaults", "--datadir=" + dir + "/data", "--tmpdir=" + dir, "--auth-root-authentication-method=normal",
 		"--skip-test-db", "--skip-name-resolve", "--innodb-log-file-size=8M", "--innodb-buffer-pool-size=16M"}, user...)
 	if out, err := exec.Command(installDB, args...).CombinedOutput(); err != nil {
 		os.RemoveAll(dir)
@@ -94,7 +96,7 @@ func startMariaDB() (*MariaDB, error) {
 			return nil, err
 		}
 		m := &MariaDB{Port: port, dir: dir}
-		m.cmd = exec.Command(mariadbd, append([]string{"--no-defaults", "--datadir=" + dir + "/data",
+		m.cmd = exec.Command(mariadbd, append([]string{"--no-defaults", "--datadir=" + dir + "/data", "--tmpdir=" + dir,
 			"--socket=" + dir + "/mysqld.sock", "--port=" + strconv.Itoa(port), "--bind-address=127.0.0.1",
 			"--pid-file=" + dir + "/mysqld.pid", "--log-error=" + dir + "/mysqld.err", "--skip-log-bin",
 			"--skip-name-resolve", "--skip-performance-schema", "--innodb-buffer-pool-size=64M",
