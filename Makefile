@@ -9,7 +9,7 @@ DESKTOP_TAGS := desktop,production,webkit2_41
 FRONTEND_SRC := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/node_modules/*') go.mod go.sum
 
-.PHONY: run test deps deps-run build desktop frontend vet go-test frontend-test e2e screenshot bench license package clean tray-test traybench
+.PHONY: run test deps deps-run build desktop frontend vet go-test fuzz frontend-test e2e screenshot bench license package clean tray-test traybench
 
 ## run: build and start S-Connect — the window when there is a display, else the browser UI (serve)
 run: deps-run
@@ -21,7 +21,7 @@ run: deps-run
 	fi
 
 ## test: install what is missing, then run every test (Go, frontend, end-to-end, desktop build, packages)
-test: deps vet go-test frontend-test build e2e desktop package
+test: deps vet go-test fuzz frontend-test build e2e desktop package
 	@echo "make test: all passed"
 
 deps:
@@ -75,6 +75,16 @@ vet:
 
 go-test: frontend/dist/index.html
 	go test -race -count=1 ./...
+
+## fuzz: each fuzz target briefly (FUZZTIME, default 5s): what comes from outside — the bridge's
+## answers, config.php, OData filters, SnelStart's errors, the description template
+FUZZTIME ?= 5s
+FUZZ := ./backend/opencart/bridge:FuzzDecodeReply ./backend/opencart/bridge:FuzzReadDefines \
+	./backend/snelstart:FuzzFilterQuotesEveryValue ./backend/snelstart:FuzzDecodeError ./backend/config:FuzzExpandTemplate
+fuzz:
+	@for f in $(FUZZ); do \
+		go test -run XXX -fuzz "^$${f##*:}\$$" -fuzztime $(FUZZTIME) $${f%%:*} || exit 1; \
+	done
 
 frontend-test:
 	cd frontend && npx vitest run && npm run check --silent

@@ -62,6 +62,8 @@ func runDesktop(dir string, minimized bool, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer planner.Shutdown()
+	stopBackups := dailyBackups(svc)
+	defer stopBackups()
 
 	token := app.NewToken()
 	srv, err := app.StartServer(svc, frontend.Dist(), "127.0.0.1:0", token)

@@ -6,6 +6,7 @@
 //	s-connect version         the version and commit
 //	s-connect run TASK        one task now: orders or ordersStock (--preview: show, write nothing)
 //	s-connect snelstart-sim   a simulated SnelStart administration (demo, tests)
+//	s-connect restore-settings [BACKUP]   put the newest (or that) backup of the settings back
 //
 // The configuration folder is the user's (see config.DefaultDir) unless
 // --config-dir or SCONNECT_CONFIG_DIR says otherwise (tests, portable use).
@@ -20,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/s-connect/s-connect/app"
 	"github.com/s-connect/s-connect/backend/config"
@@ -58,13 +60,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "version":
 		fmt.Fprintf(stdout, "S-Connect %s %s\n", version, commit)
 		return 0
+	case "restore-settings":
+		return restoreSettings(*dir, fl.Arg(0), stdout, stderr)
 	case "desktop":
 		return runDesktop(*dir, *minimized, stdout, stderr)
 	case "window":
 		return runWindow(*dir, stderr)
 	case "serve", "run":
 	default:
-		fmt.Fprintf(stderr, "s-connect: unknown command %q (use: serve, run, version, snelstart-sim, or none for the window)\n", cmd)
+		fmt.Fprintf(stderr, "s-connect: unknown command %q (use: serve, run, version, snelstart-sim, restore-settings, or none for the window)\n", cmd)
 		return 2
 	}
 
@@ -84,6 +88,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer planner.Shutdown()
+	stopBackups := dailyBackups(svc)
+	defer stopBackups()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -136,10 +142,18 @@ func setup(dir, mode string) (*app.Services, func(), error) {
 	store, err := config.Open(dir)
 	if err != nil {
 		logFile.Close()
-		if errors.Is(err, config.ErrNewerDatabase) {
+		var de *config.DatabaseError
+		switch {
+		case errors.Is(err, config.ErrNewerDatabase):
 			return nil, nil, fmt.Errorf("%w: install the newest S-Connect", err)
+		case errors.As(err, &de):
+			log.Error("settings database", "problem", de.Problem, "err", err)
+			return nil, nil, databaseAdvice(de)
 		}
 		return nil, nil, err
+	}
+	if err := store.BackupIfDue(); err != nil {
+		log.Warn("daily backup", "err", err)
 	}
 	msgs, err := app.LoadMessages()
 	if err != nil {
@@ -163,4 +177,59 @@ func envOr(key, def string) string {
 		return v
 	}
 	return def
+}
+
+// databaseAdvice says, in Dutch and English, what is wrong with the
+// settings database and how to go back to a backup.
+func databaseAdvice(de *config.DatabaseError) error {
+	if de.Problem == "locked" {
+		return fmt.Errorf("de instellingen (%s) zijn in gebruik door een ander programma: sluit dat (of een tweede S-Connect) en start opnieuw.\n"+
+			"the settings (%s) are in use by another program: close it (or a second S-Connect) and start again", de.Path, de.Path)
+	}
+	way := "er is nog geen reservekopie / there is no backup yet"
+	if len(de.Backups) > 0 {
+		way = "s-connect restore-settings   (" + de.Backups[0] + ")"
+	}
+	return fmt.Errorf("de instellingen (%s) zijn beschadigd. Zet de nieuwste reservekopie terug met:\n"+
+		"the settings (%s) are damaged. Put the newest backup back with:\n  %s", de.Path, de.Path, way)
+}
+
+// restoreSettings puts a backup of the settings back (the damaged file is
+// kept beside it).
+func restoreSettings(dir, backup string, stdout, stderr io.Writer) int {
+	if dir == "" {
+		d, err := config.DefaultDir()
+		if err != nil {
+			fmt.Fprintln(stderr, "s-connect:", err)
+			return 1
+		}
+		dir = d
+	}
+	used, err := config.Restore(dir, backup)
+	if err != nil {
+		fmt.Fprintln(stderr, "s-connect restore-settings:", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "Teruggezet / restored: %s\n", used)
+	return 0
+}
+
+// dailyBackups backs the settings up once a day while the program runs.
+func dailyBackups(svc *app.Services) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(time.Hour)
+		defer tick.Stop()
+		for {
+			select {
+			case <-tick.C:
+				if err := svc.Store().BackupIfDue(); err != nil {
+					svc.Log().Warn("daily backup", "err", err)
+				}
+			case <-done:
+				return
+			}
+		}
+	}()
+	return func() { close(done) }
 }

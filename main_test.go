@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -33,5 +35,31 @@ func TestServeRefusesAPublicAddress(t *testing.T) {
 	code := run([]string{"serve", "--config-dir", t.TempDir(), "--addr", "0.0.0.0:0"}, &out, &errOut)
 	if code != 1 || !strings.Contains(errOut.String(), "loopback") {
 		t.Fatalf("serve on 0.0.0.0: exit %d, %q", code, errOut.String())
+	}
+}
+
+// A damaged settings database: the program says so and how to go back,
+// and restore-settings puts the newest backup back.
+func TestDamagedSettingsAndTheWayBack(t *testing.T) {
+	dir := t.TempDir()
+	var out, errOut bytes.Buffer
+	if code := run([]string{"run", "--config-dir", dir, "orders"}, &out, &errOut); code == 0 {
+		t.Fatal("a run without settings passed") // it made the settings and the first backup
+	}
+	os.Remove(filepath.Join(dir, "settings.db-wal"))
+	os.Remove(filepath.Join(dir, "settings.db-shm"))
+	os.WriteFile(filepath.Join(dir, "settings.db"), bytes.Repeat([]byte("x"), 8192), 0o600)
+	errOut.Reset()
+	code := run([]string{"run", "--config-dir", dir, "orders"}, &out, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "beschadigd") || !strings.Contains(errOut.String(), "s-connect restore-settings") {
+		t.Fatalf("damaged: exit %d, %q", code, errOut.String())
+	}
+	out.Reset()
+	if code := run([]string{"restore-settings", "--config-dir", dir}, &out, &errOut); code != 0 || !strings.Contains(out.String(), "backups") {
+		t.Fatalf("restore: exit %d, %q %q", code, out.String(), errOut.String())
+	}
+	errOut.Reset()
+	if code := run([]string{"run", "--config-dir", dir, "orders"}, &out, &errOut); strings.Contains(errOut.String(), "beschadigd") {
+		t.Fatalf("after restore: exit %d, %q", code, errOut.String())
 	}
 }

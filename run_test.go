@@ -60,7 +60,7 @@ func TestRunOrdersSurvivesAKill(t *testing.T) {
 	settings := map[string]string{
 		"snelstart.clientKey": "k", "snelstart.subscriptionKey": "s", "snelstart.apiBaseURL": srv.URL + "/v2/", "snelstart.authBaseURL": srv.URL + "/",
 		"shop.transport": "mysql", "shop.db.host": "127.0.0.1", "shop.db.port": strconv.Itoa(sdb.Port), "shop.db.name": name, "shop.db.user": "root",
-		"shop.url": "https://winkel.example.nl/", "shop.since": "2020-01-01T00:00",
+		"shop.url": "https://winkel.example.nl/", "shop.since": "2020-01-01T00:00", "shop.db.tls": "false",
 		"sales.template": "Webshop", "sales.shippingArticle": "VERZEND", "sales.discountArticle": "KORTING",
 		"sales.discountArticleByVat": "9=KORTING-LAAG\n0=KORTING-GEEN", "sales.voucherArticle": "CADEAUBON",
 		"sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL",
@@ -72,6 +72,11 @@ func TestRunOrdersSurvivesAKill(t *testing.T) {
 	lic, _ := license.Issue(license.License{ID: "x", Licensee: "Test", Shops: []string{"winkel.example.nl"},
 		Modules: []string{license.ModuleOrders}, ValidFrom: time.Now().Add(-time.Hour), ValidUntil: time.Now().Add(time.Hour)}, priv)
 	if err := store.SetReadOnly(0, "license.text", lic); err != nil {
+		t.Fatal(err)
+	}
+	// The shop's own address, as the connection test finds it (every run
+	// checks it again).
+	if err := store.SetReadOnly(p.ID, "shop.db.shopURL", "https://winkel.example.nl/"); err != nil {
 		t.Fatal(err)
 	}
 	store.Close()

@@ -18,6 +18,8 @@ import (
 	"github.com/s-connect/s-connect/backend/license"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
 	"github.com/s-connect/s-connect/backend/snelstart/sim"
+	"github.com/s-connect/s-connect/backend/testsvc"
+	"github.com/s-connect/s-connect/backend/tlspin"
 )
 
 // `s-connect run` words the outcome as the window does and exits 0 when
@@ -53,6 +55,10 @@ func TestRunCommandOutcomesAndExitCodes(t *testing.T) {
 		"sales.voucherArticle": "CADEAUBON", "sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL",
 		"articles.revenueGroup": "Omzet hoog", "articles.revenueGroupByVat": "9=Omzet laag\n0=Omzet vrijgesteld",
 	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Over TLS, the test server's certificate trusted as after the user's yes.
+	if err := store.SetReadOnly(p.ID, "shop.db.certFingerprint", tlspin.Fingerprint(testsvc.StartMariaDB(t).Cert)); err != nil {
 		t.Fatal(err)
 	}
 	lic, _ := license.Issue(license.License{ID: "x", Licensee: "Test", Shops: []string{"winkel.example.nl"},

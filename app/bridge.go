@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -22,11 +23,13 @@ func (c *Connections) dialShopFiles(ctx context.Context, r *reporter, cfg remote
 	var unknownCert *remotefs.UnknownCertError
 	var unknownKey *sshconn.UnknownHostKeyError
 	switch {
+	case errors.Is(err, remotefs.ErrPlain):
+		r.fail("security", t("opencart.err.plain", ""))
 	case err == nil:
 		r.pass("connect", t("opencart.ok.ftpConnect", cfg.Host))
 		switch cfg.Protocol {
 		case remotefs.FTP:
-			r.pass("security", t("opencart.ok.plain", ""))
+			r.warn("security", t("opencart.warn.plain", ""))
 		case remotefs.SFTP:
 			r.pass("security", t("opencart.ok.sshKey", ""))
 		default:
@@ -106,29 +109,20 @@ func (c *Connections) testBridge(ctx context.Context, r *reporter, profileID uin
 		bcfg.Path, bcfg.Secret = dir+"/"+file, v["shop.bridge.secret"]
 		if client, err = bridge.Open(ctx, bcfg); err == nil {
 			r.pass("upload", t("opencart.ok.present", displayDir(root)+"/"+dir))
-		} else if !errors.Is(err, bridge.ErrRefused) && !errors.Is(err, bridge.ErrMissing) {
+		} else if !errors.Is(err, bridge.ErrMissing) {
 			return c.bridgeFailure(r, err, bcfg.ShopURL)
 		} else {
-			_ = bridge.Remove(ctx, fsys, root, dir) // gone or stale: replaced below
+			// Gone, or no longer answering to this secret: replaced below.
+			_ = bridge.Remove(ctx, fsys, root, dir)
+			if err := c.s.store.Forget(profileID, bridgeKeys...); err != nil {
+				return TestReport{}, err
+			}
 			client = nil
 		}
 	}
 	if client == nil {
-		inst, err := bridge.Install(ctx, fsys, root)
-		if err != nil {
-			c.s.log.Warn("bridge upload", "err", err)
-			return r.fail("upload", t("opencart.err.upload", ""))
-		}
-		if err := c.s.store.SetSecret(profileID, "shop.bridge.secret", inst.Secret); err != nil {
-			return TestReport{}, err
-		}
-		if err := c.s.store.SetReadOnly(profileID, "shop.bridge.path", inst.Path()); err != nil {
-			return TestReport{}, err
-		}
-		r.pass("upload", t("opencart.ok.uploaded", displayDir(root)+"/"+inst.Dir))
-		bcfg.Path, bcfg.Secret = inst.Path(), inst.Secret
-		if client, err = bridge.Open(ctx, bcfg); err != nil {
-			return c.bridgeFailure(r, err, bcfg.ShopURL)
+		if client, err = c.installBridge(ctx, r, profileID, fsys, root, bcfg); client == nil {
+			return r.rep, err
 		}
 	}
 	r.pass("url", t("opencart.ok.url", ""))
@@ -180,8 +174,112 @@ func displayDir(d string) string {
 	return d
 }
 
+// installBridge puts a new bridge on the server with the strictest
+// permissions the web server allows and remembers it; nil when a step
+// failed (the report says which).
+func (c *Connections) installBridge(ctx context.Context, r *reporter, profileID uint, fsys remotefs.FS, root string, bcfg bridge.Config) (*bridge.Client, error) {
+	t := r.t
+	inst, err := bridge.Install(ctx, fsys, root, bridge.ProbeNotFound(ctx, bcfg))
+	if err != nil {
+		c.s.log.Warn("bridge upload", "err", err)
+		r.fail("upload", t("opencart.err.upload", ""))
+		return nil, nil
+	}
+	var client *bridge.Client
+	perms, err := bridge.Secure(ctx, fsys, root, inst, func(ctx context.Context) error {
+		b := bcfg
+		b.Path, b.Secret = inst.Path(), inst.Secret
+		var err error
+		client, err = bridge.Open(ctx, b)
+		return err
+	})
+	switch {
+	case errors.Is(err, bridge.ErrPermissions):
+		r.pass("upload", t("opencart.ok.uploaded", displayDir(root)+"/"+inst.Dir))
+		r.fail("rights", t("opencart.err.rights", ""))
+		return nil, nil
+	case errors.Is(err, remotefs.ErrChmodUnsupported) && client != nil:
+		r.pass("upload", t("opencart.ok.uploaded", displayDir(root)+"/"+inst.Dir))
+		r.warn("rights", t("opencart.warn.rights", ""))
+	case err != nil:
+		_ = bridge.Remove(ctx, fsys, root, inst.Dir) // nothing is left behind
+		r.pass("upload", t("opencart.ok.uploaded", displayDir(root)+"/"+inst.Dir))
+		rep, _ := c.bridgeFailure(r, err, bcfg.ShopURL)
+		r.rep = rep
+		return nil, nil
+	default:
+		r.pass("upload", t("opencart.ok.uploaded", displayDir(root)+"/"+inst.Dir))
+		r.pass("rights", t("opencart.ok.rights."+perms.Name, ""))
+	}
+	if err := c.s.store.SetSecret(profileID, "shop.bridge.secret", inst.Secret); err != nil {
+		return nil, err
+	}
+	if err := c.s.store.SetReadOnly(profileID, "shop.bridge.path", inst.Path()); err != nil {
+		return nil, err
+	}
+	return client, nil
+}
+
+// bridgeKeys are what a profile keeps of its bridge.
+var bridgeKeys = []string{"shop.bridge.path", "shop.bridge.secret"}
+
+// bridgePlace are the settings that say where a profile's bridge is: when
+// one changes, the bridge at the old place is removed. (Switching to the
+// direct database and back leaves it: it is still where it was.)
+var bridgePlace = []string{"shop.ftp.host", "shop.ftp.user", "shop.ftp.root"}
+
+// LeftBridge is a bridge S-Connect could not remove: the user removes the
+// folder by hand.
+type LeftBridge struct {
+	Server string `json:"server"`
+	Folder string `json:"folder"`
+}
+
+// removeBridgeAt removes the bridge the settings v point at and forgets it
+// (path and secret). When the server cannot be reached it returns where
+// the bridge stays, for the user to remove it by hand; nil when there was
+// none or it is gone.
+func (c *Connections) removeBridgeAt(profileID uint, v map[string]string) (*LeftBridge, error) {
+	dir, _, ok := strings.Cut(v["shop.bridge.path"], "/")
+	if !ok {
+		return nil, c.s.store.Forget(profileID, bridgeKeys...)
+	}
+	left := &LeftBridge{Server: v["shop.ftp.host"], Folder: path.Join("/", v["shop.ftp.root"], dir)}
+	cfg, _ := remotefs.FromSettings(v)
+	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+	defer cancel()
+	fsys, err := remotefs.Dial(ctx, cfg)
+	if err == nil {
+		err = bridge.Remove(ctx, fsys, v["shop.ftp.root"], dir)
+		fsys.Close()
+	}
+	if err != nil && !errors.Is(err, remotefs.ErrNotExist) {
+		c.s.log.Warn("bridge left on the server", "server", left.Server, "folder", left.Folder, "err", err)
+	} else {
+		left = nil
+	}
+	if ferr := c.s.store.Forget(profileID, bridgeKeys...); ferr != nil {
+		return left, ferr
+	}
+	return left, nil
+}
+
+// movedBridge says whether a save moves the profile away from its bridge.
+func movedBridge(before, after map[string]string) bool {
+	if before["shop.bridge.path"] == "" {
+		return false
+	}
+	for _, k := range bridgePlace {
+		if strings.TrimSpace(before[k]) != strings.TrimSpace(after[k]) {
+			return true
+		}
+	}
+	return false
+}
+
 // RemoveBridge deletes the bridge from the shop's server (*Verbinding
-// verwijderen*) and forgets it. It says whether there was one.
+// verwijderen*) and forgets it, its secret too. It says whether there was
+// one. When the server cannot be reached, the bridge is kept, to try again.
 func (c *Connections) RemoveBridge(profileID uint) (bool, error) {
 	v, err := c.s.store.Values(profileID)
 	if err != nil {
@@ -205,7 +303,7 @@ func (c *Connections) RemoveBridge(profileID uint) (bool, error) {
 	if err := bridge.Remove(ctx, fsys, v["shop.ftp.root"], dir); err != nil && !errors.Is(err, remotefs.ErrNotExist) {
 		return false, &ShopError{Err: err}
 	}
-	if err := c.s.store.SetReadOnly(profileID, "shop.bridge.path", ""); err != nil {
+	if err := c.s.store.Forget(profileID, bridgeKeys...); err != nil {
 		return false, err
 	}
 	c.s.events.Emit(EventSettingsSaved, profileID)

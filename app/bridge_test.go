@@ -11,18 +11,57 @@ import (
 	"github.com/s-connect/s-connect/backend/remotefs"
 )
 
+// bridgeProfile fills the first profile with a hosted shop reached over
+// protocol; an FTPS server's certificate is not trusted yet.
 func bridgeProfile(t *testing.T, s *Services, protocol string) (uint, *fixture.Hosted) {
 	t.Helper()
 	h := fixture.NewHosted(t, "4.0", 12)
-	port := map[string]int{"ftp": h.FTP.Plain, "ftps-explicit": h.FTP.Explicit, "ftps-implicit": h.FTP.Implicit}[protocol]
 	ps, _ := s.store.Profiles()
-	if _, err := s.store.Save(ps[0].ID, map[string]string{"shop.transport": "bridge", "shop.ftp.protocol": protocol,
+	saveShop(t, s, ps[0].ID, h, protocol)
+	return ps[0].ID, h
+}
+
+func saveShop(t *testing.T, s *Services, id uint, h *fixture.Hosted, protocol string) {
+	t.Helper()
+	port := map[string]int{"ftp": h.FTP.Plain, "ftps-explicit": h.FTP.Explicit, "ftps-implicit": h.FTP.Implicit}[protocol]
+	if _, err := s.Settings.Save(id, map[string]string{"shop.transport": "bridge", "shop.ftp.protocol": protocol,
 		"shop.ftp.host": "127.0.0.1", "shop.ftp.port": strconv.Itoa(port), "shop.ftp.user": h.FTP.User,
 		"shop.ftp.password": h.FTP.Password, "shop.ftp.root": h.Dir, "shop.url": h.URL, "shop.allowHTTP": "true",
 		"shop.since": "2020-01-01T00:00"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	return ps[0].ID, h
+}
+
+// trustedProfile is bridgeProfile over explicit FTPS (the default) with the
+// certificate trusted, as after the user's yes.
+func trustedProfile(t *testing.T, s *Services) (uint, *fixture.Hosted) {
+	t.Helper()
+	id, h := bridgeProfile(t, s, "ftps-explicit")
+	if err := s.Connections.Trust(id, TrustTLS, remotefs.CertFingerprint(h.FTP.Cert)); err != nil {
+		t.Fatal(err)
+	}
+	return id, h
+}
+
+// bridgeDir is the profile's bridge folder on this machine ("" for none).
+func bridgeDir(t *testing.T, s *Services, id uint, h *fixture.Hosted) string {
+	t.Helper()
+	v, err := s.store.View(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, _, ok := strings.Cut(v.Values["shop.bridge.path"], "/")
+	if !ok {
+		return ""
+	}
+	return filepath.Join(h.Local, dir)
+}
+
+// bridgeFolders lists the bridge folders in the shop.
+func bridgeFolders(t *testing.T, h *fixture.Hosted) []string {
+	t.Helper()
+	found, _ := filepath.Glob(filepath.Join(h.Local, "sc-*"))
+	return found
 }
 
 func steps(rep TestReport) string {
@@ -39,13 +78,16 @@ func steps(rep TestReport) string {
 
 func TestBridgeConnectionTestAllSteps(t *testing.T) {
 	s := newTestServices(t)
-	id, h := bridgeProfile(t, s, "ftp")
+	id, h := trustedProfile(t, s)
 	rep, err := s.Connections.TestOpenCart(id)
 	if err != nil || !rep.OK {
 		t.Fatalf("report: %s %+v %v", steps(rep), rep, err)
 	}
-	if got := steps(rep); got != "✓connect ✓security ✓login ✓folder ✓shop ✓upload ✓url ✓auth ✓database ✓orders" {
+	if got := steps(rep); got != "✓connect ✓security ✓login ✓folder ✓shop ✓upload ✓rights ✓url ✓auth ✓database ✓orders" {
 		t.Fatalf("steps %s", got)
+	}
+	if rep.Steps[1].Warn || rep.Steps[6].Message != "Alleen leesbaar voor uw eigen account (map 0700, bestanden 0600)." {
+		t.Fatalf("security %+v, rights %+v", rep.Steps[1], rep.Steps[6])
 	}
 	view, _ := s.store.View(id)
 	path := view.Values["shop.bridge.path"]
@@ -71,6 +113,9 @@ func TestBridgeConnectionTestAllSteps(t *testing.T) {
 	if removed, _ := s.Connections.RemoveBridge(id); removed {
 		t.Fatal("removed twice")
 	}
+	if v, _ := s.store.View(id); v.Set["shop.bridge.secret"] || v.Values["shop.bridge.path"] != "" {
+		t.Fatal("the removed bridge's secret or place is still stored")
+	}
 	// A test afterwards installs a new one with a new secret.
 	rep, _ = s.Connections.TestOpenCart(id)
 	if !rep.OK || !strings.Contains(rep.Steps[5].Message, "geplaatst") {
@@ -78,9 +123,91 @@ func TestBridgeConnectionTestAllSteps(t *testing.T) {
 	}
 }
 
-func TestBridgeConnectionTestFailures(t *testing.T) {
+// Plain FTP only after the explicit choice: until then nothing is sent
+// (no login, no bridge); after it, the step says so in orange.
+func TestPlainFTPOnlyWhenChosen(t *testing.T) {
 	s := newTestServices(t)
 	id, h := bridgeProfile(t, s, "ftp")
+	rep, _ := s.Connections.TestOpenCart(id)
+	if rep.OK || steps(rep) != "✗security" || !strings.HasPrefix(rep.Summary, "Niet versleuteld: wachtwoord en sleutel gaan leesbaar over het netwerk.") {
+		t.Fatalf("plain FTP not chosen: %s %s", steps(rep), rep.Summary)
+	}
+	if len(bridgeFolders(t, h)) != 0 {
+		t.Fatal("a bridge was installed over plain FTP")
+	}
+	if _, err := s.Settings.Save(id, map[string]string{"shop.ftp.plainOK": "true"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	rep, _ = s.Connections.TestOpenCart(id)
+	if !rep.OK || !rep.Steps[1].Warn || rep.Steps[1].Message != "Niet versleuteld: wachtwoord en sleutel gaan leesbaar over het netwerk." {
+		t.Fatalf("plain FTP chosen: %s %+v", steps(rep), rep.Steps[1])
+	}
+}
+
+// A bridge belongs to one profile: a copy installs its own, deleting a
+// profile or moving it to another folder removes its bridge, and a server
+// that cannot be reached leaves the bridge listed for the user.
+func TestBridgeBelongsToOneProfile(t *testing.T) {
+	s := newTestServices(t)
+	id, h := trustedProfile(t, s)
+	if rep, _ := s.Connections.TestOpenCart(id); !rep.OK {
+		t.Fatalf("first: %s %s", steps(rep), rep.Summary)
+	}
+	first := bridgeDir(t, s, id, h)
+	cp, err := s.Profiles.Copy(id, "Kopie")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := s.store.View(cp.ID); v.Values["shop.bridge.path"] != "" || v.Set["shop.bridge.secret"] {
+		t.Fatal("the copy shares the original's bridge")
+	}
+	if rep, _ := s.Connections.TestOpenCart(cp.ID); !rep.OK || !strings.Contains(rep.Steps[5].Message, "geplaatst") {
+		t.Fatalf("copy: %s %s", steps(rep), rep.Summary)
+	}
+	second := bridgeDir(t, s, cp.ID, h)
+	if second == first || len(bridgeFolders(t, h)) != 2 {
+		t.Fatalf("bridges %v", bridgeFolders(t, h))
+	}
+	// Deleting the copy removes its bridge; the original's still answers.
+	if res, err := s.Profiles.Delete(cp.ID); err != nil || len(res.LeftBehind) != 0 {
+		t.Fatalf("delete: %+v %v", res, err)
+	}
+	if got := bridgeFolders(t, h); len(got) != 1 || got[0] != first {
+		t.Fatalf("after deleting the copy: %v", got)
+	}
+	if rep, _ := s.Connections.TestOpenCart(id); !rep.OK || !strings.Contains(rep.Steps[5].Message, "aanwezig") {
+		t.Fatalf("original after the copy went: %s %s", steps(rep), rep.Summary)
+	}
+	// Another folder (a second shop on the account): the old bridge goes.
+	other := fixture.NewHosted(t, "3.0", 3)
+	if res, err := s.Settings.Save(id, map[string]string{"shop.ftp.root": other.Dir, "shop.url": other.URL}, nil); err != nil || len(res.LeftBehind) != 0 {
+		t.Fatalf("move: %+v %v", res, err)
+	}
+	if len(bridgeFolders(t, h)) != 0 {
+		t.Fatalf("the old folder still has %v", bridgeFolders(t, h))
+	}
+	if v, _ := s.store.View(id); v.Values["shop.bridge.path"] != "" || v.Set["shop.bridge.secret"] {
+		t.Fatal("the old bridge's place or secret is still stored")
+	}
+	if rep, _ := s.Connections.TestOpenCart(id); !rep.OK || len(bridgeFolders(t, other)) != 1 {
+		t.Fatalf("new folder: %s %s", steps(rep), rep.Summary)
+	}
+	// A server that cannot be reached: the bridge is listed, not forgotten silently.
+	keep := bridgeFolders(t, other)[0]
+	s.store.Save(id, map[string]string{"shop.ftp.port": "1"}, nil)
+	res, err := s.Settings.Save(id, map[string]string{"shop.ftp.host": "localhost"}, nil)
+	if err != nil || len(res.LeftBehind) != 1 || res.LeftBehind[0].Server != "127.0.0.1" ||
+		res.LeftBehind[0].Folder != other.Dir+"/"+filepath.Base(keep) {
+		t.Fatalf("unreachable: %+v %v", res, err)
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Fatal("the test removed the bridge by hand")
+	}
+}
+
+func TestBridgeConnectionTestFailures(t *testing.T) {
+	s := newTestServices(t)
+	id, h := trustedProfile(t, s)
 	cases := []struct {
 		change map[string]string
 		steps  string
@@ -92,6 +219,7 @@ func TestBridgeConnectionTestFailures(t *testing.T) {
 		{map[string]string{"shop.ftp.root": h.Dir, "shop.allowHTTP": "false", "shop.url": strings.Replace(h.URL, "http:", "https:", 1)}, "✗url", "niet bereikbaar"},
 		{map[string]string{"shop.url": "http://127.0.0.1:1/", "shop.allowHTTP": "true"}, "✗url", "niet bereikbaar"},
 		{map[string]string{"shop.ftp.port": "1", "shop.url": h.URL}, "✗connect", "niet bereikbaar"},
+		{map[string]string{"shop.ftp.port": strconv.Itoa(h.FTP.Plain)}, "✗security", "versleutelde verbinding lukt niet"},
 	}
 	for _, c := range cases {
 		if _, err := s.store.Save(id, c.change, nil); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/s-connect/s-connect/backend/orderimport"
 	"github.com/s-connect/s-connect/backend/snelstart"
 	"github.com/s-connect/s-connect/backend/sshconn"
+	"github.com/s-connect/s-connect/backend/tlspin"
 )
 
 // Cause is why a connection or a run failed, in the user's words: the
@@ -41,14 +42,16 @@ func bridgeCause(err error, shopURL string) Cause {
 		c.Key, c.Arg = "opencart.err.redirect", redirect.Location
 	case errors.Is(err, bridge.ErrMissing):
 		c.Key = "opencart.err.missing"
-	case errors.Is(err, bridge.ErrRefused):
-		c.Step, c.Key, c.Fix = "auth", "opencart.err.auth", "opencart"
+	case errors.Is(err, bridge.ErrClock):
+		c.Step, c.Key, c.Fix = "auth", "opencart.err.auth", ""
+	case errors.Is(err, bridge.ErrForged):
+		c.Step, c.Key, c.Fix = "auth", "opencart.err.forged", "shop.url"
 	case errors.As(err, &status) && status.Status == 502:
 		c.Step, c.Key, c.Fix = "database", "opencart.err.databaseBridge", "opencart"
 		c.Arg = strings.TrimPrefix(status.Message, "database: ")
 	case errors.As(err, &status):
 		c.Key, c.Arg, c.Fix = "opencart.err.php", strconv.Itoa(status.Status), "opencart"
-	case errors.Is(err, opencart.ErrNotOpenCart):
+	case errors.Is(err, opencart.ErrNotOpenCart), errors.Is(err, bridge.ErrPrefix):
 		c.Step, c.Key, c.Fix = "database", "opencart.err.tables", "shop.tablePrefix"
 	default:
 		c.Key, c.Arg = "opencart.err.url", hostOf(shopURL)
@@ -73,7 +76,19 @@ func mysqlCause(err error, host string) Cause {
 		step = mysql.StepTables
 	}
 	c := Cause{Code: "shop", Step: string(step), Key: "opencart.err." + string(step)}
+	var unknown *tlspin.UnknownError
 	switch step {
+	case mysql.StepTLS:
+		// The certificate: new (test and trust it), changed, or no TLS.
+		c.Fix = "opencart"
+		switch {
+		case errors.As(err, &unknown):
+			c.Key, c.Arg = "opencart.err.certNew", unknown.Fingerprint
+		case errors.Is(err, tlspin.ErrChanged):
+			c.Key = "opencart.err.certChanged"
+		default:
+			c.Key, c.Fix = "opencart.err.dbTLS", "shop.db.tls"
+		}
 	case mysql.StepConnect:
 		c.Arg, c.Fix = host, "shop.db.host"
 	case mysql.StepLogin:
@@ -168,7 +183,8 @@ func runCause(err error, v map[string]string) Cause {
 		// It answered before: the file was removed from the server (a test
 		// would simply place it again).
 		return Cause{Code: "shop", Step: "url", Key: "opencart.err.bridgeGone", Fix: "opencart"}
-	case errors.Is(err, bridge.ErrNeedHTTPS), errors.As(err, &redirect), errors.Is(err, bridge.ErrRefused), errors.As(err, &status):
+	case errors.Is(err, bridge.ErrNeedHTTPS), errors.As(err, &redirect), errors.Is(err, bridge.ErrClock),
+		errors.Is(err, bridge.ErrForged), errors.Is(err, bridge.ErrPrefix), errors.As(err, &status):
 		return bridgeCause(err, v["shop.url"])
 	case errors.Is(err, opencart.ErrNotOpenCart):
 		if v["shop.transport"] == "mysql" {

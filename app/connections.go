@@ -25,10 +25,12 @@ type cachedClient struct {
 	client      *snelstart.Client
 }
 
-// TestStep is one step of a connection test, with its outcome.
+// TestStep is one step of a connection test, with its outcome. Warn marks
+// a step that passed with a risk the user chose (plain FTP), shown in orange.
 type TestStep struct {
 	Step    string `json:"step"`
 	OK      bool   `json:"ok"`
+	Warn    bool   `json:"warn,omitempty"`
 	Message string `json:"message"`
 }
 
@@ -51,8 +53,9 @@ type Trust struct {
 
 // Kinds of Trust.
 const (
-	TrustSSH = "ssh"
-	TrustTLS = "tls"
+	TrustSSH   = "ssh"
+	TrustTLS   = "tls"   // the FTPS server's certificate
+	TrustDBTLS = "dbtls" // the database server's certificate
 )
 
 // PickOption is one item of a SnelStart list (sjabloon, omzetgroep, artikel).

@@ -99,10 +99,16 @@ func (a *Services) userError(err error) *Error {
 		return out
 	case errors.Is(err, config.ErrNotFound):
 		return &Error{Code: "not_found", Message: t("err.not_found", "")}
+	case errors.Is(err, errNotSelected):
+		return &Error{Code: "not_selected", Message: t("err.not_selected", ""), Fix: "opencart"}
 	case errors.Is(err, config.ErrNotOpen):
 		return &Error{Code: "not_open", Message: t("err.not_open", "")}
 	case errors.Is(err, config.ErrLastProfile):
 		return &Error{Code: "last_profile", Message: t("err.last_profile", "")}
+	case errors.Is(err, config.ErrNotAProfile):
+		return &Error{Code: "not_a_profile", Message: t("err.not_a_profile", "")}
+	case errors.Is(err, config.ErrKeyringUnavailable):
+		return &Error{Code: "keyring_unavailable", Message: t("err.keyring_unavailable", "")}
 	case errors.Is(err, config.ErrSecretUnreadable):
 		return &Error{Code: "secret_unreadable", Message: t("err.secret_unreadable", "")}
 	case errors.Is(err, errBadRequest):

@@ -54,12 +54,54 @@ func (l *License) stored() (*license.License, error) {
 	return license.Parse([]byte(text), pub)
 }
 
-func (l *License) shopURL(profileID uint) string {
+// errShopUnknown: a direct database profile whose shop was not seen yet.
+var errShopUnknown = errors.New("license: the shop's address is not known yet")
+
+// shopURL is the shop the licence must cover: the Webshop URL, or for a
+// direct database connection the address the shop gives itself, found by
+// the connection test and checked again at every run.
+func (l *License) shopURL(profileID uint) (string, error) {
 	v, err := l.s.store.View(profileID)
 	if err != nil {
-		return ""
+		return "", err
 	}
-	return v.Values["shop.url"]
+	if v.Values["shop.transport"] != "mysql" {
+		return v.Values["shop.url"], nil
+	}
+	if v.Values["shop.db.shopURL"] == "" {
+		return "", errShopUnknown
+	}
+	return v.Values["shop.db.shopURL"], nil
+}
+
+// check checks the licence at now for a profile's shop: the dates first,
+// then the shop (errShopUnknown for a direct database profile whose shop
+// was not seen yet).
+func (l *License) check(lic *license.License, profileID uint) error {
+	if err := lic.Check(l.clock(), ""); err != nil {
+		return err
+	}
+	url, err := l.shopURL(profileID)
+	if err != nil {
+		return err
+	}
+	return lic.Check(l.clock(), url)
+}
+
+// checkShop is the run's own check of a direct database profile: the shop
+// it reached gave url as its address. The address is kept for the window.
+func (l *License) checkShop(profileID uint, url string) error {
+	if err := l.s.store.SetReadOnly(profileID, "shop.db.shopURL", url); err != nil {
+		return err
+	}
+	lic, err := l.stored()
+	if err != nil || lic == nil {
+		return err
+	}
+	if url == "" || !lic.ForShop(url) {
+		return &LicenseError{Code: "license_shop"}
+	}
+	return nil
 }
 
 // Current shows the licence in place, with what it means for this profile.
@@ -70,7 +112,7 @@ func (l *License) Current(profileID uint) (LicenseInfo, error) {
 	}
 	info := LicenseInfo{Present: true, Licensee: lic.Licensee, Email: lic.Email, Modules: lic.Modules, Shops: lic.Shops,
 		ValidUntil: lic.ValidUntil, ExpiresSoon: lic.ExpiresSoon(l.clock())}
-	if err := lic.Check(l.clock(), l.shopURL(profileID)); err != nil {
+	if err := l.check(lic, profileID); err != nil {
 		info.Problem = l.s.msgs.T(l.s.language(), licenseKey(err), "")
 	}
 	return info, nil
@@ -85,7 +127,11 @@ func (l *License) Import(profileID uint, content string) (LicenseInfo, error) {
 	}
 	lic, err := license.Parse([]byte(content), pub)
 	if err == nil {
-		err = lic.Check(l.clock(), l.shopURL(profileID))
+		// A direct database profile not tested yet: the dates now, the
+		// shop at the test and at every run.
+		if err = l.check(lic, profileID); errors.Is(err, errShopUnknown) {
+			err = lic.Check(l.clock(), "")
+		}
 	}
 	if err != nil {
 		return LicenseInfo{}, &LicenseRefusedError{Err: err}
@@ -106,7 +152,8 @@ func (e *LicenseRefusedError) Unwrap() error { return e.Err }
 func licenseKey(err error) string {
 	for key, e := range map[string]error{"empty": license.ErrEmpty, "tooLarge": license.ErrTooLarge,
 		"malformed": license.ErrMalformed, "otherKey": license.ErrOtherKey, "tampered": license.ErrTampered,
-		"expired": license.ErrExpired, "notYetValid": license.ErrNotYetValid, "wrongShop": license.ErrWrongShop} {
+		"expired": license.ErrExpired, "notYetValid": license.ErrNotYetValid, "wrongShop": license.ErrWrongShop,
+		"shopUnknown": errShopUnknown} {
 		if errors.Is(err, e) {
 			return "license.err." + key
 		}
@@ -129,7 +176,9 @@ func (l *License) require(profileID uint, task string) error {
 	if lic == nil {
 		return &LicenseError{Code: "license_missing", Module: modules[len(modules)-1]}
 	}
-	switch err := lic.Check(l.clock(), l.shopURL(profileID)); {
+	switch err := l.check(lic, profileID); {
+	case errors.Is(err, errShopUnknown):
+		// A direct database profile: the run checks the shop it reaches.
 	case errors.Is(err, license.ErrExpired), errors.Is(err, license.ErrNotYetValid):
 		return &LicenseError{Code: "license_expired"}
 	case errors.Is(err, license.ErrWrongShop):

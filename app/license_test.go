@@ -22,8 +22,12 @@ func testKey(t *testing.T) ed25519.PrivateKey {
 }
 
 func licenceText(t *testing.T, priv ed25519.PrivateKey, until time.Time, modules ...string) string {
+	return licenceFor(t, priv, "https://www.voorbeeldwinkel.nl", until, modules...)
+}
+
+func licenceFor(t *testing.T, priv ed25519.PrivateKey, shop string, until time.Time, modules ...string) string {
 	text, err := license.Issue(license.License{ID: "t1", Licensee: "Wijnhandel ’t Vaatje", Email: "a@b.nl",
-		Shops: []string{"https://www.voorbeeldwinkel.nl"}, Modules: modules, ValidFrom: time.Now().AddDate(0, -1, 0),
+		Shops: []string{shop}, Modules: modules, ValidFrom: time.Now().AddDate(0, -1, 0),
 		ValidUntil: until, Issued: time.Now()}, priv)
 	if err != nil {
 		t.Fatal(err)
@@ -93,5 +97,61 @@ func TestLicenceImportAndGating(t *testing.T) {
 	s.License.now = func() time.Time { return time.Now().AddDate(1, 0, -10) }
 	if info, _ := s.License.Current(id); !info.ExpiresSoon {
 		t.Fatal("ten days left is not flagged")
+	}
+}
+
+// A direct database profile has no Webshop URL: the licence binds to the
+// address the shop itself wrote on its orders, found by the connection test
+// and checked again by every run.
+func TestLicenceForADirectDatabaseProfile(t *testing.T) {
+	s := newTestServices(t)
+	priv := testKey(t)
+	id, _ := shopProfile(t, s) // the shop's orders say https://winkel.example.nl/
+	s.store.Save(id, map[string]string{"shop.db.tls": "false"}, nil)
+	simProfile(t, s, nil)
+	issue := func(shop string) string {
+		text, err := license.Issue(license.License{ID: "t2", Licensee: "Winkel", Email: "a@b.nl", Shops: []string{shop},
+			Modules: []string{license.ModuleOrders}, ValidFrom: time.Now().AddDate(0, -1, 0), ValidUntil: time.Now().AddDate(1, 0, 0),
+			Issued: time.Now()}, priv)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return text
+	}
+	if _, err := s.License.Import(id, issue("https://andere-winkel.nl")); err != nil {
+		t.Fatal(err) // the shop is not known yet: only the dates are checked now
+	}
+	// Not tested yet: Instellingen says the shop is not known; a run reads
+	// it from the shop it reaches and refuses.
+	if info, _ := s.License.Current(id); !strings.Contains(info.Problem, "Nog niet gecontroleerd") {
+		t.Fatalf("before the test: %+v", info)
+	}
+	if _, err := s.Tasks.RunNow(id, "orders"); s.userError(err).Code != "license_shop" {
+		t.Fatalf("a run before the test: %v", err)
+	}
+	if rep, _ := s.Connections.TestOpenCart(id); !rep.OK {
+		t.Fatalf("test: %s %s", steps(rep), rep.Summary)
+	}
+	if info, _ := s.License.Current(id); !strings.Contains(info.Problem, "andere webshop") {
+		t.Fatalf("a licence for another shop: %+v", info)
+	}
+	if _, err := s.Tasks.RunNow(id, "orders"); s.userError(err).Code != "license_shop" {
+		t.Fatalf("run with another shop's licence: %v", err)
+	}
+	// The stored address changed by hand does not help: the run reads the shop's own.
+	s.store.SetReadOnly(id, "shop.db.shopURL", "https://andere-winkel.nl/")
+	_, err := s.Tasks.RunNow(id, "orders")
+	if s.userError(err).Code != "license_shop" {
+		t.Fatalf("run after the address was changed by hand: %v", err)
+	}
+	if v, _ := s.store.View(id); v.Values["shop.db.shopURL"] != "https://winkel.example.nl/" {
+		t.Fatalf("the run did not put the shop's own address back: %q", v.Values["shop.db.shopURL"])
+	}
+	// The right licence: the run gets past it.
+	if _, err := s.License.Import(id, issue("winkel.example.nl")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Tasks.RunNow(id, "orders"); err != nil && strings.HasPrefix(s.userError(err).Code, "license") {
+		t.Fatalf("run with this shop's licence: %v", err)
 	}
 }

@@ -63,15 +63,16 @@ func TestMessagesCoverTheDeclaration(t *testing.T) {
 			continue
 		}
 		src, _ := os.ReadFile(f)
-		for _, mm := range hold.FindAllSubmatch(src, -1) {
-			if strings.Contains(string(mm[0]), "Note") {
-				need = append(need, "note."+string(mm[1]))
-				if string(mm[1]) == "currency" {
-					need = append(need, "warn.currency")
-				}
-				continue
+		for _, at := range hold.FindAllSubmatchIndex(src, -1) {
+			name := string(src[at[2]:at[3]])
+			switch {
+			case strings.HasSuffix(string(src[:at[0]]), "Warnings, "): // a warning about the run
+				need = append(need, "warn."+name)
+			case strings.HasPrefix(string(src[at[0]:at[1]]), "Note"):
+				need = append(need, "note."+name)
+			default:
+				need = append(need, "hold."+name)
 			}
-			need = append(need, "hold."+string(mm[1]))
 		}
 	}
 	for _, k := range need {

@@ -12,6 +12,7 @@ import (
 	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/opencart/mysql"
 	"github.com/s-connect/s-connect/backend/sshconn"
+	"github.com/s-connect/s-connect/backend/tlspin"
 )
 
 // TestOpenCart runs *Verbinding testen* on the Koppeling OpenCart tab, for
@@ -26,7 +27,7 @@ func (c *Connections) TestOpenCart(profileID uint) (TestReport, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 	defer cancel()
 	if v["shop.transport"] == "mysql" {
-		return c.testMySQL(ctx, r, v)
+		return c.testMySQL(ctx, r, profileID, v)
 	}
 	return c.testBridge(ctx, r, profileID, v)
 }
@@ -47,6 +48,11 @@ func (r *reporter) pass(step, msg string) {
 	r.rep.Steps = append(r.rep.Steps, TestStep{Step: step, OK: true, Message: msg})
 }
 
+// warn records a step that passed with a risk the user accepted.
+func (r *reporter) warn(step, msg string) {
+	r.rep.Steps = append(r.rep.Steps, TestStep{Step: step, OK: true, Warn: true, Message: msg})
+}
+
 // missing reports settings that must be filled first, or false.
 func (r *reporter) missing(keys []string) (TestReport, bool) {
 	if len(keys) == 0 {
@@ -60,7 +66,7 @@ func (r *reporter) missing(keys []string) (TestReport, bool) {
 	return TestReport{Summary: msg, Steps: []TestStep{{Step: "settings", Message: msg}}}, true
 }
 
-func (c *Connections) testMySQL(ctx context.Context, r *reporter, v map[string]string) (TestReport, error) {
+func (c *Connections) testMySQL(ctx context.Context, r *reporter, profileID uint, v map[string]string) (TestReport, error) {
 	t, fail, pass := r.t, r.fail, r.pass
 	dbcfg, tunnel, missing := mysql.FromSettings(v)
 	if rep, ok := r.missing(missing); ok {
@@ -87,17 +93,21 @@ func (c *Connections) testMySQL(ctx context.Context, r *reporter, v map[string]s
 	if err != nil {
 		c.s.log.Warn("shop database", "err", err)
 		cause := mysqlCause(err, dbcfg.Host)
-		for _, st := range []mysql.Step{mysql.StepConnect, mysql.StepLogin, mysql.StepDatabase, mysql.StepTables} {
+		for _, st := range []mysql.Step{mysql.StepConnect, mysql.StepTLS, mysql.StepLogin, mysql.StepDatabase, mysql.StepTables} {
 			if string(st) == cause.Step {
 				break
 			}
-			pass(string(st), t("opencart.ok."+string(st), ""))
+			c.passDB(r, st, dbcfg)
+		}
+		var unknown *tlspin.UnknownError
+		if errors.As(err, &unknown) {
+			rep.Trust = &Trust{Kind: TrustDBTLS, Value: unknown.Fingerprint, Fingerprint: unknown.Fingerprint}
 		}
 		return fail(cause.Step, t(cause.Key, cause.Arg))
 	}
 	defer tr.Close()
-	for _, st := range []mysql.Step{mysql.StepConnect, mysql.StepLogin, mysql.StepDatabase} {
-		pass(string(st), t("opencart.ok."+string(st), ""))
+	for _, st := range []mysql.Step{mysql.StepConnect, mysql.StepTLS, mysql.StepLogin, mysql.StepDatabase} {
+		c.passDB(r, st, dbcfg)
 	}
 	shop, err := opencart.NewShop(ctx, tr, opencart.Options{})
 	if err != nil {
@@ -117,9 +127,30 @@ func (c *Connections) testMySQL(ctx context.Context, r *reporter, v map[string]s
 		count = "1000+"
 	}
 	pass("orders", t("opencart.ok.orders", count))
+	// The shop's own address, for the licence: this profile has no Webshop URL.
+	if own, err := shop.OwnURL(ctx); err != nil {
+		c.s.log.Warn("shop address", "err", err)
+	} else if err := c.s.store.SetReadOnly(profileID, "shop.db.shopURL", own); err != nil {
+		return TestReport{}, err
+	}
 	rep.OK = true
 	rep.Summary = t("opencart.success", shop.Name)
 	return *rep, nil
+}
+
+// passDB records a passed step of the database connection; the security
+// step says whether it is encrypted, and why not.
+func (c *Connections) passDB(r *reporter, st mysql.Step, cfg mysql.Config) {
+	switch {
+	case st != mysql.StepTLS:
+		r.pass(string(st), r.t("opencart.ok."+string(st), ""))
+	case cfg.TLS:
+		r.pass(string(st), r.t("opencart.ok.tls", ""))
+	case cfg.Dial != nil:
+		r.pass(string(st), r.t("opencart.ok.sshKey", ""))
+	default:
+		r.warn(string(st), r.t("opencart.warn.dbPlain", ""))
+	}
 }
 
 // Trust accepts a server's SSH host key or TLS certificate after the user
@@ -132,11 +163,15 @@ func (c *Connections) Trust(profileID uint, kind, value string) error {
 			return errBadRequest
 		}
 		return c.s.store.SetReadOnly(profileID, "shop.ssh.hostKey", value)
-	case TrustTLS:
+	case TrustTLS, TrustDBTLS:
 		if !certFingerprintRE.MatchString(value) {
 			return errBadRequest
 		}
-		return c.s.store.SetReadOnly(profileID, "shop.ftp.certFingerprint", value)
+		key := "shop.ftp.certFingerprint"
+		if kind == TrustDBTLS {
+			key = "shop.db.certFingerprint"
+		}
+		return c.s.store.SetReadOnly(profileID, key, value)
 	}
 	return errBadRequest
 }

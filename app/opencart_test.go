@@ -7,6 +7,7 @@ import (
 
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
 	"github.com/s-connect/s-connect/backend/testsvc"
+	"github.com/s-connect/s-connect/backend/tlspin"
 )
 
 func shopProfile(t *testing.T, s *Services) (uint, map[string]string) {
@@ -19,12 +20,27 @@ func shopProfile(t *testing.T, s *Services) (uint, map[string]string) {
 	if _, err := s.store.Save(ps[0].ID, settings, nil); err != nil {
 		t.Fatal(err)
 	}
+	// Over TLS (the default) with the test server's certificate trusted, as
+	// after the user's yes.
+	if err := s.Connections.Trust(ps[0].ID, TrustDBTLS, tlspin.Fingerprint(testsvc.StartMariaDB(t).Cert)); err != nil {
+		t.Fatal(err)
+	}
 	return ps[0].ID, settings
 }
 
 func TestOpenCartDirectConnectionTest(t *testing.T) {
 	s := newTestServices(t)
 	id, _ := shopProfile(t, s)
+	// TLS is on by default: the database's certificate is trusted on first use.
+	s.store.SetReadOnly(id, "shop.db.certFingerprint", "")
+	rep, _ := s.Connections.TestOpenCart(id)
+	cert := tlspin.Fingerprint(testsvc.StartMariaDB(t).Cert)
+	if rep.OK || rep.Trust == nil || rep.Trust.Kind != TrustDBTLS || rep.Trust.Value != cert || steps(rep) != "✓connect ✗security" {
+		t.Fatalf("first contact: %s %+v", steps(rep), rep.Trust)
+	}
+	if err := s.Connections.Trust(id, rep.Trust.Kind, rep.Trust.Value); err != nil {
+		t.Fatal(err)
+	}
 	rep, err := s.Connections.TestOpenCart(id)
 	if err != nil || !rep.OK {
 		t.Fatalf("report: %+v %v", rep, err)
@@ -36,9 +52,19 @@ func TestOpenCartDirectConnectionTest(t *testing.T) {
 	if last.Step != "orders" || !strings.HasSuffix(last.Message, "orders sinds de ingestelde Vanaf datum/tijd.") || strings.HasPrefix(last.Message, "0 ") {
 		t.Fatalf("orders step: %+v", last)
 	}
-	if !strings.Contains(rep.Steps[3].Message, "OpenCart 3.0, prefix ‘oc_’") {
-		t.Fatalf("tables step: %+v", rep.Steps[3])
+	if !strings.Contains(rep.Steps[4].Message, "OpenCart 3.0, prefix ‘oc_’") || rep.Steps[1].Message != "Versleuteld; certificaat gecontroleerd." {
+		t.Fatalf("steps: %+v", rep.Steps)
 	}
+	// The shop's own address, which the licence binds to.
+	if v, _ := s.store.View(id); v.Values["shop.db.shopURL"] != "https://winkel.example.nl/" {
+		t.Fatalf("shop address %q", v.Values["shop.db.shopURL"])
+	}
+	// Another certificate is refused.
+	s.store.SetReadOnly(id, "shop.db.certFingerprint", strings.Repeat("AB:", 31)+"AB")
+	if rep, _ := s.Connections.TestOpenCart(id); rep.OK || steps(rep) != "✓connect ✗security" || !strings.Contains(rep.Summary, "veranderd") {
+		t.Fatalf("changed certificate: %s %s", steps(rep), rep.Summary)
+	}
+	s.store.SetReadOnly(id, "shop.db.certFingerprint", cert)
 	for _, c := range []struct {
 		change map[string]string
 		step   string

@@ -1,7 +1,7 @@
 package app
 
 import (
-	"sync"
+	"errors"
 	"time"
 
 	"github.com/s-connect/s-connect/backend/config"
@@ -41,8 +41,9 @@ func (t *Tasks) Order(profileID uint, orderID int) (*OrderDetail, error) {
 }
 
 // Retry tries one held or failed order again now (*Opnieuw proberen*), with
-// the settings as they are now. It returns the order as the ledger has it
-// after.
+// the settings as they are now and only when a run would read it: an order
+// cancelled in the shop since is not booked this way. It returns the order
+// as the ledger has it after.
 func (t *Tasks) Retry(profileID uint, orderID int) (*config.LedgerEntry, error) {
 	e, err := t.s.store.LedgerEntryOf(profileID, orderID)
 	if err != nil {
@@ -54,13 +55,17 @@ func (t *Tasks) Retry(profileID uint, orderID int) (*config.LedgerEntry, error) 
 	if err := t.s.License.require(profileID, config.TaskOrders); err != nil {
 		return nil, err
 	}
-	lock, _ := runLocks.LoadOrStore(profileID, &sync.Mutex{})
-	if !lock.(*sync.Mutex).TryLock() {
-		return nil, errRunBusy
-	}
-	defer lock.(*sync.Mutex).Unlock()
-	if _, err := t.importOrders(profileID, config.TaskOrders, false, []int{orderID}); err != nil {
+	unlock, err := lockRuns(profileID)
+	if err != nil {
 		return nil, err
+	}
+	defer unlock()
+	rep, err := t.importOrders(profileID, config.TaskOrders, false, []int{orderID})
+	if err != nil {
+		return nil, err
+	}
+	if len(rep.Results) == 0 {
+		return nil, errNotSelected
 	}
 	after, err := t.s.store.LedgerEntryOf(profileID, orderID)
 	if err != nil {
@@ -69,6 +74,11 @@ func (t *Tasks) Retry(profileID uint, orderID int) (*config.LedgerEntry, error) 
 	t.s.events.Emit(EventSettingsSaved, profileID) // the overview changed
 	return &after, nil
 }
+
+// errNotSelected: the order is not among those a run reads now (deleted or
+// unfinished in the shop, or outside Vanaf datum/tijd, Orderstatussen or
+// Winkels), so it was not sent.
+var errNotSelected = errors.New("the order is not among the orders a run reads")
 
 // Handled marks a held or failed order handled by hand (*Handmatig
 // afgehandeld*) with the user's note: no run imports it after.
@@ -82,7 +92,15 @@ func (t *Tasks) Ignore(profileID uint, orderID int) error {
 	return t.settle(profileID, orderID, config.LedgerIgnored, "")
 }
 
+// settle waits for no run: a run that read the order as held before the
+// user settled it would still send it, and an order booked by hand would
+// then be in SnelStart twice. While a run goes on, the user is told so.
 func (t *Tasks) settle(profileID uint, orderID int, state, note string) error {
+	unlock, err := lockRuns(profileID)
+	if err != nil {
+		return err
+	}
+	defer unlock()
 	if err := t.s.store.SettleOrder(profileID, orderID, state, note); err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func TestHeldOrdersCanBeActedOn(t *testing.T) {
 	if _, err := s.store.Save(id, noShipping, nil); err != nil {
 		t.Fatal(err)
 	}
-	licensed(t, s, id, "https://www.voorbeeldwinkel.nl")
+	licensed(t, s, id, "https://winkel.example.nl") // the address the shop's orders carry
 
 	res, err := s.Tasks.RunNow(id, config.TaskOrders)
 	if err != nil {
@@ -48,6 +48,20 @@ func TestHeldOrdersCanBeActedOn(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := sm.Count("verkooporders")
+	// Only an order a run would read is tried: not one outside Vanaf
+	// datum/tijd (or cancelled in the shop since, deleted, another store).
+	if _, err := s.store.Save(id, map[string]string{"shop.since": "2099-01-01T00:00"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Tasks.Retry(id, a.OrderID); s.userError(err).Code != "not_selected" || s.userError(err).Fix != "opencart" {
+		t.Fatalf("retrying an order a run does not read: %v", err)
+	}
+	if e, _ := s.store.LedgerEntryOf(id, a.OrderID); e.State != config.LedgerHeld || sm.Count("verkooporders") != before {
+		t.Fatalf("an order outside the selection was sent: %+v", e)
+	}
+	if _, err := s.store.Save(id, map[string]string{"shop.since": "2020-01-01T00:00"}, nil); err != nil {
+		t.Fatal(err)
+	}
 	after, err := s.Tasks.Retry(id, a.OrderID)
 	if err != nil || after.State != config.LedgerConfirmed || after.Nummer == 0 || sm.Count("verkooporders") != before+1 {
 		t.Fatalf("retry: %+v %v (%d verkooporders, was %d)", after, err, sm.Count("verkooporders"), before)
@@ -59,6 +73,28 @@ func TestHeldOrdersCanBeActedOn(t *testing.T) {
 	}
 	if _, err := s.Tasks.Retry(id, a.OrderID); s.userError(err).Code != "not_open" {
 		t.Fatalf("retrying a booked order: %v", err)
+	}
+
+	// While a run goes on, an order is not settled: the run may have read it
+	// as held and be about to send it.
+	unlock, err := lockRuns(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, act := range map[string]func() error{
+		"handled": func() error { return s.Tasks.Handled(id, b.OrderID, "met de hand geboekt") },
+		"ignore":  func() error { return s.Tasks.Ignore(id, b.OrderID) },
+	} {
+		if err := act(); s.userError(err).Code != "run_busy" {
+			t.Fatalf("%s during a run: %v", name, err)
+		}
+	}
+	if _, err := s.Tasks.Retry(id, b.OrderID); s.userError(err).Code != "run_busy" {
+		t.Fatalf("retry during a run: %v", err)
+	}
+	unlock()
+	if e, _ := s.store.LedgerEntryOf(id, b.OrderID); e.State != config.LedgerHeld {
+		t.Fatalf("settled during a run: %+v", e)
 	}
 
 	// Handled by hand (with a note) and ignored: never imported after.
@@ -111,7 +147,8 @@ func TestShopListsAndCodeChecks(t *testing.T) {
 		}
 	}
 	stores, err := s.Connections.ShopOptions(id, "stores")
-	if err != nil || len(stores.Options) == 0 || stores.Options[0].Value != "0" || stores.Options[0].Label != "Wijnhandel ’t Vaatje" {
+	if err != nil || len(stores.Options) != 2 || stores.Options[0].Value != "0" || stores.Options[0].Label != "Wijnhandel ’t Vaatje" ||
+		stores.Options[1].Value != "1" || stores.Options[1].Label != "Proeflokaal & Zo" {
 		t.Fatalf("stores %+v %v", stores, err)
 	}
 

@@ -1,6 +1,9 @@
 package app
 
 import (
+	"encoding/json"
+	"errors"
+
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/desktop/autostart"
 )
@@ -21,19 +24,88 @@ func (p *Profiles) Rename(id uint, name string) (config.Profile, error) {
 	return p.changed(p.s.store.RenameProfile(id, name))
 }
 
-// Copy makes a new profile with the settings of another.
+// Copy makes a new profile with the settings of another; not its bridge:
+// the copy's first connection test installs one of its own.
 func (p *Profiles) Copy(id uint, name string) (config.Profile, error) {
 	return p.changed(p.s.store.CopyProfile(id, name))
 }
 
-// Delete removes a profile with its settings and history; not the last one.
-func (p *Profiles) Delete(id uint) error {
+// DeleteResult lists bridges that stay on a server S-Connect could not
+// reach, for the user to remove by hand.
+type DeleteResult struct {
+	LeftBehind []LeftBridge `json:"leftBehind"`
+}
+
+// Delete removes a profile with its settings and history, and first its
+// bridge from the shop's server; not the last profile.
+func (p *Profiles) Delete(id uint) (DeleteResult, error) {
+	var res DeleteResult
+	ps, err := p.s.store.Profiles()
+	if err != nil {
+		return res, err
+	}
+	if len(ps) <= 1 {
+		return res, config.ErrLastProfile
+	}
+	if v, err := p.s.store.Values(id); err == nil {
+		left, err := p.s.Connections.removeBridgeAt(id, v)
+		if err != nil {
+			return res, err
+		}
+		if left != nil {
+			res.LeftBehind = append(res.LeftBehind, *left)
+		}
+	} else if !errors.Is(err, config.ErrSecretUnreadable) {
+		return res, err
+	}
 	if err := p.s.store.DeleteProfile(id); err != nil {
-		return err
+		return res, err
 	}
 	p.s.events.Emit(EventProfilesChanged, nil)
 	p.s.replan()
-	return nil
+	return res, nil
+}
+
+// Export returns a profile as a file to keep or take along (B10): JSON with
+// a format version, without passwords, keys or the bridge.
+func (p *Profiles) Export(id uint) (string, error) {
+	exp, err := p.s.store.Export(id)
+	if err != nil {
+		return "", err
+	}
+	data, err := json.MarshalIndent(exp, "", "  ")
+	return string(data) + "\n", err
+}
+
+// ImportPreview is what importing a file would bring: the name it has and
+// how it differs from the profile it is compared with.
+type ImportPreview struct {
+	Name    string          `json:"name"`
+	Changes []config.Change `json:"changes"`
+}
+
+// PreviewImport checks an exported profile and compares it with profile
+// against, without changing anything.
+func (p *Profiles) PreviewImport(text string, against uint) (ImportPreview, error) {
+	exp, err := config.ParsePortable([]byte(text))
+	if err != nil {
+		return ImportPreview{}, err
+	}
+	changes, err := p.s.store.Diff(exp, against)
+	if changes == nil {
+		changes = []config.Change{}
+	}
+	return ImportPreview{Name: exp.Name, Changes: changes}, err
+}
+
+// Import makes a new profile from an exported one; its passwords and keys
+// are entered again, its connections tested again.
+func (p *Profiles) Import(text, name string) (config.Profile, error) {
+	exp, err := config.ParsePortable([]byte(text))
+	if err != nil {
+		return config.Profile{}, err
+	}
+	return p.changed(p.s.store.ImportProfile(exp, name))
 }
 
 func (p *Profiles) changed(pr config.Profile, err error) (config.Profile, error) {
@@ -54,6 +126,10 @@ type ProgramInfo struct {
 	Mode      string `json:"mode"`
 	ConfigDir string `json:"configDir"`
 	Language  string `json:"language"`
+	// Secrets says where passwords and keys are kept: "keyring" (the
+	// system's credential store) or "file" (encrypted in the settings
+	// folder).
+	Secrets string `json:"secrets"`
 	// Autostart is what starts the program at login (nil without the desktop).
 	Autostart *autostart.Status `json:"autostart"`
 }
@@ -62,7 +138,7 @@ type ProgramInfo struct {
 // is in place to start the program at login.
 func (p *Program) Info() ProgramInfo {
 	info := ProgramInfo{Version: p.s.build.Version, Commit: p.s.build.Commit, Mode: p.s.mode,
-		ConfigDir: p.s.dir, Language: p.s.language()}
+		ConfigDir: p.s.dir, Language: p.s.language(), Secrets: p.s.store.SecretStore()}
 	if p.s.autostart != nil {
 		if st, err := p.s.autostart.Get(); err == nil {
 			info.Autostart = &st

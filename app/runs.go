@@ -10,7 +10,6 @@ import (
 
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/connect"
-	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/orderimport"
 	"github.com/s-connect/s-connect/backend/snelstart"
 	"github.com/s-connect/s-connect/backend/stockexport"
@@ -21,8 +20,20 @@ func isSnelStart(err error) bool {
 	return errors.As(err, &ae) || errors.Is(err, snelstart.ErrNetwork) || errors.Is(err, snelstart.ErrTimeout)
 }
 
-// runLocks keeps two runs of one profile from overlapping (F8).
+// runLocks keeps two runs of one profile from overlapping (F8), and keeps
+// the actions on one order (*Opnieuw proberen*, *Handmatig afgehandeld*,
+// *Negeren*) out of a run that may be about to send that order.
 var runLocks sync.Map // profile id → *sync.Mutex
+
+// lockRuns takes the profile's run lock, or says a run is going on.
+func lockRuns(profileID uint) (unlock func(), err error) {
+	lock, _ := runLocks.LoadOrStore(profileID, &sync.Mutex{})
+	m := lock.(*sync.Mutex)
+	if !m.TryLock() {
+		return nil, errRunBusy
+	}
+	return m.Unlock, nil
+}
 
 // RunResult is what *Nu uitvoeren* reports.
 type RunResult struct {
@@ -70,11 +81,11 @@ func (t *Tasks) runScheduled(profileID uint, task, trigger string) {
 }
 
 func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
-	lock, _ := runLocks.LoadOrStore(profileID, &sync.Mutex{})
-	if !lock.(*sync.Mutex).TryLock() {
-		return nil, errRunBusy
+	unlock, err := lockRuns(profileID)
+	if err != nil {
+		return nil, err
 	}
-	defer lock.(*sync.Mutex).Unlock()
+	defer unlock()
 
 	run := &config.Run{ProfileID: profileID, Task: task, Trigger: trigger, StartedAt: time.Now(), State: "running"}
 	if err := t.s.store.AddRun(run); err != nil {
@@ -175,7 +186,8 @@ func (t *Tasks) PreviewStock(profileID uint) (*StockPreview, error) {
 }
 
 // importOrders runs the order import (and for the combined task the stock
-// export after it); only, when set, limits it to those orders.
+// export after it); only, when set, limits it to those of the selected
+// orders.
 func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []int) (*orderimport.Report, error) {
 	v, err := t.s.store.Values(profileID)
 	if err != nil {
@@ -188,10 +200,20 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []i
 		return nil, importError(err, v)
 	}
 	defer conn.Close()
+	if v["shop.transport"] == "mysql" && !preview {
+		// The licence binds to the shop this run reached.
+		own, err := conn.Shop.OwnURL(ctx)
+		if err != nil {
+			return nil, importError(err, v)
+		}
+		if err := t.s.License.checkShop(profileID, own); err != nil {
+			return nil, err
+		}
+	}
 	job := orderimport.Job{ProfileID: profileID, Shop: conn.Shop, Client: conn.SnelStart, Ledger: t.s.store,
 		Settings: orderimport.SettingsFrom(v), Query: connect.Selection(v), Preview: preview}
 	if only != nil {
-		job.Query = opencart.OrderQuery{IDs: only}
+		job.Query.IDs = only // and only when the selection still has them
 	}
 	job.OnOrder = func(p orderimport.OrderProgress) {
 		t.s.events.Emit(EventRunProgress, RunProgress{ProfileID: profileID, Task: task, Preview: preview, OrderProgress: p})

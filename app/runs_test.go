@@ -61,7 +61,7 @@ func failedRun(t *testing.T, s *Services, id uint, fix string) string {
 // shop down; and a bridge removed from the server.
 func TestFailedRunThroughTheBridgeSaysWhy(t *testing.T) {
 	s := newTestServices(t)
-	id, h := bridgeProfile(t, s, "ftp")
+	id, h := trustedProfile(t, s)
 	simProfile(t, s, nil)
 	if _, err := s.store.Save(id, mapping, nil); err != nil {
 		t.Fatal(err)
@@ -130,7 +130,7 @@ func TestFailedRunOverTheDatabaseSaysWhy(t *testing.T) {
 	if _, err := s.store.Save(id, map[string]string{"shop.url": "https://www.voorbeeldwinkel.nl/"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	licensed(t, s, id, "https://www.voorbeeldwinkel.nl")
+	licensed(t, s, id, "https://winkel.example.nl") // the address the shop's orders carry
 	for _, c := range []struct {
 		name   string
 		change map[string]string

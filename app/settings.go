@@ -11,12 +11,32 @@ func (st *Settings) Schema() config.Schema { return config.GetSchema() }
 // Get returns a profile's settings; secrets are flagged as set, never sent.
 func (st *Settings) Get(profileID uint) (config.View, error) { return st.s.store.View(profileID) }
 
+// SaveResult is what a save left to do: required settings still empty, and
+// a bridge at the old place that S-Connect could not remove.
+type SaveResult struct {
+	config.SaveResult
+	LeftBehind []LeftBridge `json:"leftBehind"`
+}
+
 // Save checks and stores changes; on an invalid value nothing is saved and
-// the error lists the fields. clear lists secrets to remove.
-func (st *Settings) Save(profileID uint, changes map[string]string, clear []string) (config.SaveResult, error) {
-	res, err := st.s.store.Save(profileID, changes, clear)
+// the error lists the fields. clear lists secrets to remove. A change of
+// the shop's server, login or folder removes the bridge at the old place.
+func (st *Settings) Save(profileID uint, changes map[string]string, clear []string) (SaveResult, error) {
+	var res SaveResult
+	before, berr := st.s.store.Values(profileID)
+	saved, err := st.s.store.Save(profileID, changes, clear)
 	if err != nil {
 		return res, err
+	}
+	res.SaveResult = saved
+	if after, err := st.s.store.Values(profileID); berr == nil && err == nil && movedBridge(before, after) {
+		left, err := st.s.Connections.removeBridgeAt(profileID, before)
+		if err != nil {
+			return res, err
+		}
+		if left != nil {
+			res.LeftBehind = append(res.LeftBehind, *left)
+		}
 	}
 	st.s.replan() // first: it stores the next runs the reloaded form shows
 	st.s.events.Emit(EventSettingsSaved, profileID)

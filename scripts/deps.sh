@@ -18,6 +18,9 @@ if [ "$what" = test ]; then
   # Real servers the integration tests start on loopback: MariaDB for the
   # OpenCart schemas, OpenSSH for SFTP and the database tunnel.
   pkgs+=(mariadb-server openssh-server vsftpd php8.2-cli php8.2-mysql)
+  # A desktop's credential store for the tests of secrets kept there: a
+  # private session bus with gnome-keyring's Secret Service on it.
+  pkgs+=(dbus-daemon dbus-bin gnome-keyring libsecret-tools)
   # make package: the Windows build (cgo for SQLite) and its installer.
   pkgs+=(nsis gcc-mingw-w64-x86-64 file)
 fi

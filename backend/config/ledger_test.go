@@ -206,6 +206,9 @@ func TestMigrationToOutcomesKeepsTheLedger(t *testing.T) {
 		t.Fatalf("migrate: %v", err)
 	}
 	defer s.Close()
+	if !s.db.Migrator().HasIndex("ledger_entries", "idx_ledger_entries_shop_added") {
+		t.Error("no index on the order date, by which the orders are listed")
+	}
 	e, err := s.LedgerEntryOf(p.ID, 5)
 	if err != nil || e.Customer != "Anna" || e.Total != "3.00" || e.BookedAt != nil || e.Note != "" {
 		t.Fatalf("entry after migration %+v %v", e, err)

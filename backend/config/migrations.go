@@ -92,6 +92,10 @@ var migrations = []migration{
 				}
 			}
 		}
+		// Adding a column makes no index: the order table is sorted by date.
+		if err := tx.Migrator().CreateIndex(&ledgerEntry{}, "ShopAdded"); err != nil {
+			return err
+		}
 		type ledgerAttempt struct {
 			ID         uint      `gorm:"primaryKey"`
 			ProfileID  uint      `gorm:"not null;index:idx_attempts_order"`
@@ -104,6 +108,20 @@ var migrations = []migration{
 			AnsweredAt *time.Time
 		}
 		return tx.Migrator().AutoMigrate(&ledgerAttempt{})
+	}},
+	{5, "this settings folder's identity, which names its items in the credential store", func(tx *gorm.DB) error {
+		if err := tx.Exec("CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)").Error; err != nil {
+			return err
+		}
+		return tx.Exec("INSERT INTO store_meta (key, value) VALUES ('id', ?)", randomHex(8)).Error
+	}},
+	{6, "database TLS stays off for direct connections made before it existed", func(tx *gorm.DB) error {
+		// TLS is the default for new direct-database profiles; existing ones
+		// keep working as they did until the user turns it on.
+		return tx.Exec(`INSERT INTO settings (profile_id, key, value, secret)
+			SELECT profile_id, 'shop.db.tls', 'false', false FROM settings s
+			WHERE key = 'shop.transport' AND value = 'mysql'
+			AND NOT EXISTS (SELECT 1 FROM settings t WHERE t.profile_id = s.profile_id AND t.key = 'shop.db.tls')`).Error
 	}},
 }
 

@@ -120,6 +120,9 @@ type Setting struct {
 	ReadOnly bool `json:"readOnly,omitempty"`
 	Advanced bool `json:"advanced,omitempty"` // folded away under "Geavanceerd"
 	Hidden   bool `json:"hidden,omitempty"`   // kept by the program, on no tab (the bridge's secret)
+	// Local settings belong to this profile alone: a copy or an export of
+	// the profile leaves them out (the bridge it installed).
+	Local bool `json:"local,omitempty"`
 	// defaultFunc gives a default that depends on the moment a profile is
 	// created (Vanaf datum/tijd = the install moment); it is stored then.
 	defaultFunc func(now time.Time) string

@@ -72,14 +72,16 @@ func buildSettings() []Setting {
 		{Key: "shop.transport", Kind: KindChoice, Default: "bridge", Choices: choices("bridge", "mysql")},
 		{Key: "shop.since", Kind: KindDateTime, Required: true,
 			defaultFunc: func(now time.Time) string { return now.Format(DateTimeLayout) }},
-		{Key: "shop.ftp.protocol", Kind: KindChoice, Default: "ftp", ShowIf: viaFTP, Choices: []Choice{
+		// Explicit FTPS is the default; plain FTP needs shop.ftp.plainOK too.
+		{Key: "shop.ftp.protocol", Kind: KindChoice, Default: "ftps-explicit", ShowIf: viaFTP, Choices: []Choice{
 			{Value: "ftp", Sets: map[string]string{"shop.ftp.port": "21", "shop.ftp.tls": "none"}},
 			{Value: "ftps-explicit", Sets: map[string]string{"shop.ftp.port": "21", "shop.ftp.tls": "explicit"}},
 			{Value: "ftps-implicit", Sets: map[string]string{"shop.ftp.port": "990", "shop.ftp.tls": "implicit"}},
 			{Value: "sftp", Sets: map[string]string{"shop.ftp.port": "22", "shop.ftp.tls": "ssh"}},
 		}},
-		{Key: "shop.ftp.tls", Kind: KindChoice, Default: "none", ReadOnly: true, ShowIf: viaFTP,
+		{Key: "shop.ftp.tls", Kind: KindChoice, Default: "explicit", ReadOnly: true, ShowIf: viaFTP,
 			Choices: choices("none", "explicit", "implicit", "ssh")},
+		{Key: "shop.ftp.plainOK", Kind: KindBool, Default: "false", ShowIf: &Expr{All: []Expr{*viaFTP, *is("shop.ftp.protocol", "ftp")}}},
 		{Key: "shop.ftp.host", Kind: KindHost, Required: true, ShowIf: viaFTP},
 		{Key: "shop.ftp.port", Kind: KindPort, Default: "21", Required: true, ShowIf: viaFTP},
 		{Key: "shop.ftp.user", Kind: KindText, Required: true, MaxLen: 255, ShowIf: viaFTP},
@@ -91,14 +93,22 @@ func buildSettings() []Setting {
 		{Key: "shop.url", Kind: KindURL, Required: true, ShowIf: bridge},
 		{Key: "shop.allowHTTP", Kind: KindBool, Default: "false", ShowIf: bridge},
 		{Key: "shop.tablePrefix", Kind: KindText, Pattern: `[A-Za-z0-9_]{0,32}`, MaxLen: 32},
-		{Key: "shop.bridge.path", Kind: KindReadOnly, ReadOnly: true, ShowIf: bridge},
-		{Key: "shop.bridge.secret", Kind: KindSecret, ReadOnly: true, Hidden: true},
+		// The bridge belongs to this profile alone: a copy makes its own.
+		{Key: "shop.bridge.path", Kind: KindReadOnly, ReadOnly: true, Local: true, ShowIf: bridge},
+		{Key: "shop.bridge.secret", Kind: KindSecret, ReadOnly: true, Hidden: true, Local: true},
 		{Key: "shop.db.host", Kind: KindHost, Required: true, ShowIf: direct},
 		{Key: "shop.db.port", Kind: KindPort, Default: "3306", Required: true, ShowIf: direct},
 		{Key: "shop.db.name", Kind: KindText, Required: true, MaxLen: 64, ShowIf: direct},
 		{Key: "shop.db.user", Kind: KindText, Required: true, MaxLen: 80, ShowIf: direct},
 		{Key: "shop.db.password", Kind: KindSecret, ShowIf: direct},
 		{Key: "shop.db.viaSSH", Kind: KindBool, Default: "false", ShowIf: direct},
+		// TLS to the database unless the SSH tunnel already encrypts.
+		{Key: "shop.db.tls", Kind: KindBool, Default: "true", ShowIf: &Expr{All: []Expr{*direct, *is("shop.db.viaSSH", "false")}}},
+		{Key: "shop.db.certFingerprint", Kind: KindReadOnly, ReadOnly: true,
+			ShowIf: &Expr{All: []Expr{*direct, *is("shop.db.viaSSH", "false"), *is("shop.db.tls", "true")}}},
+		// The shop's own address as its database says (config_url), for the
+		// licence of a profile without a Webshop URL.
+		{Key: "shop.db.shopURL", Kind: KindReadOnly, ReadOnly: true, ShowIf: direct},
 		{Key: "shop.storeIDs", Kind: KindIDList},
 		{Key: "shop.orderStatuses", Kind: KindIDList},
 
@@ -171,10 +181,10 @@ var Tabs = []Tab{
 	{ID: "opencart", Actions: []string{"removeBridge", "testOpenCart"}, Sections: []Section{
 		{ID: "opencartGeneral", Keys: []string{"shop.transport", "shop.since"}},
 		{ID: "opencartFTP", Keys: []string{"shop.ftp.protocol", "shop.ftp.tls", "shop.ftp.host", "shop.ftp.port",
-			"shop.ftp.user", "shop.ftp.password", "shop.ssh.privateKey", "shop.ssh.hostKey", "shop.ftp.certFingerprint"}},
+			"shop.ftp.plainOK", "shop.ftp.user", "shop.ftp.password", "shop.ssh.privateKey", "shop.ssh.hostKey", "shop.ftp.certFingerprint"}},
 		{ID: "opencartShop", Keys: []string{"shop.ftp.root", "shop.url", "shop.allowHTTP", "shop.tablePrefix", "shop.bridge.path"}},
 		{ID: "opencartDatabase", Keys: []string{"shop.db.host", "shop.db.port", "shop.db.name", "shop.db.user",
-			"shop.db.password", "shop.db.viaSSH"}},
+			"shop.db.password", "shop.db.viaSSH", "shop.db.tls", "shop.db.certFingerprint", "shop.db.shopURL"}},
 		{ID: "opencartOrders", Keys: []string{"shop.storeIDs", "shop.orderStatuses"}},
 	}},
 	{ID: "mapping", Sub: []Tab{

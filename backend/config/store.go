@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -60,7 +61,8 @@ const programID = 0
 // Store is the SQLite settings database in the user's configuration folder.
 type Store struct {
 	db  *gorm.DB
-	box *secretBox
+	dir string
+	sec *secrets
 	now func() time.Time
 }
 
@@ -85,27 +87,59 @@ func openAt(dir string, version int) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("configuration folder: %w", err)
 	}
-	box, err := openSecretBox(dir)
-	if err != nil {
-		return nil, err
+	path := filepath.Join(dir, "settings.db")
+	if err := ownerOnly(path); err != nil {
+		return nil, fmt.Errorf("settings database: %w", err)
 	}
-	dsn := "file:" + filepath.Join(dir, "settings.db") + "?_busy_timeout=5000&_journal_mode=WAL&_foreign_keys=1"
+	// WAL: readers never wait for the writer, and a crash leaves the last
+	// committed state.
+	dsn := "file:" + path + "?_busy_timeout=5000&_journal_mode=WAL&_foreign_keys=1"
 	// GORM's logger prints statements with their values: it stays silent so
 	// that no secret reaches a log.
 	db, err := gorm.Open(sqlite.Open(dsn), &gorm.Config{Logger: logger.Default.LogMode(logger.Silent)})
 	if err != nil {
-		return nil, fmt.Errorf("open settings database: %w", err)
+		return nil, classifyOpen(dir, fmt.Errorf("open settings database: %w", err))
 	}
 	sqlDB, err := db.DB()
 	if err != nil {
 		return nil, err
 	}
 	sqlDB.SetMaxOpenConns(1) // SQLite writes one at a time; one connection avoids SQLITE_BUSY
-	if err := migrate(db, version); err != nil {
+	s := &Store{db: db, dir: dir, now: time.Now}
+	if err := s.prepare(version); err != nil {
 		sqlDB.Close()
 		return nil, err
 	}
-	return &Store{db: db, box: box, now: time.Now}, nil
+	return s, nil
+}
+
+// prepare checks the database, backs it up before a migration, migrates
+// it and opens where the secrets are.
+func (s *Store) prepare(version int) error {
+	if err := checkIntegrity(s.db); err != nil {
+		return classifyOpen(s.dir, err)
+	}
+	if err := s.db.AutoMigrate(&schemaVersion{}); err != nil {
+		return classifyOpen(s.dir, fmt.Errorf("schema versions: %w", err))
+	}
+	var current int
+	if err := s.db.Model(&schemaVersion{}).Select("COALESCE(MAX(version), 0)").Scan(&current).Error; err != nil {
+		return classifyOpen(s.dir, err)
+	}
+	if current > 0 && current < min(version, LatestVersion) {
+		if _, err := s.Backup(fmt.Sprintf("before-v%d", current+1)); err != nil {
+			return err
+		}
+	}
+	if err := migrate(s.db, version); err != nil {
+		return classifyOpen(s.dir, err)
+	}
+	var err error
+	s.sec, err = openSecrets(s.db, s.dir)
+	if err != nil {
+		return err
+	}
+	return s.moveSecretsToKeyring()
 }
 
 // Close closes the database.
@@ -200,7 +234,8 @@ func (s *Store) RenameProfile(id uint, name string) (Profile, error) {
 }
 
 // CopyProfile makes a new profile with all settings of another, secrets
-// included (a second shop on the same hosting usually shares them).
+// included (a second shop on the same hosting usually shares them), but
+// not its Local settings: the copy installs a bridge of its own.
 func (s *Store) CopyProfile(id uint, name string) (Profile, error) {
 	var p Profile
 	err := s.db.Transaction(func(tx *gorm.DB) error {
@@ -216,12 +251,27 @@ func (s *Store) CopyProfile(id uint, name string) (Profile, error) {
 		if err := tx.Create(&p).Error; err != nil {
 			return err
 		}
-		var rows []setting
-		if err := tx.Where("profile_id = ?", id).Find(&rows).Error; err != nil {
+		var all, rows []setting
+		if err := tx.Where("profile_id = ?", id).Find(&all).Error; err != nil {
 			return err
 		}
-		for i := range rows {
-			rows[i].ProfileID = p.ID
+		for _, r := range all {
+			if d := Lookup(r.Key); d != nil && d.Local {
+				continue
+			}
+			if r.Secret {
+				// Its own copy of the secret: changing one profile's
+				// password must not change the other's.
+				plain, err := s.sec.get(r.Key, r.Value)
+				if err != nil {
+					return err
+				}
+				if r.Value, err = s.sec.put(p.ID, r.Key, plain); err != nil {
+					return err
+				}
+			}
+			r.ProfileID = p.ID
+			rows = append(rows, r)
 		}
 		if len(rows) == 0 {
 			return nil
@@ -234,7 +284,8 @@ func (s *Store) CopyProfile(id uint, name string) (Profile, error) {
 // DeleteProfile removes a profile with its settings and history. The last
 // profile stays: the program always has one to show.
 func (s *Store) DeleteProfile(id uint) error {
-	return s.db.Transaction(func(tx *gorm.DB) error {
+	old := s.secretRows(id)
+	err := s.db.Transaction(func(tx *gorm.DB) error {
 		var p Profile
 		if err := tx.First(&p, id).Error; err != nil {
 			return notFound(err, id)
@@ -260,6 +311,10 @@ func (s *Store) DeleteProfile(id uint) error {
 		}
 		return tx.Delete(&p).Error
 	})
+	if err == nil {
+		s.dropAll(old)
+	}
+	return err
 }
 
 func notFound(err error, id uint) error {
@@ -350,7 +405,7 @@ func (s *Store) Values(id uint) (map[string]string, error) {
 	}
 	for k, r := range rows {
 		if r.Secret {
-			if vals[k], err = s.box.open(k, r.Value); err != nil {
+			if vals[k], err = s.sec.get(k, r.Value); err != nil {
 				return nil, err
 			}
 		}
@@ -383,6 +438,13 @@ type SaveResult struct {
 // or, on a *ValidationError, nothing.
 func (s *Store) Save(id uint, changes map[string]string, clear []string) (SaveResult, error) {
 	var res SaveResult
+	before := map[string]string{}
+	var rows []setting
+	s.db.Where("profile_id = ? AND secret", id).Find(&rows)
+	for _, r := range rows {
+		before[r.Key] = r.Value
+	}
+	var added []string
 	err := s.db.Transaction(func(tx *gorm.DB) error {
 		var p Profile
 		if err := tx.First(&p, id).Error; err != nil {
@@ -437,9 +499,19 @@ func (s *Store) Save(id uint, changes map[string]string, clear []string) (SaveRe
 			return &ValidationError{invalid}
 		}
 		res.Missing = missing
-		return s.write(tx, id, vals, changes, clear)
+		return s.write(tx, id, vals, changes, clear, &added)
 	})
-	return res, err
+	if err != nil {
+		s.dropAll(added)
+		return res, err
+	}
+	// The secrets replaced or cleared: nothing points at them any more.
+	for k, old := range before {
+		if v, ok := changes[k]; (ok && v != "") || slices.Contains(clear, k) {
+			s.sec.drop(old)
+		}
+	}
+	return res, nil
 }
 
 // applyFollowers sets the read-only settings that follow a choice.
@@ -459,7 +531,7 @@ func applyFollowers(vals map[string]string) {
 }
 
 // write stores the settings of a checked save.
-func (s *Store) write(tx *gorm.DB, id uint, vals, changes map[string]string, clear []string) error {
+func (s *Store) write(tx *gorm.DB, id uint, vals, changes map[string]string, clear []string, added *[]string) error {
 	for _, st := range Settings {
 		if st.Key == "profile.name" || (st.Kind == KindReadOnly) {
 			continue
@@ -474,10 +546,11 @@ func (s *Store) write(tx *gorm.DB, id uint, vals, changes map[string]string, cle
 			if !changed || vals[st.Key] == "" {
 				continue
 			}
-			sealed, err := s.box.seal(st.Key, vals[st.Key])
+			sealed, err := s.sec.put(owner, st.Key, vals[st.Key])
 			if err != nil {
 				return err
 			}
+			*added = append(*added, sealed)
 			row.Value, row.Secret = sealed, true
 		} else if !changed && !st.ReadOnly {
 			continue
@@ -500,11 +573,52 @@ func (s *Store) SetSecret(id uint, key, value string) error {
 	if decl == nil || !decl.IsSecret() || !decl.ReadOnly {
 		return fmt.Errorf("%s is not a program secret", key)
 	}
-	sealed, err := s.box.seal(key, value)
+	old := s.secretRows(id, key)
+	sealed, err := s.sec.put(id, key, value)
 	if err != nil {
 		return err
 	}
-	return s.db.Clauses(upsertSetting).Create(&setting{ProfileID: id, Key: key, Value: sealed, Secret: true}).Error
+	if err := s.db.Clauses(upsertSetting).Create(&setting{ProfileID: id, Key: key, Value: sealed, Secret: true}).Error; err != nil {
+		s.sec.drop(sealed)
+		return err
+	}
+	s.dropAll(old)
+	return nil
+}
+
+// secretRows returns the stored values of a profile's secret rows (of keys,
+// or all when none are named), to drop from the credential store.
+func (s *Store) secretRows(id uint, keys ...string) []string {
+	q := s.db.Model(&setting{}).Where("profile_id = ? AND secret", id)
+	if len(keys) > 0 {
+		q = q.Where("key IN ?", keys)
+	}
+	var vals []string
+	q.Pluck("value", &vals)
+	return vals
+}
+
+// dropAll deletes kept secrets that no row points at any more.
+func (s *Store) dropAll(stored []string) {
+	for _, v := range stored {
+		s.sec.drop(v)
+	}
+}
+
+// Forget removes values the program stored (the bridge's place and secret
+// after the bridge was removed).
+func (s *Store) Forget(id uint, keys ...string) error {
+	for _, k := range keys {
+		if d := Lookup(k); d == nil || !d.ReadOnly || d.Scope != ScopeProfile {
+			return fmt.Errorf("%s is not a program-kept profile setting", k)
+		}
+	}
+	old := s.secretRows(id, keys...)
+	if err := s.db.Where("profile_id = ? AND key IN ?", id, keys).Delete(&setting{}).Error; err != nil {
+		return err
+	}
+	s.dropAll(old)
+	return nil
 }
 
 // SetReadOnly stores a value the program found (the administration's name

@@ -248,7 +248,7 @@ func TestValidation(t *testing.T) {
 			}
 			// Nothing was saved, not even the valid protocol change.
 			view, _ := s.View(p.ID)
-			if view.Values["shop.ftp.protocol"] != "ftp" {
+			if view.Values["shop.ftp.protocol"] != "ftps-explicit" {
 				t.Fatal("a rejected save changed the profile")
 			}
 		})
@@ -314,6 +314,8 @@ func TestProfiles(t *testing.T) {
 	if _, err := s.Save(a.ID, map[string]string{"shop.ftp.host": "ftp.a.nl", "shop.ftp.password": "pw"}, nil); err != nil {
 		t.Fatal(err)
 	}
+	s.SetSecret(a.ID, "shop.bridge.secret", "bridge-geheim")
+	s.SetReadOnly(a.ID, "shop.bridge.path", "sc-1/2.php")
 	b, err := s.CopyProfile(a.ID, "Winkel B")
 	if err != nil {
 		t.Fatal(err)
@@ -321,6 +323,13 @@ func TestProfiles(t *testing.T) {
 	vb, _ := s.Values(b.ID)
 	if vb["shop.ftp.host"] != "ftp.a.nl" || vb["shop.ftp.password"] != "pw" {
 		t.Fatalf("copy lost settings: %q %q", vb["shop.ftp.host"], vb["shop.ftp.password"])
+	}
+	// The bridge is the original's alone.
+	if vb["shop.bridge.secret"] != "" || vb["shop.bridge.path"] != "" {
+		t.Fatalf("the copy took the bridge: %q %q", vb["shop.bridge.path"], vb["shop.bridge.secret"])
+	}
+	if va, _ := s.Values(a.ID); va["shop.bridge.secret"] != "bridge-geheim" {
+		t.Fatal("the original lost its bridge")
 	}
 	va, _ := s.Values(a.ID)
 	if vb["shop.since"] != va["shop.since"] {

@@ -12,6 +12,7 @@ import (
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
 	"github.com/s-connect/s-connect/backend/snelstart/sim"
 	"github.com/s-connect/s-connect/backend/testsvc"
+	"github.com/s-connect/s-connect/backend/tlspin"
 )
 
 func TestMain(m *testing.M) { testsvc.Main(m) }
@@ -47,8 +48,9 @@ func TestOpenNeedsSettings(t *testing.T) {
 func TestOpenDirect(t *testing.T) {
 	sdb := fixture.NewShopDB(t, fixture.Config{Version: "4.0", Prefix: "oc_", Orders: 5, Products: 5, Customers: 2, Seed: 3})
 	v := simSettings(t)
+	// Over TLS (the default), the test server's certificate accepted.
 	for k, val := range map[string]string{"shop.transport": "mysql", "shop.db.host": "127.0.0.1", "shop.db.port": strconv.Itoa(sdb.Port),
-		"shop.db.name": sdb.Database, "shop.db.user": "root"} {
+		"shop.db.name": sdb.Database, "shop.db.user": "root", "shop.db.certFingerprint": tlspin.Fingerprint(testsvc.StartMariaDB(t).Cert)} {
 		v[k] = val
 	}
 	ctx := context.Background()

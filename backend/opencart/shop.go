@@ -90,8 +90,7 @@ func NewShop(ctx context.Context, t Transport, opt Options) (*Shop, error) {
 		}
 	}
 	rows, err := t.Select(ctx, Query{Table: "setting", Columns: []string{"key", "value"},
-		Where: []Cond{Eq("store_id", 0), In("key", []string{"config_timezone", "config_currency", "config_name",
-			"config_language", "config_language_catalog", "config_language_id", "config_processing_status", "config_complete_status"})}})
+		Where: []Cond{Eq("store_id", 0), In("key", SettingKeys)}})
 	if err != nil {
 		return nil, fmt.Errorf("opencart: settings: %w", err)
 	}

@@ -24,7 +24,7 @@ func (s *Shop) Stores(ctx context.Context) ([]Store, error) {
 	}
 	for _, r := range rows {
 		if id := atoi(r["store_id"]); id > 0 {
-			out = append(out, Store{ID: id, Name: r["name"]})
+			out = append(out, Store{ID: id, Name: Decode(r["name"])}) // stored escaped, as every text
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })

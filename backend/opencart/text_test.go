@@ -25,3 +25,17 @@ func TestDecodeOnce(t *testing.T) {
 		}
 	}
 }
+
+// 4.0.2+ keep a method as JSON; its name is decoded after the JSON is read,
+// once (json_encode leaves an escaped "&amp;" as it is).
+func TestMethodNameDecodedOnce(t *testing.T) {
+	s := &Shop{Caps: Caps{JSONMethods: true}}
+	m := s.method(Row{"shipping_method": `{"code":"weight.weight_5","name":"Post &amp; pakket (2,00kg) \u20ac","cost":"6.50","tax_class_id":9}`}, "shipping_")
+	if m.Name != "Post & pakket (2,00kg) €" || m.Code != "weight.weight_5" || m.TaxClassID == nil || *m.TaxClassID != 9 {
+		t.Fatalf("method %+v", m)
+	}
+	old := &Shop{}
+	if m := old.method(Row{"payment_method": "Kaart &amp;amp; co", "payment_code": "cod"}, "payment_"); m.Name != "Kaart &amp; co" || m.Code != "cod" {
+		t.Fatalf("method %+v", m)
+	}
+}

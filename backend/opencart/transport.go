@@ -2,7 +2,9 @@ package opencart
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 )
 
@@ -80,8 +82,11 @@ func (s Schema) Has(table, column string) bool {
 // HasTable reports whether table exists.
 func (s Schema) HasTable(table string) bool { _, ok := s.Columns[table]; return ok }
 
-// Whitelist is every table and column a transport may read: the union over
-// the supported versions. Anything else is refused before it reaches SQL.
+// Whitelist is every table and column a transport may read: the columns the
+// model reads, over the supported versions. Anything else is refused before it
+// reaches SQL, by both transports and again by the bridge on the server (which
+// is given this declaration, see Rules). A table the model starts reading is
+// added here and nowhere else.
 var Whitelist = map[string][]string{
 	"order": {"order_id", "store_id", "store_name", "customer_id", "customer_group_id", "firstname", "lastname",
 		"email", "telephone", "payment_firstname", "payment_lastname", "payment_company", "payment_address_1",
@@ -90,34 +95,81 @@ var Whitelist = map[string][]string{
 		"shipping_lastname", "shipping_company", "shipping_address_1", "shipping_address_2", "shipping_city",
 		"shipping_postcode", "shipping_country", "shipping_country_id", "shipping_zone", "shipping_zone_id",
 		"shipping_method", "shipping_code", "comment", "total", "order_status_id", "language_id", "currency_code",
-		"currency_value", "date_added", "date_modified"},
+		"currency_value", "date_added", "date_modified", "store_url"},
 	"order_product": {"order_product_id", "order_id", "product_id", "master_id", "name", "model", "quantity", "price", "total", "tax"},
 	"order_option":  {"order_option_id", "order_id", "order_product_id", "product_option_id", "product_option_value_id", "name", "value", "type"},
-	"order_total":   {"order_total_id", "order_id", "extension", "code", "title", "value", "sort_order"},
-	"order_voucher": {"order_voucher_id", "order_id", "voucher_id", "code", "description", "amount"},
+	"order_total":   {"order_total_id", "order_id", "code", "title", "value", "sort_order"},
+	"order_voucher": {"order_voucher_id", "order_id", "code", "description", "amount"},
 	"order_status":  {"order_status_id", "language_id", "name"},
 	"product": {"product_id", "master_id", "model", "sku", "upc", "ean", "jan", "isbn", "mpn", "quantity", "subtract",
 		"status", "price", "date_modified"},
 	"product_code":         {"product_code_id", "product_id", "code", "value"},
 	"product_description":  {"product_id", "language_id", "name"},
 	"product_option_value": {"product_option_value_id", "product_option_id", "product_id", "option_id", "option_value_id", "quantity", "subtract"},
-	"country":              {"country_id", "name", "iso_code_2"},
+	"country":              {"country_id", "iso_code_2"},
 	"country_description":  {"country_id", "language_id", "name"},
-	"currency":             {"currency_id", "code", "value", "status"},
-	"setting":              {"setting_id", "store_id", "code", "key", "value", "serialized"},
-	"store":                {"store_id", "name", "url"},
-	"tax_rate":             {"tax_rate_id", "geo_zone_id", "name", "rate", "type"},
-	"tax_rule":             {"tax_rule_id", "tax_class_id", "tax_rate_id", "based", "priority"},
-	"language":             {"language_id", "code", "status"},
+	// setting: only the rows of SettingKeys (Check insists on it).
+	"setting":  {"store_id", "key", "value"},
+	"store":    {"store_id", "name"},
+	"tax_rate": {"tax_rate_id", "name", "rate", "type"},
+	"tax_rule": {"tax_rule_id", "tax_class_id", "tax_rate_id"},
+	"language": {"language_id", "code"},
 	// customer.approved is only probed: 2.3 has it, 3.0 moved it to customer_approval.
 	"customer": {"customer_id", "approved"},
+}
+
+// SettingKeys are the rows of OpenCart's setting table the model reads. The
+// table also holds mail and FTP passwords, payment module keys and the
+// shop's encryption key: a read of setting must name its keys, all from this
+// list.
+var SettingKeys = []string{"config_timezone", "config_currency", "config_name", "config_language",
+	"config_language_catalog", "config_language_id", "config_processing_status", "config_complete_status"}
+
+// SettingKeyPattern admits the tax-class settings of fee and shipping
+// extensions ("shipping_<extension>_tax_class_id", …), whose names depend on
+// the extensions a shop has: a tax class id, nothing secret. MySQL's LIKE
+// form is for the statement the bridge restricts itself with.
+const (
+	SettingKeyPattern = `^[a-z0-9_]{1,60}_tax_class_id$`
+	settingKeyLike    = `%\_tax\_class\_id`
+)
+
+var settingKeyRE = regexp.MustCompile(SettingKeyPattern)
+
+// SettingKeyAllowed reports whether the model may read a setting row.
+func SettingKeyAllowed(key string) bool {
+	return slices.Contains(SettingKeys, key) || settingKeyRE.MatchString(key)
 }
 
 // Ops are the comparison operators a condition may use.
 var Ops = []string{"=", "<>", ">", ">=", "<", "<="}
 
-// MaxLimit bounds one read; a page of orders is far below it.
+// MaxLimit bounds one read; a page of orders is far below it. A query
+// without a Limit reads at most MaxLimit rows and fails with
+// ErrTooManyRows when there are more, so no read is cut short unnoticed.
 const MaxLimit = 10000
+
+// ErrTooManyRows means a read without a limit matched more than MaxLimit rows.
+var ErrTooManyRows = errors.New("opencart: more rows than one read may return")
+
+// Rules is the declaration the bridge on the server enforces: the same
+// whitelist, setting keys, row cap and stock tables as Check.
+type Rules struct {
+	Tables      map[string][]string `json:"tables"`
+	SettingKeys []string            `json:"settingKeys"`
+	// SettingKeyPattern (PCRE) and SettingKeyLike (MySQL LIKE) admit the
+	// tax-class settings.
+	SettingKeyPattern string            `json:"settingKeyPattern"`
+	SettingKeyLike    string            `json:"settingKeyLike"`
+	MaxRows           int               `json:"maxRows"`
+	StockTables       map[string]string `json:"stockTables"`
+}
+
+// BridgeRules returns the declaration as the bridge receives it.
+func BridgeRules() Rules {
+	return Rules{Tables: Whitelist, SettingKeys: SettingKeys, SettingKeyPattern: "/" + SettingKeyPattern + "/",
+		SettingKeyLike: settingKeyLike, MaxRows: MaxLimit, StockTables: StockTables}
+}
 
 // Check validates a query against the whitelist and the shop's schema, so
 // both transports refuse the same things the same way.
@@ -171,6 +223,43 @@ func (q Query) Check(s Schema) error {
 	}
 	if q.Limit < 0 || q.Limit > MaxLimit {
 		return fmt.Errorf("opencart: limit %d", q.Limit)
+	}
+	if q.Table == "setting" && !namesSettingKeys(q.Where) {
+		return fmt.Errorf("opencart: a read of setting must name its keys, from SettingKeys")
+	}
+	return nil
+}
+
+// namesSettingKeys reports whether the conditions restrict setting.key to
+// keys of SettingKeys.
+func namesSettingKeys(where []Cond) bool {
+	for _, w := range where {
+		if w.Column != "key" || (w.Op != "=" && w.Op != "in") {
+			continue
+		}
+		for _, v := range w.Values {
+			if k, ok := v.(string); !ok || !SettingKeyAllowed(k) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// Checked returns the limit a transport puts on the statement: the query's
+// own, or MaxLimit+1 so that one row too many shows (see CheckRows).
+func (q Query) Checked() int {
+	if q.Limit > 0 {
+		return q.Limit
+	}
+	return MaxLimit + 1
+}
+
+// CheckRows fails a read without a limit that found more than MaxLimit rows.
+func (q Query) CheckRows(n int) error {
+	if q.Limit == 0 && n > MaxLimit {
+		return fmt.Errorf("%w: %s", ErrTooManyRows, q.Table)
 	}
 	return nil
 }

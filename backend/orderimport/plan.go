@@ -69,6 +69,7 @@ type Plan struct {
 	Order       snelstart.Verkooporder `json:"order"`
 	ShopTotal   decimal.Decimal        `json:"shopTotal"`
 	Total       decimal.Decimal        `json:"total"` // incl. VAT, as SnelStart will compute it
+	TotalExcl   decimal.Decimal        `json:"totalExcl"`
 	Difference  decimal.Decimal        `json:"difference"`
 	VAT         []VATCheck             `json:"vat,omitempty"` // per rate: the shop's tax rows and SnelStart's VAT
 	Notes       []Note                 `json:"notes,omitempty"`

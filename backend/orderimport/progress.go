@@ -3,7 +3,8 @@ package orderimport
 import "sync"
 
 // OrderProgress is where a run (or a preview) is: Done of Total orders
-// finished, More when the shop has further pages, and the order at hand. The shop is read a page at a time, so Total grows page by page.
+// finished, More when the shop has further pages, and the order at hand.
+// The shop is read a page at a time, so Total grows page by page.
 type OrderProgress struct {
 	Done    int  `json:"done"`
 	Total   int  `json:"total"`
@@ -43,20 +44,22 @@ func (t *tracker) at(orderID int) { t.tell(orderID, false) }
 // finished says an order's outcome is known; each order counts once.
 func (t *tracker) finished(orderID int) { t.tell(orderID, true) }
 
+// tell reports under the lock, one report at a time: orders are sent side
+// by side, and a report made after another must not reach the listener
+// before it (the count would go back).
 func (t *tracker) tell(orderID int, done bool) {
 	if t == nil {
 		return
 	}
 	t.mu.Lock()
+	defer t.mu.Unlock()
 	if done && !t.seen[orderID] {
 		t.seen[orderID] = true
 		t.p.Done++
 	}
 	t.p.OrderID = orderID
-	p := t.p
-	t.mu.Unlock()
 	if t.fn != nil {
-		t.fn(p)
+		t.fn(t.p)
 	}
 }
 

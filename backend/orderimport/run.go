@@ -45,6 +45,9 @@ type Result struct {
 	Nummer      int    `json:"nummer"`
 	Reason      *Hold  `json:"reason,omitempty"`
 	Plan        *Plan  `json:"plan,omitempty"` // in a preview
+	// vatOtherwise: SnelStart's totals of the created order are not the
+	// ones the plan checked the VAT with (see roundedOtherwise).
+	vatOtherwise bool
 }
 
 // Report is a run's outcome.
@@ -77,6 +80,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	}
 	q := j.Query
 	q.Limit = j.PageSize
+	var otherwise []string // orders whose VAT SnelStart computed otherwise
 	for {
 		orders, next, err := j.Shop.Orders(ctx, q)
 		if err != nil {
@@ -91,6 +95,9 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 			rep.Results = append(rep.Results, results...)
 			for _, r := range results {
 				rep.Counts[r.State]++
+				if r.vatOtherwise {
+					otherwise = append(otherwise, strconv.Itoa(r.OrderID))
+				}
 			}
 			if j.Progress != nil {
 				j.Progress(len(rep.Results))
@@ -100,6 +107,9 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 			break
 		}
 		q.AfterID = next
+	}
+	if len(otherwise) > 0 {
+		rep.Warnings = append(rep.Warnings, Note{"vat_rounding", strings.Join(otherwise, ", ")})
 	}
 	rep.Calls = j.Client.Requests() - calls
 	return rep, nil
@@ -372,7 +382,19 @@ func (j *Job) book(ctx context.Context, o opencart.Order, prev config.LedgerEntr
 		}
 		return res
 	}
-	return j.confirm(o, e, vo, p.Customer.Existing, "created")
+	res := j.confirm(o, e, vo, p.Customer.Existing, "created")
+	res.vatOtherwise = roundedOtherwise(vo, p)
+	return res
+}
+
+// roundedOtherwise tells whether SnelStart's totals of a created order
+// differ from the plan's. The plan checks the VAT per rate assuming that
+// SnelStart rounds it once per rate, which SnelStart does not document
+// (docs/vat.md); rounded per line, the VAT and with it the total excl. VAT
+// can differ by a few cents, and the user should hear of it.
+func roundedOtherwise(vo *snelstart.Verkooporder, p Plan) bool {
+	return vo.TotaalExclusiefBtw != nil && !vo.TotaalExclusiefBtw.Equal(p.TotalExcl) ||
+		vo.TotaalInclusiefBtw != nil && !vo.TotaalInclusiefBtw.Equal(p.Total)
 }
 
 func entryFor(profileID uint, o opencart.Order, prev config.LedgerEntry) config.LedgerEntry {

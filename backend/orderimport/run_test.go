@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +44,7 @@ func newWorld(t testing.TB, version string, orders int, faults sim.Faults) *worl
 	return w
 }
 
-func newWorldSized(t testing.TB, fc fixture.Config) *world {
+func newWorldSized(t testing.TB, fc fixture.Config, simOpts ...func(*sim.Options)) *world {
 	t.Helper()
 	sdb := fixture.NewShopDB(t, fc)
 	ctx := context.Background()
@@ -52,7 +53,7 @@ func newWorldSized(t testing.TB, fc fixture.Config) *world {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tr.Close() })
-	return newWorldOn(t, tr, sdb.DB, sdb.Shop)
+	return newWorldOn(t, tr, sdb.DB, sdb.Shop, simOpts...)
 }
 
 // newBridgeWorld reads the shop through the PHP bridge, installed over FTP
@@ -61,16 +62,13 @@ func newBridgeWorld(t testing.TB, version string, orders int) *world {
 	t.Helper()
 	h := fixture.NewHosted(t, version, orders)
 	ctx := context.Background()
-	fsys, err := remotefs.Dial(ctx, remotefs.Config{Protocol: remotefs.FTP, Host: "127.0.0.1", Port: h.FTP.Plain, User: h.FTP.User, Password: h.FTP.Password})
+	fsys, err := remotefs.Dial(ctx, remotefs.Config{Protocol: remotefs.FTPSExplicit, Host: "127.0.0.1", Port: h.FTP.Explicit,
+		User: h.FTP.User, Password: h.FTP.Password, CertFingerprint: remotefs.CertFingerprint(h.FTP.Cert)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer fsys.Close()
-	inst, err := bridge.Install(ctx, fsys, h.Dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := bridge.Open(ctx, bridge.Config{ShopURL: h.URL, Path: inst.Path(), Secret: inst.Secret, AllowHTTP: true})
+	_, client, _, err := bridge.Setup(ctx, fsys, h.Dir, bridge.Config{ShopURL: h.URL, AllowHTTP: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,13 +76,17 @@ func newBridgeWorld(t testing.TB, version string, orders int) *world {
 	return newWorldOn(t, client, h.DB, h.Shop)
 }
 
-func newWorldOn(t testing.TB, tr opencart.Transport, db *sql.DB, fix *fixture.Shop) *world {
+func newWorldOn(t testing.TB, tr opencart.Transport, db *sql.DB, fix *fixture.Shop, simOpts ...func(*sim.Options)) *world {
 	t.Helper()
 	shop, err := opencart.NewShop(context.Background(), tr, opencart.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := sim.New(sim.Options{ClientKeys: map[string][]string{"k": nil}, SubscriptionKeys: []string{"s"}, Strict: true, Seed: 3})
+	opts := sim.Options{ClientKeys: map[string][]string{"k": nil}, SubscriptionKeys: []string{"s"}, Strict: true, Seed: 3}
+	for _, f := range simOpts {
+		f(&opts)
+	}
+	s := sim.New(opts)
 	s.SeedDefault()
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
@@ -278,9 +280,21 @@ func TestImportEveryOrderOnceToTheCent(t *testing.T) {
 				if rep.Counts["created"] != len(w.shopOrders()) || rep.Counts["failed"]+rep.Counts["held"] != 0 {
 					t.Fatalf("first run: %v", rep.Counts)
 				}
+				if len(rep.Warnings) != 0 { // SnelStart's totals are the ones the plans checked
+					t.Fatalf("warnings %v", rep.Warnings)
+				}
 				w.checkSnelStart(t)
 				differences := w.checkMoney(t)
-				t.Logf("%d orders, 0 held, %d difference lines (each ≤ € 0,02): %s", rep.Counts["created"], len(differences), strings.Join(differences, ", "))
+				rounding := 0
+				for _, vo := range w.sim.All("verkooporders") {
+					for _, r := range vo["regels"].([]any) {
+						if d, _ := r.(map[string]any)["omschrijving"].(string); strings.HasPrefix(d, "Afronding ") {
+							rounding++
+						}
+					}
+				}
+				t.Logf("%d orders, 0 held, %d rounding lines per rate, %d difference lines (each ≤ € 0,02): %s", rep.Counts["created"], rounding,
+					len(differences), strings.Join(differences, ", "))
 				if transport == "bridge" {
 					return // the rest is about the ledger, not the transport
 				}
@@ -386,4 +400,81 @@ func TestAShopInDollarsIsHeld(t *testing.T) {
 	if len(rep.Warnings) != 1 || rep.Warnings[0].Code != "currency" {
 		t.Fatalf("warnings %v", rep.Warnings)
 	}
+}
+
+// SnelStart does not document whether it rounds the VAT once per rate (what
+// the plan checks against, and the simulator does) or per line. Rounded per
+// line, the totals incl. VAT stay the shop's (prices incl. VAT), each rate's
+// VAT moves by up to half a cent a line, and the run names the orders whose
+// totals SnelStart computed otherwise: exactly those whose total excl. VAT
+// is not what rounding once per rate gives.
+func TestVATRoundedPerLineIsNoticed(t *testing.T) {
+	w := newWorldSized(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 300, Products: 80, Customers: 60, Seed: 5},
+		func(o *sim.Options) { o.VATPerLine = true })
+	rep := w.run(t, false)
+	if rep.Counts["created"] != len(w.shopOrders()) || rep.Counts["held"]+rep.Counts["failed"] != 0 {
+		t.Fatalf("counts %v", rep.Counts)
+	}
+	w.checkSnelStart(t) // every total incl. VAT to the cent
+	percent := map[string]decimal.Decimal{"Hoog": decimal.NewFromInt(21), "Laag": decimal.NewFromInt(9)}
+	groupRate := map[string]decimal.Decimal{}
+	for _, g := range w.sim.All("artikelomzetgroepen") {
+		groupRate[g["id"].(string)] = percent[g["verkoopNederlandBtwSoort"].(string)]
+	}
+	articleRate := map[string]decimal.Decimal{}
+	for _, a := range w.sim.All("artikelen") {
+		articleRate[a["id"].(string)] = groupRate[a["artikelOmzetgroep"].(map[string]any)["id"].(string)]
+	}
+	want := map[int]bool{}
+	shop := w.shopOrders()
+	offByMore := 0
+	for _, vo := range w.sim.All("verkooporders") {
+		ref := vo["betalingskenmerk"].(string)
+		sums, perLine := map[string]decimal.Decimal{}, decimal.Zero
+		rates := map[string]decimal.Decimal{}
+		for _, r := range vo["regels"].([]any) {
+			regel := r.(map[string]any)
+			rate := articleRate[regel["artikel"].(map[string]any)["id"].(string)]
+			amount := decimal.RequireFromString(string(regel["totaal"].(json.Number)))
+			sums[rate.String()], rates[rate.String()] = sums[rate.String()].Add(amount), rate
+			perLine = perLine.Add(amount.Mul(rate).Div(rate.Add(decimal.NewFromInt(100))).Round(2))
+		}
+		perRate := decimal.Zero
+		for k, sum := range sums {
+			perRate = perRate.Add(sum.Mul(rates[k]).Div(rates[k].Add(decimal.NewFromInt(100))).Round(2))
+		}
+		id, _ := strconv.Atoi(ref)
+		if !perLine.Equal(perRate) {
+			want[id] = true
+		}
+		booked := w.sim.VATPerRate(vo)
+		for _, tr := range shop[ref].Totals {
+			if tr.Code == "tax" && tr.Value.Sub(booked[tr.Rate.String()]).Abs().GreaterThan(decimal.RequireFromString("0.01")) {
+				offByMore++
+				if !want[id] {
+					t.Errorf("order %s: VAT %s%% %s in the shop, %s in SnelStart, and no warning", ref, tr.Rate, tr.Value, booked[tr.Rate.String()])
+				}
+			}
+		}
+	}
+	var named []string
+	for _, n := range rep.Warnings {
+		if n.Code == "vat_rounding" {
+			named = strings.Split(n.Arg, ", ")
+		}
+	}
+	got := map[int]bool{}
+	for _, s := range named {
+		id, _ := strconv.Atoi(s)
+		got[id] = true
+	}
+	if len(want) == 0 || len(got) != len(want) || len(named) != len(want) {
+		t.Fatalf("warned of %d orders, %d computed otherwise: %v", len(named), len(want), rep.Warnings)
+	}
+	for id := range want {
+		if !got[id] {
+			t.Fatalf("order %d computed otherwise, not named: %v", id, rep.Warnings)
+		}
+	}
+	t.Logf("%d orders: %d with another VAT rounded per line, %d rates more than a cent off the shop's; all named", len(shop), len(want), offByMore)
 }

@@ -1,6 +1,7 @@
 package orderimport
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/shopspring/decimal"
@@ -172,21 +173,28 @@ func sortDesc(rates []decimal.Decimal) {
 }
 
 // settle books the difference with the shop's total on the difference
-// article (B4) and checks the VAT per rate. When rounding leaves a rate
-// more than a cent off the shop's tax row, that rate's amount is set right
-// on a rounding line of its own, and the difference booked again.
+// article (B4) and checks the VAT per rate. Unit prices have two decimals
+// in SnelStart: when rounding them leaves more of a difference than
+// rounding the order's totals does (two cents), or a rate's VAT more than a
+// cent off the shop's tax row, each rate's amount is set right on a
+// rounding line of its own, and the difference booked again.
 func settle(s Settings, k *Knowledge, exclusive bool, base *taxBase, rows shopTax, rowRates []decimal.Decimal, p *Plan) *Hold {
-	if h := k.book(s, exclusive, p); h != nil {
+	h := k.book(s, exclusive, p)
+	if s.LinePrice == "snelstart" { // SnelStart's own prices: its VAT, not the shop's
+		if h == nil {
+			p.VAT, _ = checkVAT(bookLines(p.Lines, exclusive), rows, rowRates)
+		}
 		return h
 	}
-	if s.LinePrice == "snelstart" { // SnelStart's own prices: its VAT, not the shop's
-		p.VAT, _ = checkVAT(bookLines(p.Lines, exclusive), rows, rowRates)
-		return nil
-	}
 	checks, ok := checkVAT(bookLines(p.Lines, exclusive), rows, rowRates)
-	if !ok {
-		if h := k.roundPerRate(s, exclusive, base, rows, p); h != nil {
-			return h
+	if h != nil || !ok || p.Difference.Abs().GreaterThan(totalsRounding) {
+		plain := *p
+		plain.Lines, plain.Notes = slices.Clone(p.Lines), slices.Clone(p.Notes)
+		if hr := k.roundPerRate(s, exclusive, base, rows, p); hr != nil {
+			if h != nil || !ok {
+				return hr
+			}
+			*p = plain // no article to round on: the difference line within the threshold will do
 		}
 		checks, ok = checkVAT(bookLines(p.Lines, exclusive), rows, rowRates)
 	}
@@ -197,10 +205,15 @@ func settle(s Settings, k *Knowledge, exclusive bool, base *taxBase, rows shopTa
 	return nil
 }
 
+// totalsRounding is what rounding an order's amounts per rate to the cent
+// can leave of a difference with the shop's total.
+var totalsRounding = decimal.New(2, -2)
+
 // book totals the lines and books the difference with the shop's total.
 func (k *Knowledge) book(s Settings, exclusive bool, p *Plan) *Hold {
 	p.Lines = withoutDifference(p.Lines)
-	p.Total = bookLines(p.Lines, exclusive).total
+	b := bookLines(p.Lines, exclusive)
+	p.Total, p.TotalExcl = b.total, b.excl
 	p.Difference = p.ShopTotal.Sub(p.Total)
 	if p.Difference.IsZero() {
 		return nil
@@ -228,7 +241,8 @@ func (k *Knowledge) book(s Settings, exclusive bool, p *Plan) *Hold {
 		}
 	}
 	p.Lines = append(p.Lines, best)
-	p.Total = bookLines(p.Lines, exclusive).total
+	b = bookLines(p.Lines, exclusive)
+	p.Total, p.TotalExcl = b.total, b.excl
 	if !p.Total.Equal(p.ShopTotal) {
 		p.Notes = append(p.Notes, Note{"difference_left", money(p.ShopTotal.Sub(p.Total))})
 	}
@@ -237,10 +251,17 @@ func (k *Knowledge) book(s Settings, exclusive bool, p *Plan) *Hold {
 
 // roundPerRate sets each VAT rate's amount to the shop's (net, plus its tax
 // row when prices are incl. VAT) with a rounding line on the discount
-// article of that rate, then books the difference again.
+// article of that rate, then books the difference again. A rate is only
+// set right by what rounding its lines' prices to the cent can explain
+// (half a cent a unit): anything more is no rounding, and is left for the
+// difference and VAT checks to hold.
 func (k *Knowledge) roundPerRate(s Settings, exclusive bool, base *taxBase, rows shopTax, p *Plan) *Hold {
 	p.Lines = withoutDifference(p.Lines)
 	planned := bookLines(p.Lines, exclusive)
+	units := map[string]decimal.Decimal{}
+	for _, l := range p.Lines {
+		units[rateKey(l.Rate)] = units[rateKey(l.Rate)].Add(decimal.Max(l.Quantity.Abs(), one))
+	}
 	var rates []decimal.Decimal
 	for _, r := range planned.rates {
 		if r.IsPositive() {
@@ -255,7 +276,7 @@ func (k *Knowledge) roundPerRate(s Settings, exclusive bool, base *taxBase, rows
 			want = want.Add(rows[key])
 		}
 		gap := want.Round(2).Sub(planned.amount[key])
-		if gap.IsZero() {
+		if gap.IsZero() || gap.Abs().GreaterThan(halfCent.Mul(units[key].Add(one))) {
 			continue
 		}
 		a, h := k.discountArticle(r, s)
@@ -266,6 +287,8 @@ func (k *Knowledge) roundPerRate(s Settings, exclusive bool, base *taxBase, rows
 	}
 	return k.book(s, exclusive, p)
 }
+
+var halfCent = decimal.New(5, -3)
 
 func withoutDifference(lines []Line) []Line {
 	out := make([]Line, 0, len(lines))

@@ -167,10 +167,10 @@ func money(d decimal.Decimal) string { return strings.Replace(d.StringFixed(2), 
 // amounts (incl. or excl. VAT, as the template) and the VAT over that sum,
 // rounded once; and the order's total incl. VAT.
 type booked struct {
-	amount map[string]decimal.Decimal
-	vat    map[string]decimal.Decimal
-	rates  map[string]decimal.Decimal
-	total  decimal.Decimal
+	amount      map[string]decimal.Decimal
+	vat         map[string]decimal.Decimal
+	rates       map[string]decimal.Decimal
+	total, excl decimal.Decimal // incl. and excl. VAT
 }
 
 func bookLines(lines []Line, exclusive bool) booked {
@@ -184,10 +184,10 @@ func bookLines(lines []Line, exclusive bool) booked {
 		r := b.rates[k]
 		if exclusive {
 			b.vat[k] = sum.Mul(r).Div(hundred).Round(2)
-			b.total = b.total.Add(sum).Add(b.vat[k])
+			b.total, b.excl = b.total.Add(sum).Add(b.vat[k]), b.excl.Add(sum)
 		} else {
 			b.vat[k] = sum.Mul(r).Div(hundred.Add(r)).Round(2)
-			b.total = b.total.Add(sum)
+			b.total, b.excl = b.total.Add(sum), b.excl.Add(sum).Sub(b.vat[k])
 		}
 	}
 	return b

@@ -5,7 +5,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"os"
+	"path/filepath"
 	"sort"
+	"strconv"
 	"sync/atomic"
 	"testing"
 
@@ -26,7 +30,7 @@ func servers(t *testing.T) map[string]remotefs.Config {
 	fp := remotefs.CertFingerprint(ftp.Cert)
 	base := remotefs.Config{Host: "127.0.0.1", User: ftp.User, Password: ftp.Password}
 	plain, explicit, implicit := base, base, base
-	plain.Protocol, plain.Port = remotefs.FTP, ftp.Plain
+	plain.Protocol, plain.Port, plain.AllowPlain = remotefs.FTP, ftp.Plain, true
 	explicit.Protocol, explicit.Port, explicit.CertFingerprint = remotefs.FTPSExplicit, ftp.Explicit, fp
 	implicit.Protocol, implicit.Port, implicit.CertFingerprint = remotefs.FTPSImplicit, ftp.Implicit, fp
 	return map[string]remotefs.Config{
@@ -80,6 +84,16 @@ func TestContract(t *testing.T) {
 			if len(parent) != 1 || parent[0].Name != "b" || !parent[0].IsDir {
 				t.Fatalf("parent listing %+v", parent)
 			}
+			// Permissions: the owner alone, and back.
+			if err := fsys.Chmod(ctx, dir+"/x.php", 0o600); err != nil {
+				t.Fatalf("chmod file: %v", err)
+			}
+			if err := fsys.Chmod(ctx, dir, 0o700); err != nil {
+				t.Fatalf("chmod folder: %v", err)
+			}
+			if err := fsys.Chmod(ctx, dir+"/nergens.php", 0o600); !errors.Is(err, remotefs.ErrNotExist) {
+				t.Fatalf("chmod of a missing file: %v", err)
+			}
 			if err := fsys.Remove(ctx, dir+"/y.txt"); err != nil {
 				t.Fatal(err)
 			}
@@ -94,6 +108,85 @@ func TestContract(t *testing.T) {
 				t.Fatal("folder still there after RemoveAll")
 			}
 		})
+	}
+}
+
+// The permissions Chmod set, as the server's disk shows them.
+func TestChmodOnDisk(t *testing.T) {
+	ctx := context.Background()
+	ftp := testsvc.StartFTP(t)
+	sshd := testsvc.StartSSHD(t)
+	for name, cfg := range servers(t) {
+		t.Run(name, func(t *testing.T) {
+			root := ftp.Root
+			if cfg.Protocol == remotefs.SFTP {
+				root = sshd.Root
+			}
+			fsys, err := remotefs.Dial(ctx, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer fsys.Close()
+			dir := fmt.Sprintf("chmod-%d", seq.Add(1))
+			fsys.MkdirAll(ctx, dir)
+			defer fsys.RemoveAll(ctx, dir)
+			fsys.WriteFile(ctx, dir+"/s.php", []byte("<?php"))
+			for _, m := range []os.FileMode{0o600, 0o640} {
+				if err := fsys.Chmod(ctx, dir+"/s.php", m); err != nil {
+					t.Fatal(err)
+				}
+				fi, err := os.Stat(filepath.Join(root, dir, "s.php"))
+				if err != nil || fi.Mode().Perm() != m {
+					t.Fatalf("mode %v, want %v (%v)", fi.Mode().Perm(), m, err)
+				}
+			}
+			if err := fsys.Chmod(ctx, dir, 0o750); err != nil {
+				t.Fatal(err)
+			}
+			if fi, _ := os.Stat(filepath.Join(root, dir)); fi.Mode().Perm() != 0o750 {
+				t.Fatalf("folder mode %v", fi.Mode().Perm())
+			}
+		})
+	}
+}
+
+// Plain FTP is refused unless chosen, before a byte goes out: the password
+// would cross the network readable.
+func TestPlainFTPOnlyWhenChosen(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	var accepted atomic.Int32
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			accepted.Add(1)
+			c.Close()
+		}
+	}()
+	cfg := remotefs.Config{Protocol: remotefs.FTP, Host: "127.0.0.1", Port: ln.Addr().(*net.TCPAddr).Port, User: "u", Password: "geheim"}
+	if _, err := remotefs.Dial(context.Background(), cfg); !errors.Is(err, remotefs.ErrPlain) {
+		t.Fatalf("plain FTP not chosen: %v", err)
+	}
+	if accepted.Load() != 0 {
+		t.Fatal("a connection was made")
+	}
+	// With no protocol set, the default is explicit FTPS: the real server
+	// then wants the certificate trusted, it does not fall back to plain.
+	ftp := testsvc.StartFTP(t)
+	def, _ := remotefs.FromSettings(map[string]string{"shop.ftp.host": "127.0.0.1", "shop.ftp.port": strconv.Itoa(ftp.Explicit),
+		"shop.ftp.user": ftp.User, "shop.ftp.password": ftp.Password})
+	var unknown *remotefs.UnknownCertError
+	if _, err := remotefs.Dial(context.Background(), def); def.Protocol != remotefs.FTPSExplicit || !errors.As(err, &unknown) {
+		t.Fatalf("default protocol %q: %v", def.Protocol, err)
+	}
+	if c, _ := remotefs.FromSettings(map[string]string{"shop.ftp.protocol": "ftp"}); c.AllowPlain {
+		t.Fatal("plain allowed without shop.ftp.plainOK")
 	}
 }
 

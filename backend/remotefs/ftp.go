@@ -3,12 +3,12 @@ package remotefs
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/textproto"
 	"path"
@@ -17,58 +17,25 @@ import (
 	"sync"
 
 	"github.com/jlaffaye/ftp"
+
+	"github.com/s-connect/s-connect/backend/tlspin"
 )
 
 // ftpFS is one FTP(S) control connection; calls are serialised on it.
 type ftpFS struct {
-	mu sync.Mutex
-	c  *ftp.ServerConn
+	mu   sync.Mutex
+	c    *ftp.ServerConn
+	cfg  Config
+	site *siteConn // opened on the first Chmod
 }
 
 var _ FS = (*ftpFS)(nil)
 
 // CertFingerprint is the SHA-256 of a certificate, colon-hex like browsers.
-func CertFingerprint(cert *x509.Certificate) string {
-	sum := sha256.Sum256(cert.Raw)
-	parts := make([]string, len(sum))
-	for i, b := range sum {
-		parts[i] = fmt.Sprintf("%02X", b)
-	}
-	return strings.Join(parts, ":")
-}
+func CertFingerprint(cert *x509.Certificate) string { return tlspin.Fingerprint(cert) }
 
-// tlsConfig verifies the server normally and accepts an unverifiable
-// certificate only when its fingerprint is the accepted one.
 func tlsConfig(cfg Config, certErr *error) *tls.Config {
-	return &tls.Config{
-		ServerName:         cfg.Host,
-		MinVersion:         tls.VersionTLS12,
-		InsecureSkipVerify: true, // replaced by VerifyConnection below
-		ClientSessionCache: tls.NewLRUClientSessionCache(8),
-		VerifyConnection: func(cs tls.ConnectionState) error {
-			if len(cs.PeerCertificates) == 0 {
-				return errors.New("no certificate")
-			}
-			leaf := cs.PeerCertificates[0]
-			inter := x509.NewCertPool()
-			for _, c := range cs.PeerCertificates[1:] {
-				inter.AddCert(c)
-			}
-			_, verr := leaf.Verify(x509.VerifyOptions{DNSName: cfg.Host, Intermediates: inter})
-			fp := CertFingerprint(leaf)
-			switch {
-			case verr == nil:
-				return nil
-			case cfg.CertFingerprint == fp:
-				return nil
-			case cfg.CertFingerprint != "":
-				*certErr = fmt.Errorf("%w: server shows %s", ErrCertChanged, fp)
-			default:
-				*certErr = &UnknownCertError{Fingerprint: fp, Subject: leaf.Subject.String()}
-			}
-			return *certErr
-		},
-	}
+	return tlspin.Config(cfg.Host, cfg.CertFingerprint, certErr)
 }
 
 func dialFTP(ctx context.Context, cfg Config) (*ftpFS, error) {
@@ -109,7 +76,7 @@ func dialFTP(ctx context.Context, cfg Config) (*ftpFS, error) {
 		}
 		return nil, fmt.Errorf("%w: %v", ErrAuth, err)
 	}
-	return &ftpFS{c: c}, nil
+	return &ftpFS{c: c, cfg: cfg}, nil
 }
 
 func isDial(err error) bool {
@@ -236,8 +203,24 @@ func (f *ftpFS) removeAll(dir string) error {
 	return notExist(f.c.RemoveDir(dir), dir)
 }
 
+func (f *ftpFS) Chmod(ctx context.Context, name string, mode fs.FileMode) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.site == nil {
+		s, err := dialSite(ctx, f.cfg)
+		if err != nil {
+			return err
+		}
+		f.site = s
+	}
+	return f.site.chmod(clean(name), mode)
+}
+
 func (f *ftpFS) Close() error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.site != nil {
+		f.site.close()
+	}
 	return f.c.Quit()
 }

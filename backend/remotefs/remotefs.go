@@ -13,6 +13,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/s-connect/s-connect/backend/tlspin"
 )
 
 // FS is a remote file system. Paths are absolute ("/public_html/x.php")
@@ -24,6 +26,9 @@ type FS interface {
 	ReadDir(ctx context.Context, dir string) ([]Entry, error)
 	Remove(ctx context.Context, name string) error
 	RemoveAll(ctx context.Context, dir string) error
+	// Chmod sets a file's or folder's permission bits (FTP: SITE CHMOD);
+	// ErrChmodUnsupported when the server does not allow it.
+	Chmod(ctx context.Context, name string, mode fs.FileMode) error
 	Close() error
 }
 
@@ -34,7 +39,8 @@ type Entry struct {
 	Size  int64
 }
 
-// Protocols, as the setting shop.ftp.protocol names them.
+// Protocols, as the setting shop.ftp.protocol names them. Default is
+// explicit FTPS: plain FTP needs Config.AllowPlain.
 const (
 	FTP          = "ftp"
 	FTPSExplicit = "ftps-explicit"
@@ -54,33 +60,45 @@ type Config struct {
 	// CertFingerprint is the accepted certificate of an FTPS server whose
 	// certificate does not verify (self-signed): SHA-256, colon-hex.
 	CertFingerprint string
-	Timeout         time.Duration // per step; default 20 s
+	// AllowPlain is the user's explicit choice of plain FTP, knowing that
+	// the password and the files cross the network readable.
+	AllowPlain bool
+	Timeout    time.Duration // per step; default 20 s
 }
+
+// Default is the protocol when none is set.
+const Default = FTPSExplicit
 
 // Errors, per step of a connection, that the UI turns into advice.
 var (
 	ErrConnect     = errors.New("remotefs: cannot connect")
 	ErrTLS         = errors.New("remotefs: TLS failed")
 	ErrAuth        = errors.New("remotefs: login refused")
-	ErrCertChanged = errors.New("remotefs: the server's certificate has changed")
+	ErrCertChanged = tlspin.ErrChanged
 	ErrNotExist    = fs.ErrNotExist
+	// ErrPlain means plain FTP was asked for without the user's explicit
+	// choice: the password (and later the bridge's secret) would cross the
+	// network readable. Nothing was sent.
+	ErrPlain = errors.New("remotefs: plain FTP without encryption was not chosen")
+	// ErrChmodUnsupported means the server does not let files' permissions
+	// be set (no SITE CHMOD).
+	ErrChmodUnsupported = errors.New("remotefs: the server cannot set permissions")
 )
 
 // UnknownCertError is an FTPS certificate that does not verify and was not
 // accepted before: show Fingerprint; on the user's yes store it.
-type UnknownCertError struct {
-	Fingerprint string
-	Subject     string
-}
-
-func (e *UnknownCertError) Error() string {
-	return "remotefs: unknown certificate " + e.Fingerprint + " (" + e.Subject + ")"
-}
+type UnknownCertError = tlspin.UnknownError
 
 // Dial connects and logs in.
 func Dial(ctx context.Context, cfg Config) (FS, error) {
 	if cfg.Timeout == 0 {
 		cfg.Timeout = 20 * time.Second
+	}
+	if cfg.Protocol == "" {
+		cfg.Protocol = Default
+	}
+	if cfg.Protocol == FTP && !cfg.AllowPlain {
+		return nil, ErrPlain
 	}
 	switch cfg.Protocol {
 	case FTP, FTPSExplicit, FTPSImplicit:

@@ -14,7 +14,12 @@ func FromSettings(v map[string]string) (cfg Config, missing []string) {
 		}
 	}
 	port, _ := strconv.Atoi(v["shop.ftp.port"])
-	return Config{Protocol: v["shop.ftp.protocol"], Host: strings.TrimSpace(v["shop.ftp.host"]), Port: port,
+	protocol := v["shop.ftp.protocol"]
+	if protocol == "" {
+		protocol = Default
+	}
+	return Config{Protocol: protocol, Host: strings.TrimSpace(v["shop.ftp.host"]), Port: port,
 		User: v["shop.ftp.user"], Password: v["shop.ftp.password"], PrivateKey: v["shop.ssh.privateKey"],
-		HostKey: v["shop.ssh.hostKey"], CertFingerprint: v["shop.ftp.certFingerprint"]}, missing
+		HostKey: v["shop.ssh.hostKey"], CertFingerprint: v["shop.ftp.certFingerprint"],
+		AllowPlain: v["shop.ftp.plainOK"] == "true"}, missing
 }

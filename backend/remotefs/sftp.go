@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 
@@ -92,6 +93,10 @@ func (f *sftpFS) Remove(_ context.Context, name string) error {
 
 func (f *sftpFS) RemoveAll(_ context.Context, dir string) error {
 	return mapNotExist(f.c.RemoveAll(clean(dir)), dir)
+}
+
+func (f *sftpFS) Chmod(_ context.Context, name string, mode fs.FileMode) error {
+	return mapNotExist(f.c.Chmod(clean(name), mode), name)
 }
 
 func (f *sftpFS) Close() error {

@@ -5,6 +5,7 @@
 package testsvc
 
 import (
+	"crypto/x509"
 	"database/sql"
 	"fmt"
 	"net"
@@ -19,9 +20,12 @@ import (
 	_ "github.com/go-sql-driver/mysql" // the driver the tests connect with
 )
 
-// MariaDB is a private mariadbd, shared by the tests of one package.
+// MariaDB is a private mariadbd, shared by the tests of one package. It
+// offers TLS with a self-signed certificate (Cert), as many hosting
+// companies' database servers do.
 type MariaDB struct {
 	Port int
+	Cert *x509.Certificate
 	dir  string
 	cmd  *exec.Cmd
 	root *sql.DB
@@ -77,17 +81,25 @@ func startMariaDB() (*MariaDB, error) {
 	if err != nil {
 		return nil, err
 	}
+	os.Chmod(dir, 0o711) // PHP running as a shop's user reaches the socket
 	user := []string{}
 	if os.Geteuid() == 0 {
 		user = []string{"--user=root"} // mariadbd refuses to run as root otherwise
 	}
-	// Temporary tables in the server's own folder, not the shared /tmp,
-	// where another bootstrap running at the same moment tripped over them.
-	args := append([]string{"--no-defaults", "--datadir=" + dir + "/data", "--tmpdir=" + dir, "--auth-root-authentication-method=normal",
+	// A tmpdir of its own: bootstraps running side by side (test packages
+	// start their servers at once) collide on temporary tables in /tmp.
+	if err := os.Mkdir(dir+"/tmp", 0o700); err != nil {
+		return nil, err
+	}
+	args := append([]string{"--no-defaults", "--datadir=" + dir + "/data", "--tmpdir=" + dir + "/tmp", "--auth-root-authentication-method=normal",
 		"--skip-test-db", "--skip-name-resolve", "--innodb-log-file-size=8M", "--innodb-buffer-pool-size=16M"}, user...)
 	if out, err := exec.Command(installDB, args...).CombinedOutput(); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("mariadb-install-db: %v\n%s", err, out)
+	}
+	cert, err := selfSigned(dir)
+	if err != nil {
+		return nil, err
 	}
 	var lastErr error
 	for attempt := 0; attempt < 3; attempt++ {
@@ -95,15 +107,16 @@ func startMariaDB() (*MariaDB, error) {
 		if err != nil {
 			return nil, err
 		}
-		m := &MariaDB{Port: port, dir: dir}
-		m.cmd = exec.Command(mariadbd, append([]string{"--no-defaults", "--datadir=" + dir + "/data", "--tmpdir=" + dir,
+		m := &MariaDB{Port: port, Cert: cert, dir: dir}
+		m.cmd = exec.Command(mariadbd, append([]string{"--no-defaults", "--datadir=" + dir + "/data", "--tmpdir=" + dir + "/tmp",
 			"--socket=" + dir + "/mysqld.sock", "--port=" + strconv.Itoa(port), "--bind-address=127.0.0.1",
 			"--pid-file=" + dir + "/mysqld.pid", "--log-error=" + dir + "/mysqld.err", "--skip-log-bin",
 			"--skip-name-resolve", "--skip-performance-schema", "--innodb-buffer-pool-size=64M",
 			"--innodb-log-file-size=8M", "--innodb-flush-log-at-trx-commit=0", "--innodb-doublewrite=0",
 			"--innodb-use-native-aio=0", "--innodb-buffer-pool-dump-at-shutdown=0",
 			"--innodb-buffer-pool-load-at-startup=0", "--character-set-server=utf8mb4",
-			"--collation-server=utf8mb4_general_ci", "--max-connections=100"}, user...)...)
+			"--collation-server=utf8mb4_general_ci", "--max-connections=100",
+			"--ssl-cert=" + dir + "/cert.pem", "--ssl-key=" + dir + "/key.pem"}, user...)...)
 		if err := m.cmd.Start(); err != nil {
 			return nil, err
 		}

@@ -23,8 +23,11 @@ type TB interface {
 var _ TB = (testing.TB)(nil)
 
 // Main runs the tests of a package and stops the services they started.
-// Call it from TestMain.
+// Call it from TestMain. Secrets go to the encrypted file unless a test
+// starts the private Secret Service: no test touches the credential store
+// of the desktop it runs on.
 func Main(m *testing.M) {
+	os.Setenv("SCONNECT_SECRETS", "file")
 	code := m.Run()
 	StopAll()
 	os.Exit(code)
@@ -32,7 +35,7 @@ func Main(m *testing.M) {
 
 // StopAll stops every service this process started.
 func StopAll() {
-	for _, stop := range []func(){maria.stop, sshd.stop, ftpServers.stop} {
+	for _, stop := range []func(){maria.stop, sshd.stop, ftpServers.stop, secretService.stop} {
 		stop()
 	}
 }

@@ -1,7 +1,7 @@
 // Starts `s-connect serve` on a free loopback port with its own
 // configuration folder, and Debian's Chromium through playwright-core.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -126,18 +126,59 @@ export function windowHelpers(page) {
       await field('snelstart.apiBaseURL').locator('input').fill(sim.api);
       await field('snelstart.authBaseURL').locator('input').fill(sim.auth);
     },
-    /** Fills Koppeling OpenCart (the open tab) for the test shop's bridge over plain FTP. */
+    /** Fills Koppeling OpenCart (the open tab) for the test shop's bridge over explicit FTPS, the default. */
     async fillShop(shop) {
       await field('shop.transport').locator('select').selectOption('bridge');
-      await field('shop.ftp.protocol').locator('select').selectOption('ftp');
+      await field('shop.ftp.protocol').locator('select').selectOption('ftps-explicit');
       await field('shop.ftp.host').locator('input').fill(shop.ftpHost);
-      await field('shop.ftp.port').locator('input').fill(String(shop.ftpPort));
+      await field('shop.ftp.port').locator('input').fill(String(shop.ftpsPort));
       await field('shop.ftp.user').locator('input').fill(shop.ftpUser);
       await field('shop.ftp.password').locator('input').fill(shop.ftpPassword);
       await field('shop.ftp.root').locator('input').fill(shop.root);
       await field('shop.allowHTTP').locator('input').setChecked(true);
       await field('shop.url').locator('input').fill(shop.url);
       await field('shop.since').locator('input').fill('2020-01-01T00:00');
+    },
+    /**
+     * Runs Verbinding testen on Koppeling OpenCart; on first contact checks
+     * that the certificate shown is the test server's and trusts it.
+     * Returns the final report's text.
+     */
+    async testShop(shop) {
+      await page.click('[data-action=testOpenCart]');
+      let report = await this.report();
+      if (await page.locator('[data-action=trust]').count()) {
+        const shown = await page.locator('[data-testid=test-report] .fingerprint code').innerText();
+        if (shown !== shop.certFingerprint) throw new Error(`certificate ${shown}, the server's is ${shop.certFingerprint}`);
+        await page.click('[data-action=trust]');
+        await page.waitForFunction(() => !document.querySelector('[data-action=trust]'), null, { timeout: 60000 });
+        report = await this.report();
+      }
+      return report;
+    },
+    /** Fills and tests Koppeling SnelStart (the simulator) and Koppeling OpenCart (the test shop). */
+    async connect(sim, shop) {
+      await this.tab('snelstart');
+      await this.fillSnelStart(sim);
+      await page.click('[data-action=testSnelStart]');
+      const snelstart = await this.report();
+      if (!/geslaagd/.test(snelstart)) throw new Error(`Verbinding testen (SnelStart): ${snelstart}`);
+      await this.tab('opencart');
+      await this.fillShop(shop);
+      const opencart = await this.testShop(shop);
+      if (!/geslaagd/.test(opencart)) throw new Error(`Verbinding testen (OpenCart): ${opencart}`);
+    },
+    /** Issues an orders licence for shopURL with the test's key and reads it in on Programma. */
+    async importLicense(shopURL) {
+      const { LICENSEGEN_BIN: bin, LICENSE_KEY: key } = process.env;
+      const file = join(mkdtempSync(join(tmpdir(), 'sconnect-lic-')), 'winkel.lic');
+      writeFileSync(file, execFileSync(bin, ['issue', '-key', key, '-licensee', 'Testwinkel', '-shop', shopURL,
+        '-modules', 'orders', '-until', '2099-01-01']));
+      await this.tab('program');
+      const chooser = page.waitForEvent('filechooser');
+      await page.click('[data-action=importLicense]');
+      await (await chooser).setFiles(file);
+      await page.getByTestId('licensee').waitFor();
     },
     async tab(top, sub) {
       await page.click(`[role=tablist] [data-tab="${top}"]`);

@@ -3,10 +3,6 @@
 // licence issued with the test's own key.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { windowHelpers, launchBrowser, openWindow, startServe, startShopEnv, startSnelStartSim } from './harness.mjs';
 
 let w, field, tab, serve, sim, shop, browser, page;
@@ -27,15 +23,7 @@ after(async () => {
 
 describe('Uitvoering: the order import', () => {
   test('set up: SnelStart, the shop, the mapping and a licence', async () => {
-    await tab('snelstart');
-    await w.fillSnelStart(sim);
-    await page.click('[data-action=testSnelStart]');
-    assert.match(await w.report(), /geslaagd/);
-
-    await tab('opencart');
-    await w.fillShop(shop);
-    await page.click('[data-action=testOpenCart]');
-    assert.match(await w.report(), /geslaagd/);
+    await w.connect(sim, shop);
 
     await tab('mapping', 'sales');
     await field('sales.template').locator('input').fill('Webshop');
@@ -51,15 +39,7 @@ describe('Uitvoering: the order import', () => {
     await page.click('[data-action=save]');
     await page.waitForFunction(() => /opgeslagen|Opgeslagen/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''));
 
-    const { LICENSEGEN_BIN: bin, LICENSE_KEY: key } = process.env;
-    const lic = join(mkdtempSync(join(tmpdir(), 'sconnect-imp-')), 'winkel.lic');
-    writeFileSync(lic, execFileSync(bin, ['issue', '-key', key, '-licensee', 'Testwinkel', '-shop', shop.url,
-      '-modules', 'orders', '-until', '2099-01-01']));
-    await tab('program');
-    const chooser = page.waitForEvent('filechooser');
-    await page.click('[data-action=importLicense]');
-    await (await chooser).setFiles(lic);
-    await page.getByTestId('licensee').waitFor();
+    await w.importLicense(shop.url);
   });
 
   test('Voorbeeld shows what would be created, and writes nothing', async () => {

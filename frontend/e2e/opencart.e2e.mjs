@@ -26,24 +26,45 @@ async function testConnection() {
   return w.report();
 }
 
+const steps = () => page.locator('[data-testid=test-report] li').evaluateAll((lis) =>
+  lis.map((li) => (li.classList.contains('warn') ? '!' : li.classList.contains('ok') ? '✓' : '✗') + li.dataset.step));
+
 describe('Koppeling OpenCart', () => {
-  test('Verbinding testen shows every step green', async () => {
+  test('FTPS is the default; the certificate is trusted once, then every step is green', async () => {
+    assert.equal(await field('shop.ftp.protocol').locator('select').inputValue(), 'ftps-explicit');
     await w.fillShop(shop);
-    const report = await testConnection();
+    const report = await w.testShop(shop);
     assert.match(report, new RegExp(`Verbinding geslaagd met de webshop ‘${shop.shopName}’`));
-    const steps = await page.locator('[data-testid=test-report] li').evaluateAll((lis) =>
-      lis.map((li) => (li.classList.contains('ok') ? '✓' : '✗') + li.dataset.step));
-    assert.deepEqual(steps, ['✓connect', '✓security', '✓login', '✓folder', '✓shop', '✓upload', '✓url', '✓auth', '✓database', '✓orders']);
+    assert.deepEqual(await steps(), ['✓connect', '✓security', '✓login', '✓folder', '✓shop', '✓upload', '✓rights', '✓url', '✓auth', '✓database', '✓orders']);
+    assert.match(report, /Alleen leesbaar voor uw eigen account/);
     assert.match(await field('shop.bridge.path').locator('output').innerText(), /^sc-[0-9a-f]{16}\/[0-9a-f]{16}\.php$/);
+    assert.equal(await field('shop.ftp.certFingerprint').locator('output').innerText(), shop.certFingerprint);
+  });
+
+  test('plain FTP: orange on the tab, refused until chosen, then orange in the test', async () => {
+    await field('shop.ftp.protocol').locator('select').selectOption('ftp');
+    await field('shop.ftp.port').locator('input').fill(String(shop.ftpPort));
+    const warning = page.getByTestId('plain-warning');
+    assert.equal(await warning.innerText(), 'Niet versleuteld: wachtwoord en sleutel gaan leesbaar over het netwerk.');
+    assert.equal(await warning.evaluate((el) => getComputedStyle(el).backgroundColor), 'rgb(232, 119, 46)');
+    assert.match(await testConnection(), /Niet versleuteld: wachtwoord en sleutel gaan leesbaar over het netwerk\. Kies FTPS of SFTP/);
+    assert.deepEqual(await steps(), ['✗security']);
+    await field('shop.ftp.plainOK').locator('input').setChecked(true);
+    assert.match(await testConnection(), /geslaagd/);
+    const security = page.locator('[data-testid=test-report] li[data-step=security]');
+    assert.equal(await security.evaluate((el) => getComputedStyle(el).color), 'rgb(232, 119, 46)');
+    assert.deepEqual((await steps()).slice(0, 3), ['✓connect', '!security', '✓login']);
+    // Back to FTPS for the rest.
+    await field('shop.ftp.protocol').locator('select').selectOption('ftps-explicit');
+    await field('shop.ftp.port').locator('input').fill(String(shop.ftpsPort));
+    assert.match(await testConnection(), /geslaagd/);
   });
 
   test('a wrong password stops at login with the Dutch message', async () => {
     await field('shop.ftp.password').locator('input').fill('een-fout-wachtwoord');
     const report = await testConnection();
     assert.match(report, /De server weigert de gebruikersnaam of het wachtwoord/);
-    const steps = await page.locator('[data-testid=test-report] li').evaluateAll((lis) =>
-      lis.map((li) => (li.classList.contains('ok') ? '✓' : '✗') + li.dataset.step));
-    assert.deepEqual(steps, ['✓connect', '✓security', '✗login']);
+    assert.deepEqual(await steps(), ['✓connect', '✓security', '✗login']);
   });
 
   test('Verbinding verwijderen removes the bridge', async () => {

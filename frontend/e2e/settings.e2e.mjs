@@ -2,7 +2,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, openWindow, startServe } from './harness.mjs';
@@ -234,5 +234,29 @@ describe('configuration window', () => {
     await page.waitForSelector('[data-tab=snelstart]:has-text("SnelStart connection")');
     await page.locator('header select[aria-label=Language]').selectOption('nl');
     await page.waitForSelector('[data-tab=snelstart]:has-text("Koppeling SnelStart")');
+  });
+
+  test('a profile exports without its secrets and comes back in as a new one, its differences shown first', async () => {
+    await openTab(['program']);
+    assert.match(await page.getByTestId('secrets').innerText(), /Versleuteld in de instellingenmap|sleutelbos/);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action=exportProfile]')]);
+    const text = readFileSync(await download.path(), 'utf8');
+    const exported = JSON.parse(text);
+    assert.equal(exported.format, 's-connect-profile');
+    assert.equal(exported.version, 1);
+    assert.ok(Object.keys(exported.settings).length > 40, 'the settings are in it');
+    for (const s of secrets) assert.ok(!text.includes(s), 'a secret is in the export');
+    assert.ok(!text.includes('shop.ftp.password') && !text.includes('snelstart.clientKey'));
+
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('[data-action=importProfile]')]);
+    await chooser.setFiles(await download.path());
+    await page.getByTestId('import-preview').waitFor();
+    assert.match(await page.getByTestId('import-preview').innerText(), /dezelfde instellingen als het huidige profiel/);
+    await page.locator('#import-name').fill('Geïmporteerd profiel');
+    await page.click('[data-action=doImport]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=notice]')?.textContent?.includes('geïmporteerd'));
+    assert.equal(await page.locator('#profile-select option:checked').innerText(), 'Geïmporteerd profiel');
+    await openTab(['opencart']);
+    assert.equal(await page.locator('[data-key="shop.ftp.host"] input').inputValue(), exported.settings['shop.ftp.host']);
   });
 });

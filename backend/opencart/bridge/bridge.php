@@ -3,37 +3,50 @@
  * S-Connect bridge for OpenCart 2.3 – 4.1 (PHP 7.4 – 8.3).
  *
  * A fixed set of authenticated row operations on this shop's database:
- * schema, select (whitelisted tables and columns, structured conditions,
- * bound values) and setQuantities (stock). It never runs SQL sent by the
- * client and never touches files but its own nonce list and OpenCart's
- * product cache. Every request is signed with HMAC-SHA256 over method, path,
- * timestamp, nonce and the body's hash; the timestamp must be within five
- * minutes and a nonce is accepted once. Anything else gets a bare 404.
+ * schema, select (whitelisted tables and columns, named setting keys,
+ * structured conditions, bound values, a row cap) and setQuantities (stock).
+ * It never runs SQL sent by the client and never touches files but its own
+ * nonce list and OpenCart's product cache. Every request is signed with
+ * HMAC-SHA256 over method, path, timestamp, nonce and the body's hash; the
+ * timestamp must be within five minutes and a nonce is accepted once. Every
+ * answer is signed over the request's nonce, the status and the body's hash,
+ * so that nobody in between can change it unnoticed. Anything unsigned gets
+ * the web server's own "not found" page (notfound.php).
  *
- * Installed by S-Connect over FTP into a folder of its own inside the shop
- * root; "Verbinding verwijderen" removes it. The secret is in secret.php.
+ * Installed by S-Connect over FTP/SFTP into a folder of its own inside the
+ * shop root; "Verbinding verwijderen" removes it. The secret is in secret.php.
+ * What may be read (tables, columns, setting keys, row cap) is filled in by
+ * S-Connect at installation from the one declaration in its own code.
  */
 error_reporting(0);
 ini_set('display_errors', '0');
+define('SC_BRIDGE', true);
 
 define('SC_WINDOW', 300);
 define('SC_MAX_BODY', 4194304);
-define('SC_MAX_LIMIT', 10000);
-$SC_WHITELIST = json_decode('__WHITELIST__', true);
+$SC_RULES = json_decode('__RULES__', true);
+define('SC_MAX_ROWS', (int)$SC_RULES['maxRows']);
 
+// sc_deny answers like the web server does for a page that is not there.
 function sc_deny()
 {
+    include __DIR__ . '/notfound.php';
     http_response_code(404);
-    header('Content-Length: 0');
     exit;
 }
 
+// sc_reply sends a JSON answer signed with the secret over the request's
+// nonce, the status and the body.
 function sc_reply($data, $code = 200)
 {
+    global $secret, $nonce;
+    $body = json_encode($data, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES);
     http_response_code($code);
+    header_remove('X-Powered-By');
     header('Content-Type: application/json; charset=utf-8');
     header('Cache-Control: no-store');
-    echo json_encode($data, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES);
+    header('X-SC-Reply: ' . hash_hmac('sha256', "REPLY\n" . $nonce . "\n" . $code . "\n" . hash('sha256', $body), $secret));
+    echo $body;
     exit;
 }
 
@@ -61,16 +74,17 @@ if ($body === false || strlen($body) > SC_MAX_BODY) {
 $ts = $_SERVER['HTTP_X_SC_TIMESTAMP'] ?? '';
 $nonce = $_SERVER['HTTP_X_SC_NONCE'] ?? '';
 $signature = $_SERVER['HTTP_X_SC_SIGNATURE'] ?? '';
-if (!ctype_digit($ts) || abs(time() - (int)$ts) > SC_WINDOW) {
-    sc_deny();
-}
-if (!preg_match('/^[A-Za-z0-9]{16,64}$/', $nonce) || !preg_match('/^[a-f0-9]{64}$/', $signature)) {
+if (!ctype_digit($ts) || !preg_match('/^[A-Za-z0-9]{16,64}$/', $nonce) || !preg_match('/^[a-f0-9]{64}$/', $signature)) {
     sc_deny();
 }
 $path = parse_url($_SERVER['REQUEST_URI'] ?? '', PHP_URL_PATH);
 $message = "POST\n" . $path . "\n" . $ts . "\n" . $nonce . "\n" . hash('sha256', $body);
 if (!hash_equals(hash_hmac('sha256', $message, $secret), $signature)) {
     sc_deny();
+}
+if (abs(time() - (int)$ts) > SC_WINDOW) {
+    // Signed by S-Connect, but its clock is off: say so, signed, with ours.
+    sc_reply(array('error' => 'clock', 'time' => time()), 403);
 }
 if (!sc_nonce_once($nonce, (int)$ts)) {
     sc_deny();
@@ -87,6 +101,7 @@ function sc_nonce_once($nonce, $ts)
     $keep = array();
     $seen = false;
     $now = time();
+    fgets($fh); // the guard line
     while (($line = fgets($fh)) !== false) {
         $parts = explode(' ', trim($line));
         if (count($parts) !== 2 || !ctype_digit($parts[1])) {
@@ -105,7 +120,7 @@ function sc_nonce_once($nonce, $ts)
     }
     ftruncate($fh, 0);
     rewind($fh);
-    fwrite($fh, "<?php exit; ?>\n" . implode("\n", $keep) . "\n");
+    fwrite($fh, "<?php if (!defined('SC_BRIDGE')) { include __DIR__ . '/notfound.php'; } exit; ?>\n" . implode("\n", $keep) . "\n");
     fflush($fh);
     flock($fh, LOCK_UN);
     fclose($fh);
@@ -125,6 +140,9 @@ function sc_defines($file)
     }
     preg_match_all("/define\\(\\s*['\"]([A-Z_]+)['\"]\\s*,\\s*(?:'((?:[^'\\\\]|\\\\.)*)'|\"((?:[^\"\\\\]|\\\\.)*)\"|(\\d+))\\s*\\)/", $src, $m, PREG_SET_ORDER);
     foreach ($m as $d) {
+        if (isset($out[$d[1]])) {
+            continue; // PHP keeps the first definition
+        }
         if (isset($d[4]) && $d[4] !== '') {
             $out[$d[1]] = $d[4];
         } elseif (isset($d[3]) && $d[3] !== '') {
@@ -147,12 +165,15 @@ $request = json_decode($body, true);
 if (!is_array($request) || !isset($request['op']) || !is_string($request['op'])) {
     sc_fail('bad request');
 }
+// The shop's own prefix, from config.php. A Tabel-prefix sent along must be
+// that one: another prefix could reach other tables (shop_order_ + product
+// is shop_order_product) or another shop in the same database.
 $prefix = $config['DB_PREFIX'] ?? '';
-if (isset($request['prefix']) && $request['prefix'] !== '') {
-    $prefix = $request['prefix'];
-}
 if (!is_string($prefix) || !preg_match('/^[A-Za-z0-9_]{0,32}$/', $prefix)) {
-    sc_fail('bad prefix');
+    sc_fail('bad prefix in config.php', 500);
+}
+if (isset($request['prefix']) && $request['prefix'] !== '' && $request['prefix'] !== $prefix) {
+    sc_fail('prefix differs from the shop\'s');
 }
 
 function sc_connect($config)
@@ -213,7 +234,7 @@ function sc_schema($db, $prefix, $whitelist)
     return $out;
 }
 
-$schema = sc_schema($db, $prefix, $SC_WHITELIST);
+$schema = sc_schema($db, $prefix, $SC_RULES['tables']);
 
 function sc_zone($db, $prefix, $schema)
 {
@@ -290,7 +311,7 @@ function sc_fetch($st)
     return $out;
 }
 
-function sc_select($db, $prefix, $schema, $p)
+function sc_select($db, $prefix, $schema, $rules, $p)
 {
     $table = $p['table'] ?? '';
     if (!is_string($table) || !isset($schema[$table])) {
@@ -318,7 +339,7 @@ function sc_select($db, $prefix, $schema, $p)
             sc_fail('bad values');
         }
         if ($op === 'in') {
-            if (count($values) === 0 || count($values) > SC_MAX_LIMIT) {
+            if (count($values) === 0 || count($values) > SC_MAX_ROWS) {
                 sc_fail('bad values');
             }
             $where[] = $col . ' IN (' . implode(',', array_fill(0, count($values), '?')) . ')';
@@ -331,6 +352,29 @@ function sc_select($db, $prefix, $schema, $p)
             $args[] = sc_value($v);
         }
     }
+    if ($table === 'setting') {
+        // Only the rows S-Connect reads: the request must name them, and
+        // the statement says so again whatever the request said.
+        $named = false;
+        foreach (($p['where'] ?? array()) as $w) {
+            if (($w['column'] ?? '') === 'key' && in_array($w['op'] ?? '', array('=', 'in'), true)) {
+                foreach ($w['values'] as $v) {
+                    if (!is_string($v) || !(in_array($v, $rules['settingKeys'], true) || preg_match($rules['settingKeyPattern'], $v))) {
+                        sc_fail('setting key not allowed');
+                    }
+                }
+                $named = true;
+            }
+        }
+        if (!$named) {
+            sc_fail('setting keys not named');
+        }
+        $where[] = '(`key` IN (' . implode(',', array_fill(0, count($rules['settingKeys']), '?')) . ') OR `key` LIKE ?)';
+        foreach ($rules['settingKeys'] as $k) {
+            $args[] = $k;
+        }
+        $args[] = $rules['settingKeyLike'];
+    }
     if (count($where) > 0) {
         $sql .= ' WHERE ' . implode(' AND ', $where);
     }
@@ -341,19 +385,23 @@ function sc_select($db, $prefix, $schema, $p)
     if (count($order) > 0) {
         $sql .= ' ORDER BY ' . implode(', ', $order);
     }
+    // Never more than SC_MAX_ROWS rows: without a limit one more is read,
+    // to refuse a read that would have been cut short.
     $limit = $p['limit'] ?? 0;
-    if (!is_int($limit) || $limit < 0 || $limit > SC_MAX_LIMIT) {
+    if (!is_int($limit) || $limit < 0 || $limit > SC_MAX_ROWS) {
         sc_fail('bad limit');
     }
-    if ($limit > 0) {
-        $sql .= ' LIMIT ' . $limit;
+    $sql .= ' LIMIT ' . ($limit > 0 ? $limit : SC_MAX_ROWS + 1);
+    $rows = sc_fetch(sc_run($db, $sql, $args));
+    if (count($rows) > SC_MAX_ROWS) {
+        sc_fail('too many rows');
     }
-    return sc_fetch(sc_run($db, $sql, $args));
+    return $rows;
 }
 
-function sc_quantities($db, $prefix, $schema, $config, $p)
+function sc_quantities($db, $prefix, $schema, $config, $rules, $p)
 {
-    $keys = array('product' => 'product_id', 'product_option_value' => 'product_option_value_id');
+    $keys = $rules['stockTables'];
     $table = $p['table'] ?? '';
     if (!is_string($table) || !isset($keys[$table]) || !isset($schema[$table])) {
         sc_fail('table not allowed');
@@ -366,7 +414,7 @@ function sc_quantities($db, $prefix, $schema, $config, $p)
         }
         $want[$u['id']] = $u['quantity'];
     }
-    if (count($want) === 0 || count($want) > SC_MAX_LIMIT) {
+    if (count($want) === 0 || count($want) > SC_MAX_ROWS) {
         return array('matched' => 0, 'changed' => 0);
     }
     $ids = array_keys($want);
@@ -424,10 +472,10 @@ switch ($request['op']) {
             'columns' => (object)$schema, 'php' => PHP_VERSION)));
         break;
     case 'select':
-        sc_reply(array('result' => sc_select($db, $prefix, $schema, $params)));
+        sc_reply(array('result' => sc_select($db, $prefix, $schema, $SC_RULES, $params)));
         break;
     case 'setQuantities':
-        sc_reply(array('result' => sc_quantities($db, $prefix, $schema, $config, $params)));
+        sc_reply(array('result' => sc_quantities($db, $prefix, $schema, $config, $SC_RULES, $params)));
         break;
 }
 sc_fail('unknown operation');

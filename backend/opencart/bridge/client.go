@@ -44,10 +44,21 @@ var _ opencart.Transport = (*Client)(nil)
 // Errors a connection test names.
 var (
 	ErrNeedHTTPS = errors.New("bridge: the webshop URL must use https")
-	ErrRefused   = errors.New("bridge: the bridge did not accept the request (wrong secret, or the clock is off by more than five minutes)")
-	// ErrMissing means the web server answers but has no bridge at that
-	// address: the Webshop URL and Map winkel point at different places.
-	ErrMissing = errors.New("bridge: no bridge at this address")
+	// ErrClock means the bridge recognised the secret but not the time: this
+	// computer's clock is off by more than five minutes.
+	ErrClock = errors.New("bridge: the clock of this computer is off by more than five minutes")
+	// ErrMissing means no bridge answered: nothing at that address (the
+	// Webshop URL and Map winkel point at different places, or the bridge was
+	// removed), or one that does not know this secret — from outside the two
+	// look the same on purpose.
+	ErrMissing = errors.New("bridge: no bridge answered at this address")
+	// ErrForged means an answer did not carry the bridge's signature over
+	// this request: someone between S-Connect and the shop may have changed
+	// it. Nothing of it is used.
+	ErrForged = errors.New("bridge: the answer is not signed by the bridge")
+	// ErrPrefix means the Tabel-prefix is not the one in the shop's
+	// config.php: the bridge serves only the shop's own tables.
+	ErrPrefix = errors.New("bridge: the table prefix is not the shop's own")
 )
 
 // RedirectError means the webshop URL does not point straight at the shop.
@@ -118,14 +129,28 @@ func Open(ctx context.Context, cfg Config) (*Client, error) {
 // that try to break them).
 func Sign(secret, path string, body []byte, now time.Time, nonce string) http.Header {
 	ts := strconv.FormatInt(now.Unix(), 10)
-	sum := sha256.Sum256(body)
-	mac := hmac.New(sha256.New, []byte(secret))
-	io.WriteString(mac, "POST\n"+path+"\n"+ts+"\n"+nonce+"\n"+hex.EncodeToString(sum[:]))
 	h := http.Header{}
 	h.Set("X-SC-Timestamp", ts)
 	h.Set("X-SC-Nonce", nonce)
-	h.Set("X-SC-Signature", hex.EncodeToString(mac.Sum(nil)))
+	h.Set("X-SC-Signature", mac(secret, "POST\n"+path+"\n"+ts+"\n"+nonce+"\n"+sha(body)))
 	return h
+}
+
+// ReplySignature is the signature the bridge puts on its answer with this
+// status and body to the request with this nonce.
+func ReplySignature(secret, nonce string, status int, body []byte) string {
+	return mac(secret, "REPLY\n"+nonce+"\n"+strconv.Itoa(status)+"\n"+sha(body))
+}
+
+func mac(secret, message string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	io.WriteString(m, message)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+func sha(body []byte) string {
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:])
 }
 
 type request struct {
@@ -145,7 +170,8 @@ func (c *Client) call(ctx context.Context, op string, params, out any) error {
 	if err != nil {
 		return err
 	}
-	for k, v := range Sign(c.cfg.Secret, c.url.EscapedPath(), body, time.Now(), random(16)) {
+	nonce := random(16)
+	for k, v := range Sign(c.cfg.Secret, c.url.EscapedPath(), body, time.Now(), nonce) {
 		req.Header[k] = v
 	}
 	req.Header.Set("Content-Type", "application/json")
@@ -158,32 +184,48 @@ func (c *Client) call(ctx context.Context, op string, params, out any) error {
 	if err != nil {
 		return fmt.Errorf("bridge: %w", err)
 	}
-	switch {
-	case resp.StatusCode >= 300 && resp.StatusCode < 400:
+	if resp.StatusCode >= 300 && resp.StatusCode < 400 {
 		return &RedirectError{Status: resp.StatusCode, Location: resp.Header.Get("Location")}
-	case resp.StatusCode == http.StatusNotFound && len(data) == 0:
-		return ErrRefused
-	case resp.StatusCode == http.StatusNotFound:
-		return ErrMissing
+	}
+	return decodeReply(resp.StatusCode, resp.Header.Get("X-SC-Reply"), data, c.cfg.Secret, nonce, out)
+}
+
+// decodeReply checks an answer's signature and reads it into out. Only a
+// signed answer is read: an unsigned one is "no bridge" (404), a forgery
+// (JSON, as the bridge would answer) or a server error whose text is not
+// trusted.
+func decodeReply(status int, signature string, data []byte, secret, nonce string, out any) error {
+	want := ReplySignature(secret, nonce, status, data)
+	if !hmac.Equal([]byte(signature), []byte(want)) {
+		switch {
+		case status == http.StatusNotFound:
+			return ErrMissing
+		case json.Valid(data):
+			return ErrForged
+		}
+		return &StatusError{Status: status}
 	}
 	var reply struct {
 		Result json.RawMessage `json:"result"`
 		Error  string          `json:"error"`
 	}
 	if err := json.Unmarshal(data, &reply); err != nil {
-		msg := strings.TrimSpace(string(data))
-		if len(msg) > 200 {
-			msg = msg[:200]
-		}
-		return &StatusError{Status: resp.StatusCode, Message: msg}
+		return fmt.Errorf("%w: %v", ErrForged, err)
 	}
-	if reply.Error != "" || resp.StatusCode != http.StatusOK {
-		return &StatusError{Status: resp.StatusCode, Message: reply.Error}
-	}
-	if out == nil {
+	switch {
+	case reply.Error == "clock":
+		return ErrClock
+	case reply.Error == "prefix differs from the shop's":
+		return ErrPrefix
+	case reply.Error != "" || status != http.StatusOK:
+		return &StatusError{Status: status, Message: reply.Error}
+	case out == nil:
 		return nil
 	}
-	return json.Unmarshal(reply.Result, out)
+	if err := json.Unmarshal(reply.Result, out); err != nil {
+		return fmt.Errorf("bridge: answer: %w", err)
+	}
+	return nil
 }
 
 // Schema implements opencart.Transport.
@@ -208,7 +250,14 @@ func (c *Client) Select(ctx context.Context, q opencart.Query) ([]opencart.Row, 
 	params := map[string]any{"table": q.Table, "columns": q.Columns, "where": where, "orderBy": q.OrderBy, "limit": q.Limit}
 	var rows []opencart.Row
 	err := c.call(ctx, "select", params, &rows)
-	return rows, err
+	var se *StatusError
+	if errors.As(err, &se) && se.Message == "too many rows" {
+		return nil, fmt.Errorf("%w: %s", opencart.ErrTooManyRows, q.Table)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return rows, q.CheckRows(len(rows))
 }
 
 // SetQuantities implements opencart.Transport.

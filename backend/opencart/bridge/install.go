@@ -6,9 +6,7 @@ package bridge
 
 import (
 	"context"
-	"crypto/rand"
 	_ "embed"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,16 +21,17 @@ import (
 //go:embed bridge.php
 var script string
 
-// Script returns the bridge with the whitelist of backend/opencart filled
-// in, so both transports refuse exactly the same tables and columns.
+// Script returns the bridge with the rules of backend/opencart filled in
+// (tables, columns, setting keys, row cap), so both transports and the
+// bridge refuse exactly the same things from one declaration.
 func Script() string {
-	wl, err := json.Marshal(opencart.Whitelist)
+	rules, err := json.Marshal(opencart.BridgeRules())
 	if err != nil {
 		panic(err)
 	}
 	// Inside a single-quoted PHP string: escape \ and '.
-	lit := strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(string(wl))
-	return strings.Replace(script, "__WHITELIST__", lit, 1)
+	lit := strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(string(rules))
+	return strings.Replace(script, "__RULES__", lit, 1)
 }
 
 // Candidates are the folders where hosting companies usually put a site.
@@ -48,9 +47,50 @@ type Root struct {
 // ErrNoShop means the folder holds no OpenCart installation.
 var ErrNoShop = errors.New("bridge: no OpenCart shop in this folder")
 
+// definesRE matches define('NAME', 'value') (or "value", or a number) as
+// OpenCart's installer writes config.php and index.php; the bridge reads
+// them with the same expression.
+var definesRE = regexp.MustCompile(`define\(\s*['"]([A-Z_]+)['"]\s*,\s*(?:'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"|(\d+))\s*\)`)
+
+// ReadDefines reads the constants a PHP file defines with literal values,
+// without running it. Later definitions of a name are ignored, as PHP does.
+func ReadDefines(src []byte) map[string]string {
+	out := map[string]string{}
+	for _, m := range definesRE.FindAllSubmatch(src, -1) {
+		name := string(m[1])
+		if _, seen := out[name]; seen {
+			continue
+		}
+		switch {
+		case len(m[4]) > 0:
+			out[name] = string(m[4])
+		case len(m[3]) > 0:
+			out[name] = unescape(string(m[3]))
+		default:
+			out[name] = unescape(string(m[2]))
+		}
+	}
+	return out
+}
+
+// unescape removes the backslashes of a quoted PHP literal.
+func unescape(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
 var (
-	versionRE = regexp.MustCompile(`define\(\s*'VERSION'\s*,\s*'([0-9][0-9A-Za-z._-]*)'\s*\)`)
-	prefixRE  = regexp.MustCompile(`define\(\s*'DB_PREFIX'\s*,\s*'([A-Za-z0-9_]*)'\s*\)`)
+	versionRE = regexp.MustCompile(`^[0-9][0-9A-Za-z._-]*$`)
+	prefixRE  = regexp.MustCompile(`^[A-Za-z0-9_]{0,32}$`)
 )
 
 // Detect checks that dir is an OpenCart root: index.php with VERSION,
@@ -74,19 +114,19 @@ func Detect(ctx context.Context, fsys remotefs.FS, dir string) (*Root, error) {
 	if err != nil {
 		return nil, ErrNoShop
 	}
-	v := versionRE.FindSubmatch(index)
-	if v == nil {
+	version, ok := ReadDefines(index)["VERSION"]
+	if !ok || !versionRE.MatchString(version) {
 		return nil, ErrNoShop
 	}
 	config, err := fsys.ReadFile(ctx, path.Join(dir, "config.php"))
 	if err != nil {
 		return nil, ErrNoShop
 	}
-	p := prefixRE.FindSubmatch(config)
-	if p == nil {
+	prefix, ok := ReadDefines(config)["DB_PREFIX"]
+	if !ok || !prefixRE.MatchString(prefix) {
 		return nil, fmt.Errorf("%w: config.php has no DB_PREFIX (not installed?)", ErrNoShop)
 	}
-	return &Root{Dir: dir, Version: string(v[1]), Prefix: string(p[1])}, nil
+	return &Root{Dir: dir, Version: version, Prefix: prefix}, nil
 }
 
 // Find looks in dir, and when that is no shop, in the usual places; it
@@ -105,58 +145,4 @@ func Find(ctx context.Context, fsys remotefs.FS, dir string) (*Root, []Root, err
 		}
 	}
 	return nil, found, ErrNoShop
-}
-
-// Installation is where the bridge was put, and its secret.
-type Installation struct {
-	Dir    string `json:"dir"`  // folder inside the shop root, e.g. "sc-3f9a…"
-	File   string `json:"file"` // e.g. "b71c….php"
-	Secret string `json:"-"`    // 64 hex characters (32 random bytes)
-}
-
-// Path is the bridge's path below the shop URL.
-func (i Installation) Path() string { return i.Dir + "/" + i.File }
-
-func random(n int) string {
-	b := make([]byte, n)
-	if _, err := rand.Read(b); err != nil {
-		panic(err) // crypto/rand does not fail on supported systems
-	}
-	return hex.EncodeToString(b)
-}
-
-// Install uploads the bridge into a new folder with a random name inside
-// the shop root, with a new secret. A folder listing or any other file in
-// it is refused by the web server (.htaccess, empty index.html) and the
-// nonce list cannot be read (it starts with exit).
-func Install(ctx context.Context, fsys remotefs.FS, root string) (Installation, error) {
-	inst := Installation{Dir: "sc-" + random(8), File: random(8) + ".php", Secret: random(32)}
-	dir := path.Join(root, inst.Dir)
-	if err := fsys.MkdirAll(ctx, dir); err != nil {
-		return inst, fmt.Errorf("bridge: create folder: %w", err)
-	}
-	files := []struct{ name, body string }{
-		{"secret.php", "<?php return '" + inst.Secret + "';\n"},
-		{"nonces.php", "<?php exit; ?>\n"},
-		{"index.html", ""},
-		{".htaccess", "Options -Indexes\n<IfModule mod_authz_core.c>\nRequire all denied\n<Files \"" + inst.File +
-			"\">\nRequire all granted\n</Files>\n</IfModule>\n<IfModule !mod_authz_core.c>\nOrder deny,allow\nDeny from all\n<Files \"" +
-			inst.File + "\">\nAllow from all\n</Files>\n</IfModule>\n"},
-		{inst.File, Script()}, // last: the bridge answers only when all is in place
-	}
-	for _, f := range files {
-		if err := fsys.WriteFile(ctx, path.Join(dir, f.name), []byte(f.body)); err != nil {
-			fsys.RemoveAll(ctx, dir)
-			return inst, fmt.Errorf("bridge: upload %s: %w", f.name, err)
-		}
-	}
-	return inst, nil
-}
-
-// Remove deletes an installed bridge's folder.
-func Remove(ctx context.Context, fsys remotefs.FS, root, dir string) error {
-	if !strings.HasPrefix(dir, "sc-") || strings.ContainsAny(dir, "/\\.") {
-		return fmt.Errorf("bridge: %q is not a bridge folder", dir)
-	}
-	return fsys.RemoveAll(ctx, path.Join(root, dir))
 }

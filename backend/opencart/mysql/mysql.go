@@ -17,6 +17,7 @@ import (
 	driver "github.com/go-sql-driver/mysql"
 
 	"github.com/s-connect/s-connect/backend/opencart"
+	"github.com/s-connect/s-connect/backend/tlspin"
 )
 
 // Config says where the shop's database is.
@@ -29,6 +30,10 @@ type Config struct {
 	Prefix   string // "" = find it (the tables ending in order_product)
 	// Dial, when set, opens the connection (through an SSH tunnel).
 	Dial func(ctx context.Context, addr string) (net.Conn, error)
+	// TLS asks for an encrypted connection; a certificate that does not
+	// verify is accepted only with CertFingerprint (trust on first use).
+	TLS             bool
+	CertFingerprint string
 	// Zone is the shop's time zone when it records none (2.3).
 	Zone    *time.Location
 	Timeout time.Duration // per statement; default 60 s
@@ -66,6 +71,10 @@ func Open(ctx context.Context, cfg Config) (*Transport, error) {
 		// everything it holds) alive after the run that opened it.
 		dc.DialFunc = func(ctx context.Context, _, addr string) (net.Conn, error) { return cfg.Dial(ctx, addr) }
 	}
+	var certErr error
+	if cfg.TLS {
+		dc.TLS = tlspin.Config(cfg.Host, cfg.CertFingerprint, &certErr)
+	}
 	dc.Timeout, dc.ReadTimeout, dc.WriteTimeout = 15*time.Second, cfg.Timeout, cfg.Timeout
 	dc.Collation = "utf8mb4_general_ci"
 	dc.InterpolateParams = false
@@ -81,6 +90,12 @@ func Open(ctx context.Context, cfg Config) (*Transport, error) {
 	t := &Transport{db: db, cfg: cfg, zone: cfg.Zone}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
+		switch {
+		case certErr != nil:
+			return nil, &StepError{StepTLS, certErr}
+		case errors.Is(err, driver.ErrNoTLS):
+			return nil, &StepError{StepTLS, err}
+		}
 		return nil, classify(err)
 	}
 	if err := t.probe(ctx); err != nil {
@@ -99,6 +114,7 @@ type Step string
 
 const (
 	StepConnect  Step = "connect"  // DNS/TCP
+	StepTLS      Step = "security" // TLS: offered, certificate known
 	StepLogin    Step = "login"    // user and password
 	StepDatabase Step = "database" // the database exists and may be used
 	StepTables   Step = "tables"   // OpenCart's tables with the prefix
@@ -255,9 +271,7 @@ func (t *Transport) Select(ctx context.Context, q opencart.Query) ([]opencart.Ro
 		}
 		b.WriteString(quote(c))
 	}
-	if q.Limit > 0 {
-		b.WriteString(" LIMIT " + strconv.Itoa(q.Limit))
-	}
+	b.WriteString(" LIMIT " + strconv.Itoa(q.Checked()))
 	ctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
 	defer cancel()
 	rows, err := t.db.QueryContext(ctx, b.String(), args...)
@@ -285,7 +299,10 @@ func (t *Transport) Select(ctx context.Context, q opencart.Query) ([]opencart.Ro
 		}
 		out = append(out, r)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, q.CheckRows(len(out))
 }
 
 // SetQuantities implements opencart.Transport in three statements per

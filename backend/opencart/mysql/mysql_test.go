@@ -322,11 +322,31 @@ func TestRefusedQueries(t *testing.T) {
 		{Table: "order", Columns: []string{"order_id"}, Where: []opencart.Cond{{Column: "ip", Op: "=", Values: []any{"x"}}}},
 		{Table: "order", Columns: []string{"order_id"}, Where: []opencart.Cond{{Column: "order_id", Op: "=", Values: []any{1.5}}}},
 		{Table: "product_code", Columns: []string{"code"}}, // not in a 3.0 shop
+		// setting: only named keys of the model.
+		{Table: "setting", Columns: []string{"key", "value"}},
+		{Table: "setting", Columns: []string{"key", "value"}, Where: []opencart.Cond{opencart.Eq("store_id", 0)}},
+		{Table: "setting", Columns: []string{"key", "value"}, Where: []opencart.Cond{opencart.Eq("key", "config_encryption")}},
+		{Table: "setting", Columns: []string{"key", "value"}, Where: []opencart.Cond{opencart.In("key", []string{"config_name", "config_smtp_password"})}},
+		{Table: "setting", Columns: []string{"key", "value"}, Where: []opencart.Cond{opencart.Gt("key", "config_name")}},
+		{Table: "setting", Columns: []string{"setting_id"}, Where: []opencart.Cond{opencart.Eq("key", "config_name")}},
+		{Table: "order", Columns: []string{"order_id"}, Limit: opencart.MaxLimit + 1},
 	}
 	for _, q := range bad {
 		if _, err := tr.Select(ctx, q); err == nil {
 			t.Errorf("query %+v was not refused", q)
 		}
+	}
+	// A read without a limit is capped and refused when there is more.
+	if _, err := s.db.Exec("INSERT INTO oc_order_status (order_status_id, language_id, name) SELECT seq, 99, 'x' FROM seq_1_to_10001"); err != nil {
+		t.Fatal(err)
+	}
+	q := opencart.Query{Table: "order_status", Columns: []string{"order_status_id"}, Where: []opencart.Cond{opencart.Eq("language_id", 99)}}
+	if _, err := tr.Select(ctx, q); !errors.Is(err, opencart.ErrTooManyRows) {
+		t.Errorf("no limit, too many rows: %v", err)
+	}
+	q.Limit = opencart.MaxLimit
+	if rows, err := tr.Select(ctx, q); err != nil || len(rows) != opencart.MaxLimit {
+		t.Errorf("a full page: %d, %v", len(rows), err)
 	}
 	// A value is data, never SQL.
 	rows, err := tr.Select(ctx, opencart.Query{Table: "order", Columns: []string{"order_id"}, Where: []opencart.Cond{opencart.Eq("email", "x' OR '1'='1")}})
@@ -378,5 +398,26 @@ func TestOrderStatuses(t *testing.T) {
 	sort.Ints(shop.Processing)
 	if len(shop.Processing) != 5 || shop.Processing[0] != 1 || len(shop.Complete) != 2 {
 		t.Fatalf("processing %v complete %v", shop.Processing, shop.Complete)
+	}
+}
+
+// Names the shop owner typed in the admin are stored escaped; the model
+// gives them back as typed: the shop's name, its stores, its statuses.
+func TestShopNamesAsTyped(t *testing.T) {
+	s := newShop(t, "3.0", "oc_", 1)
+	for _, q := range []string{"UPDATE oc_setting SET value = 'Kaas &amp; Wijn &quot;Het Vaatje&quot;' WHERE `key` = 'config_name'",
+		"UPDATE oc_order_status SET name = 'Betaald &amp; verzonden' WHERE order_status_id = 3"} {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, shop := open(t, s.cfg)
+	stores, err := shop.Stores(context.Background())
+	if err != nil || len(stores) != 2 || stores[0].Name != `Kaas & Wijn "Het Vaatje"` || stores[1].Name != "Proeflokaal & Zo" {
+		t.Fatalf("stores %+v %v", stores, err)
+	}
+	st, err := shop.OrderStatuses(context.Background())
+	if err != nil || st[2].ID != 3 || st[2].Name != "Betaald & verzonden" {
+		t.Fatalf("statuses %+v %v", st, err)
 	}
 }

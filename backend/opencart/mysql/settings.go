@@ -22,7 +22,9 @@ func FromSettings(v map[string]string) (db Config, tunnel *sshconn.Config, missi
 	}
 	port, _ := strconv.Atoi(v["shop.db.port"])
 	db = Config{Host: strings.TrimSpace(v["shop.db.host"]), Port: port, Database: v["shop.db.name"],
-		User: v["shop.db.user"], Password: v["shop.db.password"], Prefix: v["shop.tablePrefix"]}
+		User: v["shop.db.user"], Password: v["shop.db.password"], Prefix: v["shop.tablePrefix"],
+		// The tunnel encrypts already; the setting's default is on.
+		TLS: v["shop.db.viaSSH"] != "true" && v["shop.db.tls"] != "false", CertFingerprint: v["shop.db.certFingerprint"]}
 	if v["shop.db.viaSSH"] == "true" {
 		sshPort, _ := strconv.Atoi(v["shop.ftp.port"])
 		if v["shop.ftp.protocol"] != "sftp" {

@@ -47,6 +47,10 @@ type Options struct {
 	// modelState). The real API ignores them silently, which is how a
 	// misspelt field goes unnoticed; in tests we want to hear of it.
 	Strict bool
+	// VATPerLine rounds the VAT of each line to the cent and adds those up,
+	// instead of rounding once over each rate's lines. SnelStart does not
+	// document which it does (docs/vat.md); tests run the import both ways.
+	VATPerLine bool
 }
 
 // Server is the simulator; it is an http.Handler. Auth is at /b2b/token and

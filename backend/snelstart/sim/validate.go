@@ -270,7 +270,8 @@ func (s *Server) prepareOrder(o map[string]any) [][2]string {
 // orderVAT is what SnelStart makes of an order's lines: per VAT rate (from
 // each line's article's omzetgroep) the lines' amount, and the VAT over that
 // sum, rounded once per rate [I: a verkoopboeking holds its VAT per
-// btwSoort]; then the order's totals.
+// btwSoort; not documented, so Options.VATPerLine rounds each line instead];
+// then the order's totals.
 type orderVAT struct {
 	excl, incl decimal.Decimal
 	perRate    map[string]decimal.Decimal // rate ("21") → VAT
@@ -280,7 +281,7 @@ type orderVAT struct {
 func (s *Server) vatOf(o map[string]any) orderVAT {
 	out := orderVAT{perRate: map[string]decimal.Decimal{}}
 	inclusive := str(o, "verkooporderBtwIngaveModel") == "Inclusief"
-	sums := map[string]decimal.Decimal{}
+	sums, lineVAT := map[string]decimal.Decimal{}, map[string]decimal.Decimal{}
 	var rates []decimal.Decimal
 	regels, _ := o["regels"].([]any)
 	for _, rv := range regels {
@@ -303,21 +304,30 @@ func (s *Server) vatOf(o map[string]any) orderVAT {
 			rates = append(rates, rate)
 		}
 		sums[rate.String()] = sums[rate.String()].Add(total)
+		lineVAT[rate.String()] = lineVAT[rate.String()].Add(vatOver(total, rate, inclusive))
 	}
-	hundred := decimal.NewFromInt(100)
 	for _, rate := range rates {
-		sum := sums[rate.String()]
-		var vat decimal.Decimal
+		sum, vat := sums[rate.String()], vatOver(sums[rate.String()], rate, inclusive)
+		if s.opt.VATPerLine {
+			vat = lineVAT[rate.String()]
+		}
 		if inclusive {
-			vat = sum.Mul(rate).Div(hundred.Add(rate)).Round(2)
 			out.excl, out.incl = out.excl.Add(sum.Sub(vat)), out.incl.Add(sum)
 		} else {
-			vat = sum.Mul(rate).Div(hundred).Round(2)
 			out.excl, out.incl = out.excl.Add(sum), out.incl.Add(sum).Add(vat)
 		}
-		out.perRate[rate.String()] = out.perRate[rate.String()].Add(vat)
+		out.perRate[rate.String()] = vat
 	}
 	return out
+}
+
+// vatOver is the VAT in (incl.) or on (excl.) an amount, to the cent.
+func vatOver(amount, rate decimal.Decimal, inclusive bool) decimal.Decimal {
+	hundred := decimal.NewFromInt(100)
+	if inclusive {
+		return amount.Mul(rate).Div(hundred.Add(rate)).Round(2)
+	}
+	return amount.Mul(rate).Div(hundred).Round(2)
 }
 
 // VATPerRate is the VAT SnelStart books for a stored verkooporder, per rate

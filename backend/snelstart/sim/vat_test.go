@@ -50,4 +50,18 @@ func TestVATPerRateOfACouponOrder(t *testing.T) {
 	if vat := s.VATPerRate(s.All("verkooporders")[1]); rec.Code != 201 || got["totaalExclusiefBtw"] != 0.07 || vat["21"].StringFixed(2) != "0.02" {
 		t.Fatalf("per rate: %d excl %v VAT %v", rec.Code, got["totaalExclusiefBtw"], vat)
 	}
+
+	// SnelStart does not document which it does: rounded per line, the
+	// three lines have 3 × 0,01 VAT (0,03 × 21/121 = 0,0052), 0,06 excl.
+	s, tok = seeded(t, Options{Strict: true, VATPerLine: true})
+	for _, a := range s.All("artikelen") {
+		art[a["artikelcode"].(string)] = a
+	}
+	order["relatie"] = Ref(s.All("relaties")[0])
+	order["regels"] = []any{line("GLAS", 0.03), line("GLAS", 0.03), line("GLAS", 0.03)}
+	rec = do(s, tok, "POST", "/v2/verkooporders", order)
+	json.Unmarshal(rec.Body.Bytes(), &got)
+	if vat := s.VATPerRate(s.All("verkooporders")[0]); rec.Code != 201 || got["totaalExclusiefBtw"] != 0.06 || got["totaalInclusiefBtw"] != 0.09 || vat["21"].StringFixed(2) != "0.03" {
+		t.Fatalf("per line: %d excl %v incl %v VAT %v", rec.Code, got["totaalExclusiefBtw"], got["totaalInclusiefBtw"], vat)
+	}
 }

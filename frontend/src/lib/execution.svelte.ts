@@ -68,9 +68,14 @@ class Execution {
     return { search: this.search, state: this.filter, limit };
   }
 
+  /** Reads the orders for the search and filter; a failure is shown, not thrown. */
   async loadOrders(): Promise<void> {
-    const page = await call<{ orders: Entry[]; total: number }>('Tasks.Orders', form.profileId, this.query());
-    [this.orders, this.total] = [page.orders, page.total];
+    try {
+      const page = await call<{ orders: Entry[]; total: number }>('Tasks.Orders', form.profileId, this.query());
+      [this.orders, this.total] = [page.orders, page.total];
+    } catch (e) {
+      form.showError(e);
+    }
   }
 
   /** Every order that matches the search and filter, for the CSV export. */

@@ -23,6 +23,14 @@ export type Notice = { kind: 'ok' | 'error' | 'info'; text: string; fix?: string
 const codeKeys = ['sales.shippingArticle', 'sales.discountArticle', 'sales.paymentFeeArticle', 'sales.differenceArticle',
   'sales.defaultArticle', 'customers.defaultCode', 'customers.processing'];
 
+/** A bridge S-Connect could not remove from an unreachable server. */
+export interface LeftBridge { server: string; folder: string }
+
+/** Says which bridge folders the user must remove by hand. */
+export function leftBehindText(left: LeftBridge[]): string {
+  return t('profile.leftBehind', left.map((l) => `${l.server}: ${l.folder}`).join(', '));
+}
+
 /** The outcome of a connection test, shown on the tab it was run from. */
 export interface Report {
   tab: string;
@@ -30,7 +38,7 @@ export interface Report {
   trust?: { kind: string; value: string; fingerprint: string };
   ok: boolean;
   summary: string;
-  steps: { step: string; ok: boolean; message: string }[];
+  steps: { step: string; ok: boolean; warn?: boolean; message: string }[];
 }
 
 class Form {
@@ -106,7 +114,8 @@ class Form {
     this.notice = { kind: 'info', text: t('save.busy') };
     const checkCodes = Object.keys(this.pending).some((k) => codeKeys.includes(k));
     try {
-      const res = await call<{ missing: { key: string }[] }>('Settings.Save', this.profileId, this.pending, this.clear);
+      const res = await call<{ missing: { key: string }[]; leftBehind?: LeftBridge[] }>(
+        'Settings.Save', this.profileId, this.pending, this.clear);
       await this.select(this.profileId);
       await this.loadProfiles();
       const missing = (res.missing ?? []).map((m) => t(`setting.${m.key}.label`));
@@ -114,6 +123,7 @@ class Form {
         ? { kind: 'info', text: t('save.savedMissing', missing.join(', ')) }
         : { kind: 'ok', text: t('save.saved') };
       if (checkCodes) await this.checkCodes();
+      if (res.leftBehind?.length) this.notice = { kind: 'error', text: leftBehindText(res.leftBehind) };
       return true;
     } catch (e) {
       this.showError(e);
