@@ -20,8 +20,10 @@ import (
 	"github.com/s-connect/s-connect/backend/testsvc"
 )
 
-// ShopURL is the test shop's address as the licence names it.
-const ShopURL = "https://winkel.test/"
+// ShopURL is the test shop's address as the licence names it: the one the
+// generated shop's orders carry (a direct database profile's licence is
+// checked against the shop the run reaches).
+const ShopURL = "https://winkel.example.nl/"
 
 // Shop is a generated OpenCart shop whose database the program reaches
 // through the SSH login of the shop's server (direct MySQL over a tunnel),
