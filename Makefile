@@ -112,6 +112,7 @@ e2e: bin/s-connect-e2e bin/shopenv bin/licensegen
 bench: deps
 	go test -run XXX -bench . -benchtime 3x ./backend/opencart/mysql/
 	go test -run XXX -bench BenchmarkImport1000 -benchtime 1x ./backend/orderimport/
+	go test -run XXX -bench BenchmarkStockExport20k -benchtime 1x ./backend/stockexport/
 
 # The desktop build the tray test and benchmark start: it trusts the test
 # licence key, like the end-to-end binary.

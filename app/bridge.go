@@ -176,39 +176,26 @@ func displayDir(d string) string {
 
 // installBridge puts a new bridge on the server with the strictest
 // permissions the web server allows and remembers it; nil when a step
-// failed (the report says which).
+// failed (the report says which, and nothing is left on the server).
 func (c *Connections) installBridge(ctx context.Context, r *reporter, profileID uint, fsys remotefs.FS, root string, bcfg bridge.Config) (*bridge.Client, error) {
 	t := r.t
-	inst, err := bridge.Install(ctx, fsys, root, bridge.ProbeNotFound(ctx, bcfg))
-	if err != nil {
+	inst, client, perms, err := bridge.Setup(ctx, fsys, root, bcfg)
+	if errors.Is(err, bridge.ErrUpload) {
 		c.s.log.Warn("bridge upload", "err", err)
 		r.fail("upload", t("opencart.err.upload", ""))
 		return nil, nil
 	}
-	var client *bridge.Client
-	perms, err := bridge.Secure(ctx, fsys, root, inst, func(ctx context.Context) error {
-		b := bcfg
-		b.Path, b.Secret = inst.Path(), inst.Secret
-		var err error
-		client, err = bridge.Open(ctx, b)
-		return err
-	})
+	r.pass("upload", t("opencart.ok.uploaded", displayDir(root)+"/"+inst.Dir))
 	switch {
 	case errors.Is(err, bridge.ErrPermissions):
-		r.pass("upload", t("opencart.ok.uploaded", displayDir(root)+"/"+inst.Dir))
 		r.fail("rights", t("opencart.err.rights", ""))
 		return nil, nil
 	case errors.Is(err, remotefs.ErrChmodUnsupported) && client != nil:
-		r.pass("upload", t("opencart.ok.uploaded", displayDir(root)+"/"+inst.Dir))
 		r.warn("rights", t("opencart.warn.rights", ""))
 	case err != nil:
-		_ = bridge.Remove(ctx, fsys, root, inst.Dir) // nothing is left behind
-		r.pass("upload", t("opencart.ok.uploaded", displayDir(root)+"/"+inst.Dir))
-		rep, _ := c.bridgeFailure(r, err, bcfg.ShopURL)
-		r.rep = rep
+		c.bridgeFailure(r, err, bcfg.ShopURL)
 		return nil, nil
 	default:
-		r.pass("upload", t("opencart.ok.uploaded", displayDir(root)+"/"+inst.Dir))
 		r.pass("rights", t("opencart.ok.rights."+perms.Name, ""))
 	}
 	if err := c.s.store.SetSecret(profileID, "shop.bridge.secret", inst.Secret); err != nil {
@@ -240,11 +227,11 @@ type LeftBridge struct {
 // the bridge stays, for the user to remove it by hand; nil when there was
 // none or it is gone.
 func (c *Connections) removeBridgeAt(profileID uint, v map[string]string) (*LeftBridge, error) {
-	dir, _, ok := strings.Cut(v["shop.bridge.path"], "/")
-	if !ok {
+	left := bridgeAt(v)
+	if left == nil || c.sharedBridge(profileID, left, v["shop.bridge.path"]) {
 		return nil, c.s.store.Forget(profileID, bridgeKeys...)
 	}
-	left := &LeftBridge{Server: v["shop.ftp.host"], Folder: path.Join("/", v["shop.ftp.root"], dir)}
+	dir, _, _ := strings.Cut(v["shop.bridge.path"], "/")
 	cfg, _ := remotefs.FromSettings(v)
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 	defer cancel()
@@ -262,6 +249,37 @@ func (c *Connections) removeBridgeAt(profileID uint, v map[string]string) (*Left
 		return left, ferr
 	}
 	return left, nil
+}
+
+// sharedBridge says whether another profile still uses this bridge: one
+// copied before a bridge belonged to a single profile holds the same place
+// and secret, and removing the bridge would break it.
+func (c *Connections) sharedBridge(profileID uint, at *LeftBridge, bridgePath string) bool {
+	ps, err := c.s.store.Profiles()
+	if err != nil {
+		return false
+	}
+	for _, p := range ps {
+		if p.ID == profileID {
+			continue
+		}
+		if o, err := c.s.store.View(p.ID); err == nil && o.Values["shop.bridge.path"] == bridgePath {
+			if other := bridgeAt(o.Values); other != nil && *other == *at {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// bridgeAt is where the settings v say the profile's bridge is; nil when
+// it has none.
+func bridgeAt(v map[string]string) *LeftBridge {
+	dir, _, ok := strings.Cut(v["shop.bridge.path"], "/")
+	if !ok {
+		return nil
+	}
+	return &LeftBridge{Server: v["shop.ftp.host"], Folder: path.Join("/", v["shop.ftp.root"], dir)}
 }
 
 // movedBridge says whether a save moves the profile away from its bridge.

@@ -1,12 +1,18 @@
 package app
 
 import (
+	"database/sql"
+	"errors"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
 	"github.com/s-connect/s-connect/backend/remotefs"
 )
@@ -231,6 +237,22 @@ func TestBridgeConnectionTestFailures(t *testing.T) {
 			t.Errorf("%v: %s — %s", c.change, got, rep.Summary)
 		}
 	}
+	// A shop folder the FTP account may not write in: the upload step
+	// fails and nothing is left on the server.
+	if _, err := s.store.Save(id, map[string]string{"shop.ftp.port": strconv.Itoa(h.FTP.Explicit)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(h.Local, 0o555); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chmod(h.Local, 0o755)
+	rep, _ := s.Connections.TestOpenCart(id)
+	if got := steps(rep); rep.OK || !strings.HasSuffix(got, "✓shop ✗upload") || !strings.Contains(rep.Summary, "kon niet worden geplaatst") {
+		t.Errorf("read-only shop folder: %s — %s", got, rep.Summary)
+	}
+	if left := bridgeFolders(t, h); len(left) != 0 {
+		t.Errorf("left on the server: %v", left)
+	}
 }
 
 func TestBridgeOverFTPSTrustsTheCertificate(t *testing.T) {
@@ -249,5 +271,83 @@ func TestBridgeOverFTPSTrustsTheCertificate(t *testing.T) {
 	}
 	if err := s.Connections.Trust(id, "tls", "niet:een:vingerafdruk"); err == nil {
 		t.Fatal("a malformed fingerprint was accepted")
+	}
+}
+
+// Profiles copied before a bridge belonged to one profile share one: deleting
+// one of them leaves the bridge for the other.
+func TestDeletingAnOldCopyKeepsTheSharedBridge(t *testing.T) {
+	s := newTestServices(t)
+	id, h := trustedProfile(t, s)
+	if rep, _ := s.Connections.TestOpenCart(id); !rep.OK {
+		t.Fatalf("first: %s %s", steps(rep), rep.Summary)
+	}
+	values, _ := s.store.Values(id)
+	old, err := s.store.CreateProfile("Kopie van vroeger")
+	if err != nil {
+		t.Fatal(err)
+	}
+	saveShop(t, s, old.ID, h, "ftps-explicit")
+	s.Connections.Trust(old.ID, TrustTLS, remotefs.CertFingerprint(h.FTP.Cert))
+	s.store.SetSecret(old.ID, "shop.bridge.secret", values["shop.bridge.secret"])
+	s.store.SetReadOnly(old.ID, "shop.bridge.path", values["shop.bridge.path"])
+	shared := bridgeDir(t, s, id, h)
+	if res, err := s.Profiles.Delete(old.ID); err != nil || len(res.LeftBehind) != 0 {
+		t.Fatalf("delete: %+v %v", res, err)
+	}
+	if _, err := os.Stat(shared); err != nil {
+		t.Fatalf("the bridge the other profile uses was removed: %v", err)
+	}
+	if rep, _ := s.Connections.TestOpenCart(id); !rep.OK || !strings.Contains(rep.Steps[5].Message, "aanwezig") {
+		t.Fatalf("the remaining profile: %s %s", steps(rep), rep.Summary)
+	}
+}
+
+// A profile whose server password can no longer be decrypted (secret.key
+// lost): deleting it cannot log in to remove its bridge, so it says where
+// the bridge stays instead of leaving it unmentioned.
+func TestDeleteWithAnUnreadablePasswordListsTheBridge(t *testing.T) {
+	dir := t.TempDir()
+	store, err := config.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	msgs, _ := LoadMessages()
+	s := NewServices(Options{Store: store, Messages: msgs, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Mode: "serve"})
+	if err := s.EnsureProfile(); err != nil {
+		t.Fatal(err)
+	}
+	p, err := store.CreateProfile("Tweede winkel")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Save(p.ID, map[string]string{"shop.ftp.host": "ftp.winkel.nl", "shop.ftp.user": "winkel",
+		"shop.ftp.password": "ftp-geheim", "shop.ftp.root": "/public_html"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	store.SetSecret(p.ID, "shop.bridge.secret", strings.Repeat("ab", 32))
+	store.SetReadOnly(p.ID, "shop.bridge.path", "sc-0123456789abcdef/fedcba9876543210.php")
+	// A second connection (config registers the sqlite3 driver) damages the row.
+	db, err := sql.Open("sqlite3", filepath.Join(dir, "settings.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if res, err := db.Exec("UPDATE settings SET value = 'v1:AAAA' WHERE profile_id = ? AND key = 'shop.ftp.password'", p.ID); err != nil {
+		t.Fatal(err)
+	} else if n, _ := res.RowsAffected(); n != 1 {
+		t.Fatalf("%d password rows changed", n)
+	}
+	if _, err := store.Values(p.ID); !errors.Is(err, config.ErrSecretUnreadable) {
+		t.Fatalf("the password is still readable: %v", err)
+	}
+	res, err := s.Profiles.Delete(p.ID)
+	want := []LeftBridge{{Server: "ftp.winkel.nl", Folder: "/public_html/sc-0123456789abcdef"}}
+	if err != nil || !slices.Equal(res.LeftBehind, want) {
+		t.Fatalf("delete: %+v %v, want %+v", res, err, want)
+	}
+	if _, err := store.Profile(p.ID); err == nil {
+		t.Fatal("the profile is still there")
 	}
 }

@@ -28,7 +28,7 @@ type LicenseInfo struct {
 
 // LicenseError says what a run needs that the licence does not give.
 type LicenseError struct {
-	Code   string // license_missing, license_expired, license_module, license_shop
+	Code   string // license_missing, license_expired, license_module, license_shop, license_shop_unknown
 	Module string
 }
 
@@ -98,7 +98,12 @@ func (l *License) checkShop(profileID uint, url string) error {
 	if err != nil || lic == nil {
 		return err
 	}
-	if url == "" || !lic.ForShop(url) {
+	if url == "" {
+		// No order carries the shop's address (an empty shop): not
+		// another shop's licence, but nothing to bind it to yet.
+		return &LicenseError{Code: "license_shop_unknown"}
+	}
+	if !lic.ForShop(url) {
 		return &LicenseError{Code: "license_shop"}
 	}
 	return nil

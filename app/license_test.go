@@ -3,6 +3,7 @@ package app
 import (
 	"crypto/ed25519"
 	"crypto/rand"
+	"database/sql"
 	"encoding/base64"
 	"strings"
 	"testing"
@@ -106,7 +107,7 @@ func TestLicenceImportAndGating(t *testing.T) {
 func TestLicenceForADirectDatabaseProfile(t *testing.T) {
 	s := newTestServices(t)
 	priv := testKey(t)
-	id, _ := shopProfile(t, s) // the shop's orders say https://winkel.example.nl/
+	id, settings := shopProfile(t, s) // the shop's orders say https://winkel.example.nl/
 	s.store.Save(id, map[string]string{"shop.db.tls": "false"}, nil)
 	simProfile(t, s, nil)
 	issue := func(shop string) string {
@@ -153,5 +154,19 @@ func TestLicenceForADirectDatabaseProfile(t *testing.T) {
 	}
 	if _, err := s.Tasks.RunNow(id, "orders"); err != nil && strings.HasPrefix(s.userError(err).Code, "license") {
 		t.Fatalf("run with this shop's licence: %v", err)
+	}
+	// A shop without orders has no address to bind to: the run says so,
+	// not that the licence is for another shop.
+	db, err := sql.Open("mysql", "root@tcp(127.0.0.1:"+settings["shop.db.port"]+")/"+settings["shop.db.name"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("DELETE FROM oc_order"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Tasks.RunNow(id, "orders")
+	if e := s.userError(err); e.Code != "license_shop_unknown" || !strings.Contains(e.Message, "nog geen order") {
+		t.Fatalf("run on a shop without orders: %+v", e)
 	}
 }

@@ -60,7 +60,7 @@ func (t *Tasks) Retry(profileID uint, orderID int) (*config.LedgerEntry, error) 
 		return nil, err
 	}
 	defer unlock()
-	rep, err := t.importOrders(profileID, config.TaskOrders, false, []int{orderID})
+	rep, _, err := t.importOrders(profileID, config.TaskOrders, false, []int{orderID})
 	if err != nil {
 		return nil, err
 	}

@@ -47,7 +47,9 @@ func (p *Profiles) Delete(id uint) (DeleteResult, error) {
 	if len(ps) <= 1 {
 		return res, config.ErrLastProfile
 	}
-	if v, err := p.s.store.Values(id); err == nil {
+	v, err := p.s.store.Values(id)
+	switch {
+	case err == nil:
 		left, err := p.s.Connections.removeBridgeAt(id, v)
 		if err != nil {
 			return res, err
@@ -55,7 +57,17 @@ func (p *Profiles) Delete(id uint) (DeleteResult, error) {
 		if left != nil {
 			res.LeftBehind = append(res.LeftBehind, *left)
 		}
-	} else if !errors.Is(err, config.ErrSecretUnreadable) {
+	case errors.Is(err, config.ErrSecretUnreadable):
+		// The server's password cannot be read: S-Connect cannot log in to
+		// remove the bridge, so the user is told where it stays.
+		view, err := p.s.store.View(id)
+		if err != nil {
+			return res, err
+		}
+		if left := bridgeAt(view.Values); left != nil {
+			res.LeftBehind = append(res.LeftBehind, *left)
+		}
+	default:
 		return res, err
 	}
 	if err := p.s.store.DeleteProfile(id); err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"sort"
 	"sync"
 	"time"
 
@@ -41,6 +40,7 @@ type RunResult struct {
 	Counts   map[string]int       `json:"counts"`
 	Orders   []orderimport.Result `json:"orders"`
 	Warnings []string             `json:"warnings"` // in the user's language
+	Stock    *StockView           `json:"stock,omitempty"`
 }
 
 // errRunBusy: a run of this profile is going on.
@@ -93,7 +93,7 @@ func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 	}
 	t.s.events.Emit(EventRunProgress, map[string]any{"profileId": profileID, "task": task, "done": 0})
 	t.s.runStarted(profileID, task)
-	rep, err := t.importOrders(profileID, task, false, nil)
+	rep, stock, err := t.importOrders(profileID, task, false, nil)
 	finished := time.Now()
 	run.FinishedAt = &finished
 	res := &RunResult{}
@@ -101,6 +101,15 @@ func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 		res.Counts, res.Orders = rep.Counts, rep.Results
 		for _, w := range rep.Warnings {
 			res.Warnings = append(res.Warnings, t.s.msgs.T(t.s.language(), "warn."+w.Code, w.Arg))
+		}
+	}
+	if stock != nil {
+		res.Stock = stockView(stock, false)
+		for k, n := range res.Stock.Counts {
+			res.Counts[k] = n
+		}
+		if stock.Blocked {
+			res.Warnings = append(res.Warnings, t.s.msgs.T(t.s.language(), "warn.stock_guard_"+stock.Guard.Tripped, ""))
 		}
 	}
 	summary, _ := json.Marshal(res.Counts)
@@ -113,11 +122,18 @@ func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 	if err != nil {
 		run.State = config.RunFailed
 		run.Cause, run.CauseArg, run.Fix = t.s.causeOf(err)
+	} else if stock != nil && stock.Blocked {
+		// The guard stopped the stock: nothing was written; the user looks at
+		// the list (Uitvoering) and may allow the next run once.
+		run.State, run.Cause, run.Fix = config.RunFailed, "warn.stock_guard_"+stock.Guard.Tripped, "execution"
 	}
 	if serr := t.s.store.SaveRun(run); serr != nil && err == nil {
 		err = serr
 	}
 	res.Run = t.s.runView(*run, t.s.language())
+	if res.Stock != nil {
+		t.keepStock(profileID, run.ID, res.Stock)
+	}
 	t.s.runFinished(*run, res.Counts, err)
 	t.s.events.Emit(EventSettingsSaved, profileID) // the overview changed
 	if err != nil {
@@ -131,87 +147,39 @@ func (t *Tasks) Preview(profileID uint, task string) ([]orderimport.Result, erro
 	if err := checkTask(task); err != nil {
 		return nil, err
 	}
-	rep, err := t.importOrders(profileID, task, true, nil)
+	rep, _, err := t.importOrders(profileID, task, true, nil)
 	if err != nil {
 		return nil, err
 	}
 	return rep.Results, nil
 }
 
-// StockPreview is what the stock export would write to the shop now.
-type StockPreview struct {
-	Counts map[string]int    `json:"counts"` // stock_changed, stock_same, stock_<skip reason>
-	Rows   []stockexport.Row `json:"rows"`   // changed and skipped products; unchanged ones are only counted
-}
-
-// PreviewStock shows what *Importeren orders + exporteren voorraad* would
-// write to the shop's stock, without writing anything (B1 for stock). Orders
-// that are not in SnelStart yet are reserved, as the run reserves them, so
-// the figures are those the shop would get now.
-func (t *Tasks) PreviewStock(profileID uint) (*StockPreview, error) {
+// importOrders runs the order import and, for the combined task, the
+// stock export after it on the same connection; only, when set, limits it
+// to those orders (and exports no stock).
+func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []int) (*orderimport.Report, *stockexport.Report, error) {
 	v, err := t.s.store.Values(profileID)
 	if err != nil {
-		return nil, err
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
-	defer cancel()
-	conn, err := connect.Open(ctx, v)
-	if err != nil {
-		return nil, importError(err, v)
-	}
-	defer conn.Close()
-	rep, err := stockexport.Run(ctx, stockexport.Job{ProfileID: profileID, Shop: conn.Shop, Client: conn.SnelStart,
-		Ledger: t.s.store, Settings: stockexport.SettingsFrom(v), Since: connect.Selection(v).AddedSince, Preview: true})
-	if err != nil {
-		return nil, importError(err, v)
-	}
-	out := &StockPreview{Counts: map[string]int{}, Rows: []stockexport.Row{}}
-	for k, n := range rep.Counts {
-		out.Counts["stock_"+k] = n
-	}
-	for _, r := range rep.Rows {
-		if r.Skip != "" || r.New != r.Old {
-			out.Rows = append(out.Rows, r)
-		}
-	}
-	// What changes first, then what cannot be matched; by article code.
-	sort.SliceStable(out.Rows, func(i, j int) bool {
-		a, b := out.Rows[i], out.Rows[j]
-		if (a.Skip == "") != (b.Skip == "") {
-			return a.Skip == ""
-		}
-		return a.Code < b.Code
-	})
-	return out, nil
-}
-
-// importOrders runs the order import (and for the combined task the stock
-// export after it); only, when set, limits it to those of the selected
-// orders.
-func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []int) (*orderimport.Report, error) {
-	v, err := t.s.store.Values(profileID)
-	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Hour)
 	defer cancel()
 	conn, err := connect.Open(ctx, v)
 	if err != nil {
-		return nil, importError(err, v)
+		return nil, nil, importError(err, v)
 	}
 	defer conn.Close()
 	if v["shop.transport"] == "mysql" && !preview {
 		// The licence binds to the shop this run reached.
 		own, err := conn.Shop.OwnURL(ctx)
 		if err != nil {
-			return nil, importError(err, v)
+			return nil, nil, importError(err, v)
 		}
 		if err := t.s.License.checkShop(profileID, own); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	job := orderimport.Job{ProfileID: profileID, Shop: conn.Shop, Client: conn.SnelStart, Ledger: t.s.store,
-		Settings: orderimport.SettingsFrom(v), Query: connect.Selection(v), Preview: preview}
+	job := t.importJob(profileID, conn, v, preview)
 	if only != nil {
 		job.Query.IDs = only // and only when the selection still has them
 	}
@@ -220,22 +188,25 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []i
 	}
 	rep, err := orderimport.Run(ctx, job)
 	if err != nil {
-		return rep, importError(err, v)
+		return rep, nil, importError(err, v)
 	}
-	if task == config.TaskOrdersStock && !preview && only == nil {
-		// Orders first, then stock: what the shop sold is in SnelStart before
-		// SnelStart's stock goes back to the shop (the manual's reason for
-		// this task).
-		stock, err := stockexport.Run(ctx, stockexport.Job{ProfileID: profileID, Shop: conn.Shop, Client: conn.SnelStart,
-			Ledger: t.s.store, Settings: stockexport.SettingsFrom(v), Since: job.Query.AddedSince})
-		if err != nil {
-			return rep, importError(err, v)
-		}
-		for k, n := range stock.Counts {
-			rep.Counts["stock_"+k] += n
-		}
+	if task != config.TaskOrdersStock || preview || only != nil {
+		return rep, nil, nil
 	}
-	return rep, nil
+	// Orders first, then stock: what the shop sold is in SnelStart before
+	// SnelStart's stock goes back to the shop (the manual's reason for
+	// this task).
+	stock, err := t.exportStock(ctx, profileID, conn, v, nil, false)
+	if err != nil {
+		return rep, stock, importError(err, v)
+	}
+	return rep, stock, nil
+}
+
+// importJob is the order import of a profile over an open connection.
+func (t *Tasks) importJob(profileID uint, conn *connect.Conn, v map[string]string, preview bool) orderimport.Job {
+	return orderimport.Job{ProfileID: profileID, Shop: conn.Shop, Client: conn.SnelStart, Ledger: t.s.store, Articles: t.s.store,
+		Settings: orderimport.SettingsFrom(v), Query: connect.Selection(v), Preview: preview}
 }
 
 // ImportError is a run (or a preview) that could not start or stopped,

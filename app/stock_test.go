@@ -2,14 +2,28 @@ package app
 
 import (
 	"database/sql"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/s-connect/s-connect/backend/license"
+	"github.com/s-connect/s-connect/backend/stockexport"
 	"github.com/s-connect/s-connect/backend/testsvc"
 )
 
-// The combined task: orders first, then SnelStart's stock to the shop.
+func stockRows(v *StockView) string {
+	var out []string
+	for _, r := range v.Rows {
+		out = append(out, fmt.Sprintf("%d/%d %s:%d→%d %s %s", r.ProductID, r.OptionValueID, r.Code, r.Old, r.New, r.Skip, r.SnelStart))
+	}
+	return strings.Join(out, "; ")
+}
+
+// The combined task on a shop whose articles are new in SnelStart: the
+// import creates them (SnelStart starts them at 0) and the export leaves
+// their products alone and says so — the preview promised exactly that.
+// Once SnelStart is given an article's stock, preview and run write it.
 func TestOrdersAndStockTask(t *testing.T) {
 	s := newTestServices(t)
 	priv := testKey(t)
@@ -32,82 +46,105 @@ func TestOrdersAndStockTask(t *testing.T) {
 	if _, err := s.License.Import(id, licenceFor(t, priv, "winkel.example.nl", time.Now().AddDate(1, 0, 0), license.ModuleOrders, license.ModuleVoorraad)); err != nil {
 		t.Fatal(err)
 	}
-	res, err := s.Tasks.RunNow(id, "ordersStock")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Counts["created"] == 0 || res.Counts["held"]+res.Counts["failed"] != 0 || res.Counts["stock_changed"] == 0 {
-		t.Fatalf("counts %v", res.Counts)
-	}
-	// The articles the import made start without stock in SnelStart and the
-	// orders took more: those products now show 0 in the shop.
-	inSnelStart := map[string]bool{}
-	for _, a := range sm.All("artikelen") {
-		inSnelStart[a["artikelcode"].(string)] = true
-	}
 	db, err := sql.Open("mysql", testsvc.StartMariaDB(t).DSN(settings["shop.db.name"]))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.Query("SELECT model, quantity FROM oc_product")
-	if err != nil {
-		t.Fatal(err)
-	}
-	checked := 0
-	for rows.Next() {
-		var model string
-		var qty int
-		rows.Scan(&model, &qty)
-		if inSnelStart[model] {
-			checked++
-			if qty != 0 {
-				t.Fatalf("product %s: stock %d, want 0 (SnelStart has none)", model, qty)
-			}
+	shopStock := func() string {
+		var out []string
+		rows, err := db.Query("SELECT model, quantity FROM oc_product ORDER BY product_id")
+		if err != nil {
+			t.Fatal(err)
 		}
+		defer rows.Close()
+		for rows.Next() {
+			var m string
+			var q int
+			rows.Scan(&m, &q)
+			out = append(out, fmt.Sprintf("%s=%d", m, q))
+		}
+		return strings.Join(out, " ")
 	}
-	rows.Close()
-	if checked == 0 {
-		t.Fatal("no product was matched to SnelStart")
-	}
-	again, err := s.Tasks.RunNow(id, "ordersStock")
-	if err != nil || again.Counts["created"] != 0 || again.Counts["stock_changed"] != 0 {
-		t.Fatalf("second run: %v %v", again.Counts, err)
-	}
+	before := shopStock()
 
-	// Someone changed a stock in the shop: the preview shows it going back
-	// to SnelStart's figure, and writes nothing.
-	var model string
-	for m := range inSnelStart {
-		if db.QueryRow("SELECT model FROM oc_product WHERE model = ?", m).Scan(&model) == nil {
-			break
-		}
-	}
-	if _, err := db.Exec("UPDATE oc_product SET quantity = 7 WHERE model = ?", model); err != nil {
-		t.Fatal(err)
-	}
 	preview, err := s.Tasks.PreviewStock(id)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if preview.Counts["stock_changed"] != 1 || preview.Counts["stock_same"] == 0 {
-		t.Fatalf("preview counts %v", preview.Counts)
+	res, err := s.Tasks.RunNow(id, "ordersStock")
+	if err != nil {
+		t.Fatal(err)
 	}
-	first := preview.Rows[0]
-	if first.Code != model || first.Old != 7 || first.New != 0 || first.Skip != "" {
-		t.Fatalf("first preview row %+v, want %s 7 → 0", first, model)
+	if res.Counts["created"] == 0 || res.Counts["held"]+res.Counts["failed"] != 0 || res.Stock == nil || res.Stock.Written != 0 || res.Counts["stock_not_set"] == 0 {
+		t.Fatalf("counts %v stock %+v", res.Counts, res.Stock)
 	}
-	for _, r := range preview.Rows[1:] {
-		if r.Skip == "" {
-			t.Fatalf("an unchanged or second changed row in the preview: %+v", r)
+	if after := shopStock(); after != before {
+		t.Fatalf("the first run changed the shop's stock:\n%s\n%s", before, after)
+	}
+	for _, r := range res.Stock.Rows {
+		if r.Skip != stockexport.SkipNotSet && r.Skip != stockexport.SkipUnknown {
+			t.Fatalf("row %+v", r)
 		}
 	}
-	var qty int
-	if err := db.QueryRow("SELECT quantity FROM oc_product WHERE model = ?", model).Scan(&qty); err != nil || qty != 7 {
-		t.Fatalf("the preview wrote stock: %d %v", qty, err)
+	if p, r := stockRows(preview), stockRows(res.Stock); p != r {
+		t.Fatalf("preview and run differ:\n%s\n%s", p, r)
+	}
+	kept, err := s.Tasks.StockResult(id, res.Run.ID)
+	if err != nil || kept == nil || stockRows(kept) != stockRows(res.Stock) || kept.RunID != res.Run.ID {
+		t.Fatalf("history: %+v %v", kept, err)
+	}
+	again, err := s.Tasks.RunNow(id, "ordersStock")
+	if err != nil || again.Counts["created"] != 0 || again.Stock.Written != 0 {
+		t.Fatalf("second run: %v %v", again.Counts, err)
+	}
+
+	// SnelStart is given one article's stock: preview and run agree on it.
+	var counted stockexport.Row
+	for _, r := range res.Stock.Rows {
+		if r.Skip == stockexport.SkipNotSet {
+			counted = r
+			break
+		}
+	}
+	sm.SetStock(counted.Code, counted.Old+4, counted.Old+4, false)
+	preview, err = s.Tasks.PreviewStock(id)
+	if err != nil {
+		t.Fatal(err)
 	}
 	third, err := s.Tasks.RunNow(id, "ordersStock")
-	if err != nil || third.Counts["stock_changed"] != 1 {
-		t.Fatalf("third run: %v %v", third.Counts, err)
+	if err != nil || third.Stock.Written != 1 || stockRows(preview) != stockRows(third.Stock) {
+		t.Fatalf("third run: %+v %v\npreview %s\n    run %s", third.Counts, err, stockRows(preview), stockRows(third.Stock))
+	}
+	if !strings.Contains(shopStock(), fmt.Sprintf("%s=%d", counted.Code, counted.Old+4)) {
+		t.Fatalf("%s not written: %s", counted.Code, shopStock())
+	}
+
+	// All of them counted, then all back to 0 in SnelStart: the guard stops
+	// that run (Mislukt, with why, and where to look); allowed once, it runs.
+	var all []stockexport.Row
+	for _, r := range res.Stock.Rows {
+		if r.Skip == stockexport.SkipNotSet {
+			all = append(all, r)
+			sm.SetStock(r.Code, r.Old+4, r.Old+4, true)
+		}
+	}
+	if counted, err := s.Tasks.RunNow(id, "ordersStock"); err != nil || counted.Stock.Written < len(all)-1 {
+		t.Fatalf("counted: %+v %v", counted.Stock, err)
+	}
+	for _, r := range all {
+		sm.SetStock(r.Code, 0, 0, true)
+	}
+	blocked, err := s.Tasks.RunNow(id, "ordersStock")
+	if err != nil || !blocked.Stock.Blocked || blocked.Stock.Written != 0 || blocked.Run.State != "failed" ||
+		!strings.Contains(blocked.Run.Message, "te veel producten op 0") || blocked.Run.Fix != "execution" {
+		t.Fatalf("blocked run: %+v %+v %v", blocked.Run, blocked.Stock.Guard, err)
+	}
+	if err := s.Tasks.ConfirmStock(id); err != nil {
+		t.Fatal(err)
+	}
+	allowed, err := s.Tasks.RunNow(id, "ordersStock")
+	if err != nil || allowed.Stock.Blocked || !allowed.Stock.Guard.Confirmed || allowed.Stock.Written != len(all) || allowed.Run.State != "ok" {
+		t.Fatalf("allowed run: %+v %+v %v", allowed.Run, allowed.Stock.Guard, err)
 	}
 }

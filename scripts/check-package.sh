@@ -13,5 +13,5 @@ file "$installer" | grep -q 'PE32 executable' || fail "$installer is not a Windo
 grep -aq 'Nullsoft' "$installer" || fail "$installer is not an NSIS installer"
 go version -m "$exe" | grep -q -- "-X main.version=$version" || fail "$exe does not carry version $version"
 [ "$("$linux" version | cut -d' ' -f2)" = "$version" ] || fail "$linux says $("$linux" version)"
-tar -tzf "build/bin/s-connect-$version-linux-amd64.tar.gz" | grep -q 's-connect.desktop' || fail "the Linux archive lacks the .desktop file"
+tar -tzf "build/bin/s-connect-$version-linux-amd64.tar.gz" | grep -c 's-connect.desktop' >/dev/null || fail "the Linux archive lacks the .desktop file"
 echo "check-package: $exe, $installer and $linux are version $version"

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -101,11 +102,19 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
+// maxKeyringValue is the largest value kept in the credential store.
+// Windows' Credential Manager refuses more than 2,560 bytes, which an SSH
+// private key in OpenSSH format (RSA 3072 or 4096) exceeds; such a value
+// is sealed in the file instead, on every system alike.
+const maxKeyringValue = 2560
+
 // secrets keeps the values of secret settings: in the credential store when
 // there is one, else encrypted in the row. A row's value says which.
 type secrets struct {
 	store string // this settings folder's id, part of every item's name
+	dir   string // the settings folder, where secret.key is
 	ring  *osKeyring
+	mu    sync.Mutex // box is made on first use when the store is used
 	box   *secretBox
 }
 
@@ -119,26 +128,51 @@ func (s *secrets) Kind() string {
 
 // put keeps a secret and returns what the row stores.
 func (s *secrets) put(profile uint, key, value string) (string, error) {
-	if s.ring == nil {
-		return s.box.seal(key, value)
+	if s.ring == nil || len(value) > maxKeyringValue {
+		return s.sealInFile(key, value)
 	}
 	// A new item per value: a save that fails afterwards leaves the row
 	// pointing at the old one.
 	item := fmt.Sprintf("%s/%d/%s/%s", s.store, profile, key, randomHex(8))
-	if err := s.ring.set(item, value); err != nil {
+	if err := s.ring.set(item, value); errors.Is(err, keyring.ErrSetDataTooBig) {
+		return s.sealInFile(key, value)
+	} else if err != nil {
 		return "", err
 	}
 	return keyringPrefix + item, nil
+}
+
+// sealInFile seals a secret for its row, making secret.key when the
+// credential store has been used alone so far.
+func (s *secrets) sealInFile(key, value string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.box == nil {
+		box, err := openSecretBox(s.dir)
+		if err != nil {
+			return "", err
+		}
+		s.box = box
+	}
+	return s.box.seal(key, value)
+}
+
+// fileBox is the file's key, nil when there is none.
+func (s *secrets) fileBox() *secretBox {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.box
 }
 
 // get reads a secret from its row's value.
 func (s *secrets) get(key, stored string) (string, error) {
 	item, inRing := strings.CutPrefix(stored, keyringPrefix)
 	if !inRing {
-		if s.box == nil {
+		box := s.fileBox()
+		if box == nil {
 			return "", fmt.Errorf("%s: %w", key, ErrSecretUnreadable)
 		}
-		return s.box.open(key, stored)
+		return box.open(key, stored)
 	}
 	if s.ring == nil {
 		return "", fmt.Errorf("%s: %w", key, ErrKeyringUnavailable)
@@ -164,7 +198,7 @@ func (s *secrets) drop(stored string) {
 // is made only when secrets go to the file, and opened when one exists (the
 // secrets of before the credential store, and its backups, need it).
 func openSecrets(db *gorm.DB, dir string) (*secrets, error) {
-	sec := &secrets{}
+	sec := &secrets{dir: dir}
 	// A store opened at a version before its identity (tests of old
 	// versions) keeps secrets in the file.
 	if db.Raw("SELECT value FROM store_meta WHERE key = 'id'").Scan(&sec.store).Error == nil && sec.store != "" {
@@ -195,8 +229,8 @@ func (s *Store) moveSecretsToKeyring() error {
 	}
 	for _, r := range rows {
 		plain, err := s.sec.box.open(r.Key, r.Value)
-		if err != nil {
-			continue // unreadable already: the user enters it again
+		if err != nil || len(plain) > maxKeyringValue {
+			continue // unreadable already (entered again), or too large for the store
 		}
 		stored, err := s.sec.put(r.ProfileID, r.Key, plain)
 		if err != nil {

@@ -123,6 +123,31 @@ var migrations = []migration{
 			WHERE key = 'shop.transport' AND value = 'mysql'
 			AND NOT EXISTS (SELECT 1 FROM settings t WHERE t.profile_id = s.profile_id AND t.key = 'shop.db.tls')`).Error
 	}},
+	{7, "stock export: created articles, export state, results per run", func(tx *gorm.DB) error {
+		type createdArticle struct {
+			ProfileID  uint   `gorm:"primaryKey;autoIncrement:false"`
+			Code       string `gorm:"primaryKey;size:100"`
+			ArticleID  string `gorm:"size:40;not null;default:''"`
+			ModifiedOn time.Time
+			CreatedAt  time.Time
+			ReleasedAt *time.Time
+		}
+		type stockState struct {
+			ProfileID   uint `gorm:"primaryKey;autoIncrement:false"`
+			Watermark   time.Time
+			LastFull    *time.Time
+			Fingerprint string `gorm:"size:100;not null;default:''"`
+			Managed     int    `gorm:"not null;default:0"`
+			Total       int    `gorm:"not null;default:0"`
+			ConfirmedAt *time.Time
+		}
+		type stockResult struct {
+			RunID     uint `gorm:"primaryKey;autoIncrement:false"`
+			ProfileID uint `gorm:"not null;index"`
+			Data      []byte
+		}
+		return tx.Migrator().AutoMigrate(&createdArticle{}, &stockState{}, &stockResult{})
+	}},
 }
 
 // LatestVersion is the schema version this build writes.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -72,13 +73,20 @@ func checkIntegrity(db *gorm.DB) error {
 }
 
 // ownerOnly makes the database file readable by the user alone before
-// SQLite opens it; its -wal and -shm files take the same permissions.
+// SQLite opens it; the -wal and -shm files SQLite makes take the same
+// permissions, and those an earlier version left behind (after a crash)
+// are closed too.
 func ownerOnly(path string) error {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return err
 	}
 	f.Close()
+	for _, suffix := range []string{"-wal", "-shm"} {
+		if err := os.Chmod(path+suffix, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
 	return os.Chmod(path, 0o600)
 }
 

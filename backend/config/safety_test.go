@@ -25,6 +25,31 @@ func TestDatabaseIsWALAndOwnerOnly(t *testing.T) {
 			t.Errorf("%s: %v %v", f, fi.Mode(), err)
 		}
 	}
+	// A crash leaves -wal (with the last changes) and -shm behind; those of
+	// an earlier version, readable by others, are closed on the next open.
+	crashed := t.TempDir()
+	for _, f := range []string{"settings.db", "settings.db-wal", "settings.db-shm", "secret.key"} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(crashed, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s2, err := Open(crashed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if v, _ := s2.View(p.ID); v.Values["shop.ftp.host"] != "ftp.nl" {
+		t.Fatal("the last change, in the WAL, was not read")
+	}
+	for _, f := range []string{"settings.db", "settings.db-wal", "settings.db-shm"} {
+		if fi, err := os.Stat(filepath.Join(crashed, f)); err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("after the crash, %s: %v %v", f, fi.Mode(), err)
+		}
+	}
 }
 
 // Before a migration the database is copied, consistently, and the copy

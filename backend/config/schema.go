@@ -36,6 +36,7 @@ const (
 	KindRateMap    Kind = "rateMap"     // lines "rate=value", e.g. "9=Omzet laag"
 	KindReadOnly   Kind = "readonly"    // filled by the program (e.g. after a connection test)
 	KindRelCode    Kind = "relatiecode" // a SnelStart relatiecode (whole number ≥ 1)
+	KindOptionMap  Kind = "optionMap"   // lines "product_option_value_id=artikelcode": option values on SnelStart articles
 )
 
 // Scope says where a setting is kept: per profile, or once for the program.

@@ -2,12 +2,17 @@ package config
 
 import (
 	"bytes"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/pem"
 	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/crypto/ssh"
 
 	"github.com/s-connect/s-connect/backend/testsvc"
 )
@@ -49,6 +54,21 @@ func keyringItems(t *testing.T, ss *testsvc.SecretService, s *Store) map[string]
 		}
 	}
 	return items
+}
+
+// rsaKey is an RSA 3072 private key in OpenSSH's format, as ssh-keygen
+// writes it by default for RSA: about 2,600 bytes.
+func rsaKey(t *testing.T) string {
+	t.Helper()
+	priv, err := rsa.GenerateKey(rand.Reader, 3072)
+	if err != nil {
+		t.Fatal(err)
+	}
+	block, err := ssh.MarshalPrivateKey(priv, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(pem.EncodeToMemory(block))
 }
 
 // onDisk is every file of the settings folder, to look for secrets in.
@@ -95,6 +115,27 @@ func TestSecretsInTheKeyring(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "secret.key")); !os.IsNotExist(err) {
 		t.Error("a key file was made while the credential store is used")
 	}
+	// An SSH key larger than Windows' Credential Manager takes (2,560
+	// bytes) is sealed in the file instead, here as there.
+	big := rsaKey(t)
+	if len(big) <= maxKeyringValue {
+		t.Fatalf("the test key has %d bytes: not larger than the limit", len(big))
+	}
+	if _, err := s.Save(a.ID, map[string]string{"shop.ftp.protocol": "sftp", "shop.ssh.privateKey": big}, nil); err != nil {
+		t.Fatalf("save a large SSH key: %v", err)
+	}
+	if v, err := s.Values(a.ID); err != nil || v["shop.ssh.privateKey"] != big {
+		t.Fatalf("the large key read back: %v", err)
+	}
+	var sealed int64
+	s.db.Model(&setting{}).Where("key = 'shop.ssh.privateKey' AND value LIKE 'v1:%'").Count(&sealed)
+	if fi, err := os.Stat(filepath.Join(dir, "secret.key")); sealed != 1 || err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the large key: %d sealed rows, key file %v", sealed, err)
+	}
+	if bytes.Contains(onDisk(t, dir), []byte(big[40:100])) {
+		t.Error("the large key is readable in the settings folder")
+	}
+	s.Save(a.ID, nil, []string{"shop.ssh.privateKey"})
 	// A copy has its own items: changing its password leaves the original's.
 	b, err := s.CopyProfile(a.ID, "B")
 	if err != nil {

@@ -141,6 +141,7 @@ func buildSettings() []Setting {
 		{Key: "articles.revenueGroupByVat", Kind: KindRateMap, PickList: "artikelomzetgroepen"},
 		{Key: "articles.processing", Kind: KindChoice, Default: "aanmaken",
 			Choices: choices("aanmaken", "alleen-bestaande", "standaard-artikelcode")},
+		{Key: "articles.optionMap", Kind: KindOptionMap, PickList: "artikelen"},
 
 		// Aansluiting → Klanten (F7)
 		{Key: "customers.matchBy", Kind: KindChoice, Default: "email",
@@ -153,6 +154,14 @@ func buildSettings() []Setting {
 		{Key: "stock.kind", Kind: KindChoice, Default: "vrij", Choices: choices("vrij", "technisch")},
 		{Key: "stock.buffer", Kind: KindInt, Default: "0", Min: 0, Max: 1000000},
 		{Key: "stock.reserveOpenOrders", Kind: KindBool, Default: "true"},
+		// The guard: one run never sets more than this share of the managed
+		// products to 0, nor lowers their total stock by more than that,
+		// unless the user allowed it once.
+		{Key: "stock.guard", Kind: KindBool, Default: "true"},
+		{Key: "stock.guardZeroPercent", Kind: KindInt, Default: "20", Min: 1, Max: 100, Required: true, ShowIf: is("stock.guard", "true")},
+		{Key: "stock.guardDropPercent", Kind: KindInt, Default: "50", Min: 1, Max: 100, Required: true, ShowIf: is("stock.guard", "true")},
+		// Between full passes only the articles SnelStart changed are read.
+		{Key: "stock.fullPassHours", Kind: KindInt, Default: "24", Min: 1, Max: 24, Required: true},
 
 		// Instellingen: the program's own settings, kept once for all profiles.
 		{Key: "license.text", Kind: KindReadOnly, Scope: ScopeProgram, ReadOnly: true, Hidden: true},
@@ -198,6 +207,7 @@ var Tabs = []Tab{
 		}},
 		{ID: "articles", Sections: []Section{
 			{ID: "articles", Keys: []string{"articles.codeField", "articles.revenueGroup", "articles.revenueGroupByVat", "articles.processing"}},
+			{ID: "articlesOptions", Keys: []string{"articles.optionMap"}},
 		}},
 		{ID: "customers", Sections: []Section{
 			{ID: "customers", Keys: []string{"customers.matchBy", "customers.processing", "customers.defaultCode"}},
@@ -206,7 +216,8 @@ var Tabs = []Tab{
 	{ID: "planning", Sections: []Section{
 		{ID: "taskOrders", Keys: []string{"planning.orders.interval", "planning.orders.dailyAt", "planning.orders.nextRun"}},
 		{ID: "taskOrdersStock", Keys: []string{"planning.ordersStock.interval", "planning.ordersStock.dailyAt", "planning.ordersStock.nextRun"}},
-		{ID: "stock", Keys: []string{"stock.kind", "stock.buffer", "stock.reserveOpenOrders"}},
+		{ID: "stock", Keys: []string{"stock.kind", "stock.buffer", "stock.reserveOpenOrders", "stock.guard",
+			"stock.guardZeroPercent", "stock.guardDropPercent", "stock.fullPassHours"}},
 	}},
 	{ID: "execution", Panel: "execution"},
 	{ID: "program", Actions: []string{"importLicense"}, Sections: []Section{

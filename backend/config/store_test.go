@@ -82,6 +82,8 @@ func sample(t *testing.T, s Setting) string {
 		return "1,2,5"
 	case KindRateMap:
 		return "9=Omzet laag\n21=Omzet hoog"
+	case KindOptionMap:
+		return "12=SHIRT-S\n13=SHIRT-M"
 	case KindRelCode:
 		return "1043"
 	case KindReadOnly:

@@ -85,7 +85,7 @@ func Normalize(s *Setting, val string) string {
 			parts[i] = strings.TrimSpace(parts[i])
 		}
 		val = strings.Join(parts, ",")
-	case KindRateMap:
+	case KindRateMap, KindOptionMap:
 		var lines []string
 		for _, l := range strings.Split(val, "\n") {
 			if l = strings.TrimSpace(l); l != "" {
@@ -121,7 +121,7 @@ func checkValue(s *Setting, val string) (code, arg string) {
 	if s.MaxLen > 0 && utf8.RuneCountInString(val) > s.MaxLen {
 		return "too_long", strconv.Itoa(s.MaxLen)
 	}
-	if s.Kind != KindSecretFile && s.Kind != KindRateMap && strings.ContainsFunc(val, unicode.IsControl) {
+	if s.Kind != KindSecretFile && s.Kind != KindRateMap && s.Kind != KindOptionMap && strings.ContainsFunc(val, unicode.IsControl) {
 		return "control_chars", ""
 	}
 	switch s.Kind {
@@ -213,12 +213,41 @@ func checkValue(s *Setting, val string) (code, arg string) {
 				return "rate_map", line
 			}
 		}
+	case KindOptionMap:
+		for _, line := range strings.Split(val, "\n") {
+			if _, _, ok := ParseOptionMapLine(line); !ok {
+				return "option_map", line
+			}
+		}
 	case KindArticle, KindPick:
 		if strings.TrimSpace(val) != val {
 			return "spaces", ""
 		}
 	}
 	return "", ""
+}
+
+// ParseOptionMapLine reads "product_option_value_id=artikelcode".
+func ParseOptionMapLine(line string) (id int, code string, ok bool) {
+	left, right, found := strings.Cut(line, "=")
+	id, err := strconv.Atoi(strings.TrimSpace(left))
+	code = strings.TrimSpace(right)
+	if !found || err != nil || id <= 0 || code == "" || utf8.RuneCountInString(code) > articleN ||
+		strings.ContainsFunc(code, unicode.IsControl) {
+		return 0, "", false
+	}
+	return id, code, true
+}
+
+// OptionMap reads an optionMap value: option value id → article code.
+func OptionMap(val string) map[int]string {
+	out := map[int]string{}
+	for _, line := range strings.Split(val, "\n") {
+		if id, code, ok := ParseOptionMapLine(line); ok {
+			out[id] = code
+		}
+	}
+	return out
 }
 
 func isPlaceholder(name string) bool {

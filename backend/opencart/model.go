@@ -153,6 +153,9 @@ type OptionValue struct {
 	OptionValueID   int
 	Quantity        int
 	Subtract        bool
+	OptionName      string // "Maat", in the shop's default language
+	ValueName       string // "L"
+	Code            string // its own article code, where an option-SKU extension keeps one
 }
 
 // Status is an order status with its name in the shop's language.

@@ -10,16 +10,19 @@ import (
 
 // Transport moves rows between S-Connect and a shop's database. It knows
 // nothing of orders: it reads rows of whitelisted tables and columns with
-// structured conditions, and sets stock quantities. No SQL text crosses it.
+// structured conditions, and changes stock quantities. No SQL text crosses it.
 type Transport interface {
 	// Schema reports the shop's prefix and which whitelisted tables and
 	// columns exist, so the model can tell the versions apart.
 	Schema(ctx context.Context) (Schema, error)
 	// Select reads rows; NULL reads as "" (4.1 made most columns NULLable).
 	Select(ctx context.Context, q Query) ([]Row, error)
-	// SetQuantities sets product.quantity or product_option_value.quantity
-	// (and bumps product.date_modified) for a batch.
-	SetQuantities(ctx context.Context, table string, updates []Quantity) (StockResult, error)
+	// UpdateQuantities changes product.quantity or
+	// product_option_value.quantity for a batch, each row only while it
+	// still holds the quantity it was read with (From): a sale between our
+	// read and our write is never overwritten. It bumps date_modified of the
+	// products written and reports the rows that had moved.
+	UpdateQuantities(ctx context.Context, table string, changes []QuantityChange) (StockResult, error)
 	Close() error
 }
 
@@ -55,16 +58,28 @@ func In[T any](col string, vs []T) Cond {
 	return Cond{col, "in", values}
 }
 
-// Quantity is a stock level for a product (OptionValueID 0) or an option value.
+// Quantity is the stock of a row: a product or an option value.
 type Quantity struct {
-	ID       int // product_id or product_option_value_id
-	Quantity int
+	ID       int `json:"id"` // product_id or product_option_value_id
+	Quantity int `json:"quantity"`
+}
+
+// QuantityChange takes a row's stock from From to To, only while the row
+// still holds From.
+type QuantityChange struct {
+	ID   int `json:"id"` // product_id or product_option_value_id
+	From int `json:"from"`
+	To   int `json:"to"`
 }
 
 // StockResult says what a stock write found and did.
 type StockResult struct {
 	Matched int // rows that exist
-	Changed int // rows whose quantity was different and is now set
+	Changed int // rows written (they held From and now hold To)
+	// Moved are the rows that do not hold To after the batch, with the
+	// quantity they hold: a sale (or an edit) came between our read and our
+	// write, so they were left alone. Read them again and plan anew.
+	Moved []Quantity
 }
 
 // Schema is what a transport found in the shop's database.
@@ -105,7 +120,7 @@ var Whitelist = map[string][]string{
 		"status", "price", "date_modified"},
 	"product_code":         {"product_code_id", "product_id", "code", "value"},
 	"product_description":  {"product_id", "language_id", "name"},
-	"product_option_value": {"product_option_value_id", "product_option_id", "product_id", "option_id", "option_value_id", "quantity", "subtract"},
+	"product_option_value": {"product_option_value_id", "product_option_id", "product_id", "option_id", "option_value_id", "quantity", "subtract", "sku"},
 	"country":              {"country_id", "iso_code_2"},
 	"country_description":  {"country_id", "language_id", "name"},
 	// setting: only the rows of SettingKeys (Check insists on it).
@@ -116,6 +131,12 @@ var Whitelist = map[string][]string{
 	"language": {"language_id", "code"},
 	// customer.approved is only probed: 2.3 has it, 3.0 moved it to customer_approval.
 	"customer": {"customer_id", "approved"},
+
+	// Option names, for the stock of option values. product_option_value.sku
+	// (above) is not OpenCart's own: option-SKU extensions add it; where it
+	// is there it holds the option value's article code.
+	"option_description":       {"option_id", "language_id", "name"},
+	"option_value_description": {"option_value_id", "language_id", "option_id", "name"},
 }
 
 // SettingKeys are the rows of OpenCart's setting table the model reads. The
@@ -264,5 +285,5 @@ func (q Query) CheckRows(n int) error {
 	return nil
 }
 
-// StockTables are the tables SetQuantities may write.
+// StockTables are the tables UpdateQuantities may write, with their keys.
 var StockTables = map[string]string{"product": "product_id", "product_option_value": "product_option_value_id"}

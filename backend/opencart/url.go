@@ -12,8 +12,11 @@ import (
 // orders are where a database connection finds it; the licence binds a
 // profile without a Webshop URL to it. "" when the shop has no order.
 func (s *Shop) OwnURL(ctx context.Context) (string, error) {
+	// Reads go oldest first (no descending order through the bridge): the
+	// windows grow from a day, so a busy shop reads a day of orders at
+	// each run, not a month.
 	now := time.Now()
-	for _, from := range []time.Time{now.AddDate(0, -1, 0), now.AddDate(-1, 0, 0), {}} {
+	for _, from := range []time.Time{now.AddDate(0, 0, -1), now.AddDate(0, 0, -7), now.AddDate(0, -1, 0), now.AddDate(-1, 0, 0), {}} {
 		where := []Cond{Eq("store_id", 0)}
 		if !from.IsZero() {
 			where = append(where, Ge("date_added", s.formatTime(from)))

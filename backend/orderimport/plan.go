@@ -164,8 +164,46 @@ func (k *Knowledge) priced(kind string, a *snelstart.Artikel, desc string, qty, 
 	return l
 }
 
-// productCode is the SnelStart article code of an order line, from the
-// chosen OpenCart field.
+// lineCodes are the SnelStart article codes of an order line: the article
+// of its first option value that is one of its own (Opties als artikel, or
+// the shop's option SKU), else the product's code from the chosen OpenCart
+// field; and the articles of its further such option values.
+func lineCodes(l opencart.Line, s Settings, k *Knowledge) (string, []string) {
+	var mapped []string
+	for _, opt := range l.Options {
+		if c := optionCode(l.ProductID, opt, s, k); c != "" {
+			mapped = append(mapped, c)
+		}
+	}
+	if len(mapped) > 0 {
+		return mapped[0], mapped[1:]
+	}
+	return productCode(l, s, k), nil
+}
+
+// optionCode is the article of an option value of its own, or "".
+func optionCode(productID int, opt opencart.LineOption, s Settings, k *Knowledge) string {
+	if c := s.OptionMap[opt.ProductOptionValueID]; c != "" {
+		return c
+	}
+	for _, ov := range k.Products[productID].Options {
+		if ov.ID == opt.ProductOptionValueID {
+			return ov.Code
+		}
+	}
+	return ""
+}
+
+// mappedArticle is the article an option value is mapped to: it must exist.
+func (k *Knowledge) mappedArticle(code string) (*snelstart.Artikel, *Hold) {
+	if a := k.Artikelen[strings.ToLower(code)]; a != nil {
+		return a, nil
+	}
+	return nil, &Hold{"article_unknown", code}
+}
+
+// productCode is the SnelStart article code of an order line's product,
+// from the chosen OpenCart field.
 func productCode(l opencart.Line, s Settings, k *Knowledge) string {
 	switch s.CodeField {
 	case "", "model":
@@ -180,11 +218,14 @@ func productCode(l opencart.Line, s Settings, k *Knowledge) string {
 }
 
 func planProductLine(l opencart.Line, rowRates []decimal.Decimal, s Settings, k *Knowledge, exclusive bool, made map[string]*snelstart.Artikel, p *Plan) ([]Line, *snelstart.NewArtikel, *Hold) {
-	code := productCode(l, s, k)
+	code, mapped := lineCodes(l, s, k)
 	desc := l.Name
-	var options []string
+	var options, unmapped []string
 	for _, opt := range l.Options {
 		options = append(options, opt.Name+": "+opt.Value)
+		if optionCode(l.ProductID, opt, s, k) == "" {
+			unmapped = append(unmapped, opt.Name+": "+opt.Value)
+		}
 	}
 	if s.LineOptions == "omschrijving" && len(options) > 0 {
 		desc += " (" + strings.Join(options, ", ") + ")"
@@ -246,10 +287,21 @@ func planProductLine(l opencart.Line, rowRates []decimal.Decimal, s Settings, k 
 	}
 	main := k.line("product", a, desc, qty, unitExcl, rate, exclusive)
 	lines := []Line{main}
+	for _, extra := range mapped {
+		// A second option value that is an article of its own (B6): its
+		// stock goes too, on a line of its own at no price.
+		a, h := k.mappedArticle(extra)
+		if h != nil {
+			return nil, nil, h
+		}
+		lines = append(lines, Line{Kind: "option", Code: a.Artikelcode, ArticleID: a.ID, Description: a.Omschrijving,
+			Quantity: qty, Price: decimal.Zero, Rate: k.rateOf(a), Total: decimal.Zero})
+	}
 	if s.LineOptions == "aparte-regel" {
-		// SnelStart needs an article on every line [I]: the option text
-		// goes on a line of the same article, quantity 0.
-		for _, opt := range options {
+		// SnelStart needs an article on every line [I]: the text of an
+		// option that is no article of its own goes on a line of the
+		// product's article, quantity 0.
+		for _, opt := range unmapped {
 			lines = append(lines, Line{Kind: "option", Code: main.Code, ArticleID: main.ArticleID, Description: opt,
 				Quantity: decimal.Zero, Price: decimal.Zero, Rate: rate, Total: decimal.Zero})
 		}

@@ -291,6 +291,52 @@ func TestPlan(t *testing.T) {
 					t.Fatalf("descriptions %q %q", p.Lines[0].Description, p.Lines[1].Description)
 				}
 			}},
+		{name: "an option value that is an article of its own: the line books on it, the other option stays text (B6)",
+			order: withMappedOptions, set: func(s *Settings) { s.LineOptions = "aparte-regel"; s.OptionMap = map[int]string{31: "WIJN-MAG"} },
+			know: func(k *Knowledge) {
+				k.Artikelen["wijn-mag"] = article("a-mag", "WIJN-MAG", "Rode wijn magnum", "g-hoog", "30")
+			},
+			check: func(t *testing.T, p Plan) {
+				if got := kinds(p); got != "product:WIJN-MAG×2@15.00 option:WIJN-MAG×0@0.00 product:KAAS×1@9.00 shipping:VERZEND×1@6.95" {
+					t.Fatalf("lines %s", got)
+				}
+				if p.Lines[1].Description != "Jaargang: 2019" || p.Lines[0].ArticleID != "a-mag" || !p.Difference.IsZero() {
+					t.Fatalf("lines %+v", p.Lines)
+				}
+			}},
+		{name: "two option values with articles of their own: the second on a line of its own at no price",
+			order: withMappedOptions, set: func(s *Settings) { s.OptionMap = map[int]string{31: "WIJN-MAG", 41: "JAAR-2019"} },
+			know: func(k *Knowledge) {
+				k.Artikelen["wijn-mag"] = article("a-mag", "WIJN-MAG", "Rode wijn magnum", "g-hoog", "30")
+				k.Artikelen["jaar-2019"] = article("a-2019", "JAAR-2019", "Jaargang 2019", "g-hoog", "0")
+			},
+			check: func(t *testing.T, p Plan) {
+				if got := kinds(p); got != "product:WIJN-MAG×2@15.00 option:JAAR-2019×2@0.00 product:KAAS×1@9.00 shipping:VERZEND×1@6.95" {
+					t.Fatalf("lines %s", got)
+				}
+				if p.Lines[0].Description != "Rode wijn (Fles: Magnum, Jaargang: 2019)" || !p.Total.Equal(d("45.95")) {
+					t.Fatalf("lines %+v total %s", p.Lines, p.Total)
+				}
+			}},
+		{name: "the shop's own option SKU names the article",
+			order: withMappedOptions,
+			know: func(k *Knowledge) {
+				k.Artikelen["wijn-mag"] = article("a-mag", "WIJN-MAG", "Rode wijn magnum", "g-hoog", "30")
+				p := k.Products[1]
+				p.Options = []opencart.OptionValue{{ID: 31, Code: "WIJN-MAG"}, {ID: 41}}
+				k.Products[1] = p
+			},
+			check: func(t *testing.T, p Plan) {
+				if p.Lines[0].Code != "WIJN-MAG" || p.Lines[0].ArticleID != "a-mag" {
+					t.Fatalf("lines %s", kinds(p))
+				}
+			}},
+		{name: "a second option article SnelStart does not have holds the order",
+			order: withMappedOptions, set: func(s *Settings) { s.OptionMap = map[int]string{31: "WIJN-MAG", 41: "ONBEKEND"} },
+			know: func(k *Knowledge) {
+				k.Artikelen["wijn-mag"] = article("a-mag", "WIJN-MAG", "Rode wijn magnum", "g-hoog", "30")
+			},
+			check: func(t *testing.T, p Plan) { held(t, p, "article_unknown") }},
 		{name: "options ignored",
 			order: withOption, set: func(s *Settings) { s.LineOptions = "negeren" },
 			check: func(t *testing.T, p Plan) {
@@ -454,6 +500,12 @@ func TestPlan(t *testing.T) {
 
 func withOption(o *opencart.Order) {
 	o.Lines[0].Options = []opencart.LineOption{{Name: "Jaargang", Value: "2019"}, {Name: "Fles", Value: "Magnum"}}
+}
+
+// withMappedOptions gives the wine two options with their option value ids.
+func withMappedOptions(o *opencart.Order) {
+	o.Lines[0].Options = []opencart.LineOption{{Name: "Fles", Value: "Magnum", ProductOptionValueID: 31},
+		{Name: "Jaargang", Value: "2019", ProductOptionValueID: 41}}
 }
 
 // gift puts a recipe article (2 × 30.00 incl.) in place of the wine.

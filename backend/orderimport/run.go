@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/opencart"
@@ -34,6 +35,12 @@ type Job struct {
 	Progress    func(done int)
 	OnOrder     func(OrderProgress) // per order: x of y, and the order at hand
 	track       *tracker
+	Articles    ArticleMemory // when set, remembers the articles the import creates (SnelStart starts them without stock)
+}
+
+// ArticleMemory keeps the articles S-Connect created (backend/config.Store).
+type ArticleMemory interface {
+	RememberArticle(profileID uint, code, articleID string, modifiedOn time.Time) error
 }
 
 // Result is what happened to one order.
@@ -232,7 +239,7 @@ func (j *Job) loadForPage(ctx context.Context, k *Knowledge, orders []opencart.O
 	if k.Products == nil {
 		k.Products = map[int]opencart.Product{}
 	}
-	if f := j.Settings.CodeField; f != "" && f != "model" && f != "product_id" {
+	if f := j.Settings.CodeField; (f != "" && f != "model" && f != "product_id") || j.Shop.Schema().Has("product_option_value", "sku") {
 		products, err := j.Shop.ProductsByCode(ctx, "product_id", unique(productIDs))
 		if err != nil {
 			return err
@@ -244,7 +251,8 @@ func (j *Job) loadForPage(ctx context.Context, k *Knowledge, orders []opencart.O
 	var codes []string
 	for _, o := range orders {
 		for _, l := range o.Lines {
-			codes = append(codes, productCode(l, j.Settings, k))
+			main, more := lineCodes(l, j.Settings, k)
+			codes = append(append(codes, main), more...)
 		}
 	}
 	var custErr error
@@ -327,6 +335,11 @@ func (j *Job) prepare(ctx context.Context, k *Knowledge, o opencart.Order, p *Pl
 		}
 		if err != nil {
 			return failure(err)
+		}
+		if j.Articles != nil {
+			if err := j.Articles.RememberArticle(j.ProfileID, created.Artikelcode, created.ID, created.ModifiedOn.Time); err != nil {
+				return &Hold{"ledger", err.Error()}
+			}
 		}
 		k.Artikelen[strings.ToLower(created.Artikelcode)] = created
 		j.track.created(o.ID, created.Artikelcode)

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/s-connect/s-connect/backend/config"
 )
 
 // Settings are the profile's Verkopen, Artikelen and Klanten choices, read
@@ -40,6 +42,7 @@ type Settings struct {
 	MatchBy              string            // email | klantnummer | naam-postcode | btw-nummer
 	CustomerProcessing   string            // aanmaken | aanmaken-bijwerken | handmatig
 	DefaultCustomer      int               // relatiecode for handmatig
+	OptionMap            map[int]string    // product_option_value_id → artikelcode (Opties als artikel)
 }
 
 // SettingsFrom reads the settings of a profile.
@@ -61,6 +64,7 @@ func SettingsFrom(v map[string]string) Settings {
 		RevenueGroup: v["articles.revenueGroup"], RevenueGroupByVat: rateMap(v["articles.revenueGroupByVat"]),
 		ArticleProcessing: v["articles.processing"], MatchBy: v["customers.matchBy"],
 		CustomerProcessing: v["customers.processing"], DefaultCustomer: code,
+		OptionMap: config.OptionMap(v["articles.optionMap"]),
 	}
 }
 

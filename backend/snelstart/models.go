@@ -1,5 +1,7 @@
 package snelstart
 
+import "encoding/json"
+
 // The models follow reference/snelstart-b2b-api.md §4: lowerCamelCase JSON,
 // enums as strings, references as {id, uri}. Read-only fields (stock,
 // totals, nummer) are absent from the create models, so a create cannot send
@@ -81,6 +83,27 @@ type Artikel struct {
 	VrijeVoorraad      Number       `json:"vrijeVoorraad"`
 	IsHoofdartikel     bool         `json:"isHoofdartikel"`
 	Subartikelen       []SubArtikel `json:"subartikelen"`
+	// StockKnown: SnelStart sent a figure for both stocks (null or missing
+	// reads as 0 above, which would be a claim of "none").
+	StockKnown bool `json:"-"`
+}
+
+// UnmarshalJSON reads an article and notes whether its stock was sent.
+func (a *Artikel) UnmarshalJSON(b []byte) error {
+	type plain Artikel
+	var stock struct {
+		Technisch json.RawMessage `json:"technischeVoorraad"`
+		Vrij      json.RawMessage `json:"vrijeVoorraad"`
+	}
+	if err := json.Unmarshal(b, (*plain)(a)); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, &stock); err != nil {
+		return err
+	}
+	sent := func(m json.RawMessage) bool { return len(m) > 0 && string(m) != "null" }
+	a.StockKnown = sent(stock.Technisch) && sent(stock.Vrij)
+	return nil
 }
 
 // NewArtikel is what S-Connect sends to create an article. Stock cannot be

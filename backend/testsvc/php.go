@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"os/exec"
-	"os/user"
 	"strconv"
 	"syscall"
 	"time"
@@ -28,13 +27,6 @@ func StartPHP(tb TB, docroot string) *PHP {
 // process's user.
 func StartPHPAs(tb TB, docroot, login string) *PHP {
 	tb.Helper()
-	var cred *syscall.Credential
-	if login != "" {
-		var err error
-		if cred, err = credential(login); err != nil {
-			tb.Fatalf("PHP as %s: %v", login, err)
-		}
-	}
 	bin, err := exec.LookPath("php")
 	if err != nil {
 		tb.Fatalf("php not found: install Debian's php8.2-cli and php8.2-mysql (make deps does)")
@@ -49,40 +41,25 @@ func StartPHPAs(tb TB, docroot, login string) *PHP {
 		}
 		cmd := exec.Command(bin, "-S", "127.0.0.1:"+strconv.Itoa(port), "-t", docroot)
 		cmd.Stdout, cmd.Stderr = nil, nil
-		cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Credential: cred}
+		if err := ownGroup(cmd, login); err != nil {
+			tb.Fatalf("PHP as %q: %v", login, err)
+		}
 		if err := cmd.Start(); err != nil {
 			tb.Fatal(err)
 		}
 		p := &PHP{Port: port, URL: fmt.Sprintf("http://127.0.0.1:%d", port)}
 		if waitHTTP(p.URL, 10*time.Second) == nil {
 			tb.Cleanup(func() {
-				syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+				signalGroup(cmd, syscall.SIGTERM)
 				cmd.Wait()
 			})
 			return p
 		}
-		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+		signalGroup(cmd, syscall.SIGKILL)
 		cmd.Wait()
 	}
 	tb.Fatalf("php -S did not start")
 	return nil
-}
-
-// credential is login's user, primary group and other groups.
-func credential(login string) (*syscall.Credential, error) {
-	u, err := user.Lookup(login)
-	if err != nil {
-		return nil, err
-	}
-	uid, _ := strconv.Atoi(u.Uid)
-	gid, _ := strconv.Atoi(u.Gid)
-	c := &syscall.Credential{Uid: uint32(uid), Gid: uint32(gid)}
-	groups, _ := u.GroupIds()
-	for _, g := range groups {
-		n, _ := strconv.Atoi(g)
-		c.Groups = append(c.Groups, uint32(n))
-	}
-	return c, nil
 }
 
 // WebUser returns a throwaway login in group (the FTP user's group, say),

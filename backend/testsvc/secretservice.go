@@ -83,7 +83,10 @@ func startSecretService() (*SecretService, error) {
 		"XDG_DATA_HOME="+filepath.Join(home, "data"))
 	s.keyring.Stdin = strings.NewReader("sc-test-keyring")
 	s.keyring.Stdout, s.keyring.Stderr = log, log
-	s.keyring.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	if err := ownGroup(s.keyring, ""); err != nil {
+		s.stop()
+		return nil, err
+	}
 	if err := s.keyring.Start(); err != nil {
 		s.stop()
 		return nil, err
@@ -118,7 +121,7 @@ func waitFile(path string, limit time.Duration) bool {
 
 func (s *SecretService) stop() {
 	if s.keyring != nil && s.keyring.Process != nil {
-		syscall.Kill(-s.keyring.Process.Pid, syscall.SIGTERM)
+		signalGroup(s.keyring, syscall.SIGTERM)
 		s.keyring.Wait()
 	}
 	if s.bus != nil && s.bus.Process != nil {

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 )
 
@@ -112,7 +111,7 @@ func processUser(prefix string) string {
 			if err != nil || !strings.HasPrefix(name, prefix) || pid == os.Getpid() {
 				continue
 			}
-			if syscall.Kill(pid, 0) == syscall.ESRCH {
+			if !running(pid) {
 				removeUser(name)
 			}
 		}

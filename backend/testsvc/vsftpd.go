@@ -142,7 +142,9 @@ ssl_ciphers=HIGH
 			cmd := exec.Command(bin, conf, "-olisten_port="+strconv.Itoa(port),
 				"-opasv_min_port="+strconv.Itoa(pasvLo), "-opasv_max_port="+strconv.Itoa(pasvLo+4))
 			cmd.Stdin, cmd.Stdout, cmd.Stderr = log, log, log
-			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			if err := ownGroup(cmd, ""); err != nil {
+				return nil, err
+			}
 			if err := cmd.Start(); err != nil {
 				return nil, err
 			}
@@ -150,7 +152,7 @@ ssl_ciphers=HIGH
 				s.cmds = append(s.cmds, cmd)
 				started = true
 			} else {
-				syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
+				signalGroup(cmd, syscall.SIGKILL)
 				cmd.Wait()
 			}
 		}
@@ -172,7 +174,7 @@ ssl_ciphers=HIGH
 
 func (s *FTPServers) stop() {
 	for _, c := range s.cmds {
-		syscall.Kill(-c.Process.Pid, syscall.SIGTERM)
+		signalGroup(c, syscall.SIGTERM)
 		c.Wait()
 	}
 	removeUser(s.User)

@@ -178,8 +178,10 @@ describe('Uitvoering', () => {
     checkProgress(await stop(counts), counts, false);
     const m = text.match(/^Geslaagd, (\d+) vastgehouden/);
     assert.ok(m, text);
-    assert.match(await page.locator('tr[data-task=orders] [data-testid=task-outcome]').innerText(), new RegExp(`^Geslaagd, ${m[1]} vastgehouden`));
-    assert.match(await page.getByTestId('held-now').innerText(), new RegExp(`\\b${m[1]}\\b`));
+    // The task row and the overview reload after the run: wait for them.
+    await page.waitForFunction((n) => new RegExp(`^Geslaagd, ${n} vastgehouden`).test(
+      document.querySelector('tr[data-task=orders] [data-testid=task-outcome]')?.textContent ?? ''), m[1]);
+    await page.waitForFunction((n) => new RegExp(`\\b${n}\\b`).test(document.querySelector('[data-testid=held-now]')?.textContent ?? ''), m[1]);
     await page.getByTestId('held-now').click();
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid=orders] tbody tr[data-order]').length === n, Number(m[1]));
     held = await rows().evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.order)));

@@ -168,12 +168,12 @@ export function windowHelpers(page) {
       const opencart = await this.testShop(shop);
       if (!/geslaagd/.test(opencart)) throw new Error(`Verbinding testen (OpenCart): ${opencart}`);
     },
-    /** Issues an orders licence for shopURL with the test's key and reads it in on Programma. */
-    async importLicense(shopURL) {
+    /** Issues a licence (orders, or the modules named) for shopURL with the test's key and reads it in on Programma. */
+    async importLicense(shopURL, modules = 'orders') {
       const { LICENSEGEN_BIN: bin, LICENSE_KEY: key } = process.env;
       const file = join(mkdtempSync(join(tmpdir(), 'sconnect-lic-')), 'winkel.lic');
       writeFileSync(file, execFileSync(bin, ['issue', '-key', key, '-licensee', 'Testwinkel', '-shop', shopURL,
-        '-modules', 'orders', '-until', '2099-01-01']));
+        '-modules', modules, '-until', '2099-01-01']));
       await this.tab('program');
       const chooser = page.waitForEvent('filechooser');
       await page.click('[data-action=importLicense]');

@@ -47,7 +47,7 @@ describe('Uitvoering: the order import', () => {
     await page.locator('tr[data-task=orders] button', { hasText: 'Voorbeeld' }).click();
     await page.getByTestId('preview').waitFor({ timeout: 60000 });
     const rows = await page.locator('[data-testid=preview] tbody tr').count();
-    assert.ok(rows >= 15, `${rows} orders in the preview`);
+    assert.equal(rows, shop.sales, 'every sale of the shop in the preview');
     const text = await page.getByTestId('preview').innerText();
     assert.match(text, /Wordt aangemaakt/);
     assert.match(text, /Nieuwe klant in SnelStart/);
@@ -74,19 +74,19 @@ describe('Uitvoering: the order import', () => {
     assert.doesNotMatch(await page.getByTestId('notice').innerText(), /aangemaakt/);
   });
 
-  test('Voorbeeld of the combined task also shows the stock the shop would get', async () => {
+  test('Voorbeeld of the combined task also shows the stock the shop would get — and never zeroes new articles', async () => {
     await page.locator('tr[data-task=ordersStock] button', { hasText: 'Voorbeeld' }).click();
-    await page.getByTestId('stock-preview').waitFor({ timeout: 60000 });
+    await page.getByTestId('stock-summary').waitFor({ timeout: 60000 });
     const summary = await page.getByTestId('stock-summary').innerText();
-    assert.match(summary, /\d+ × voorraad bijgewerkt/, summary);
-    // The articles the import created have no stock in SnelStart yet.
-    const changed = page.locator('[data-testid=stock-preview] tbody tr.planned');
-    assert.ok((await changed.count()) > 0, summary);
-    const cells = await changed.first().locator('td').allInnerTexts();
-    assert.match(cells[0], /\S/, 'article code shown');
-    assert.equal(cells[5], '0');
-    assert.notEqual(cells[2], cells[5], 'only changes are listed');
-    // A preview writes nothing: the same changes are planned again.
+    // The articles the import created have no stock in SnelStart yet: their
+    // products are left alone, and listed under that reason.
+    assert.match(summary, /\d+ × voorraad nog niet ingesteld in SnelStart/, summary);
+    const notSet = page.locator('details[data-reason=not_set]');
+    await notSet.locator('summary').click();
+    assert.ok((await notSet.locator('tbody tr').count()) > 0, summary);
+    assert.equal(await page.locator('[data-testid=stock-rows] tbody tr td:nth-child(6)', { hasText: /^0$/ }).count(), 0,
+      'no product goes to 0');
+    // A preview writes nothing: the same is planned again.
     await page.locator('tr[data-task=ordersStock] button', { hasText: 'Voorbeeld' }).click();
     await page.waitForFunction(() => !document.querySelector('tr[data-task=ordersStock] button[disabled]'), null, { timeout: 60000 });
     assert.equal(await page.getByTestId('stock-summary').innerText(), summary);

@@ -4,7 +4,8 @@
  *
  * A fixed set of authenticated row operations on this shop's database:
  * schema, select (whitelisted tables and columns, named setting keys,
- * structured conditions, bound values, a row cap) and setQuantities (stock).
+ * structured conditions, bound values, a row cap) and updateQuantities
+ * (stock, each row only while it still holds what S-Connect read).
  * It never runs SQL sent by the client and never touches files but its own
  * nonce list and OpenCart's product cache. Every request is signed with
  * HMAC-SHA256 over method, path, timestamp, nonce and the body's hash; the
@@ -399,57 +400,70 @@ function sc_select($db, $prefix, $schema, $rules, $p)
     return $rows;
 }
 
-function sc_quantities($db, $prefix, $schema, $config, $rules, $p)
+// sc_update_quantities changes the stock of a batch of products or option
+// values, each row only while it still holds the quantity S-Connect read
+// (from): a sale that came in between is kept. It answers what the rows
+// that did not end at the new quantity hold now.
+function sc_update_quantities($db, $prefix, $schema, $config, $rules, $p)
 {
     $keys = $rules['stockTables'];
     $table = $p['table'] ?? '';
     if (!is_string($table) || !isset($keys[$table]) || !isset($schema[$table])) {
         sc_fail('table not allowed');
     }
-    $key = $keys[$table];
+    $key = '`' . $keys[$table] . '`';
     $want = array();
-    foreach (($p['updates'] ?? array()) as $u) {
-        if (!is_array($u) || !is_int($u['id'] ?? null) || !is_int($u['quantity'] ?? null)) {
-            sc_fail('bad update');
+    $set = array();
+    $cond = array();
+    foreach (($p['changes'] ?? array()) as $c) {
+        if (!is_array($c) || !is_int($c['id'] ?? null) || !is_int($c['from'] ?? null) || !is_int($c['to'] ?? null)) {
+            sc_fail('bad change');
         }
-        $want[$u['id']] = $u['quantity'];
+        if (isset($want[$c['id']])) {
+            continue;
+        }
+        $want[$c['id']] = $c['to'];
+        $set[] = $c['id'];
+        $set[] = $c['to'];
+        $cond[] = $c['id'];
+        $cond[] = $c['from'];
     }
     if (count($want) === 0 || count($want) > SC_MAX_ROWS) {
-        return array('matched' => 0, 'changed' => 0);
+        return array('matched' => 0, 'changed' => 0, 'moved' => array());
     }
+    $now = date('Y-m-d H:i:s');
+    $sql = 'UPDATE `' . $prefix . $table . '` SET `quantity` = CASE ' . $key . str_repeat(' WHEN ? THEN ?', count($want)) . ' END';
+    $args = $set;
+    if ($table === 'product') {
+        $sql .= ', `date_modified` = ?';
+        $args[] = $now;
+    }
+    // The key range finds the rows; the CASE holds each to what was read
+    // (4.1's NULL reads as 0, as everywhere else).
     $ids = array_keys($want);
-    $in = implode(',', array_fill(0, count($ids), '?'));
-    $rows = sc_fetch(sc_run($db, 'SELECT `' . $key . '`, `quantity` FROM `' . $prefix . $table . '` WHERE `' . $key . '` IN (' . $in . ')', $ids));
-    $changed = array();
+    $sql .= ' WHERE ' . $key . ' IN (' . implode(',', array_fill(0, count($ids), '?')) . ') AND COALESCE(`quantity`, 0) = CASE ' . $key .
+        str_repeat(' WHEN ? THEN ?', count($want)) . ' END';
+    $st = sc_run($db, $sql, array_merge($args, $ids, $cond));
+    $changed = $st->affected_rows;
+    $st->close();
+    $rows = sc_fetch(sc_run($db, 'SELECT ' . $key . ', COALESCE(`quantity`, 0) AS `quantity` FROM `' . $prefix . $table . '` WHERE ' . $key . ' IN (' .
+        implode(',', array_fill(0, count($ids), '?')) . ')', $ids));
+    $written = array();
+    $moved = array();
     foreach ($rows as $r) {
-        if ((int)$r['quantity'] !== $want[(int)$r[$key]]) {
-            $changed[] = (int)$r[$key];
+        $id = (int)$r[$keys[$table]];
+        if ((int)$r['quantity'] === $want[$id]) {
+            $written[] = $id;
+        } else {
+            $moved[] = array('id' => $id, 'quantity' => (int)$r['quantity']);
         }
     }
-    if (count($changed) > 0) {
-        $now = date('Y-m-d H:i:s');
-        $sql = 'UPDATE `' . $prefix . $table . '` SET `quantity` = CASE `' . $key . '`';
-        $args = array();
-        foreach ($changed as $id) {
-            $sql .= ' WHEN ? THEN ?';
-            $args[] = $id;
-            $args[] = $want[$id];
-        }
-        $sql .= ' END';
-        if ($table === 'product') {
-            $sql .= ', `date_modified` = ?';
-            $args[] = $now;
-        }
-        $sql .= ' WHERE `' . $key . '` IN (' . implode(',', array_fill(0, count($changed), '?')) . ')';
-        foreach ($changed as $id) {
-            $args[] = $id;
-        }
-        sc_run($db, $sql, $args)->close();
-        if ($table === 'product_option_value') {
-            $args = array_merge(array($now), $changed);
-            sc_run($db, 'UPDATE `' . $prefix . 'product` SET `date_modified` = ? WHERE `product_id` IN (SELECT `product_id` FROM `' . $prefix .
-                'product_option_value` WHERE `product_option_value_id` IN (' . implode(',', array_fill(0, count($changed), '?')) . '))', $args)->close();
-        }
+    if ($table === 'product_option_value' && count($written) > 0) {
+        sc_run($db, 'UPDATE `' . $prefix . 'product` SET `date_modified` = ? WHERE `product_id` IN (SELECT `product_id` FROM `' . $prefix .
+            'product_option_value` WHERE `product_option_value_id` IN (' . implode(',', array_fill(0, count($written), '?')) . '))',
+            array_merge(array($now), $written))->close();
+    }
+    if ($changed > 0) {
         // OpenCart 4 caches product listings for an hour: drop them. DIR_CACHE
         // is usually DIR_STORAGE . 'cache/', an expression sc_defines skips.
         $cache = $config['DIR_CACHE'] ?? (isset($config['DIR_STORAGE']) ? $config['DIR_STORAGE'] . 'cache/' : '');
@@ -459,7 +473,7 @@ function sc_quantities($db, $prefix, $schema, $config, $rules, $p)
             }
         }
     }
-    return array('matched' => count($rows), 'changed' => count($changed));
+    return array('matched' => count($rows), 'changed' => $changed, 'moved' => $moved);
 }
 
 $params = $request['params'] ?? array();
@@ -474,8 +488,8 @@ switch ($request['op']) {
     case 'select':
         sc_reply(array('result' => sc_select($db, $prefix, $schema, $SC_RULES, $params)));
         break;
-    case 'setQuantities':
-        sc_reply(array('result' => sc_quantities($db, $prefix, $schema, $config, $SC_RULES, $params)));
+    case 'updateQuantities':
+        sc_reply(array('result' => sc_update_quantities($db, $prefix, $schema, $config, $SC_RULES, $params)));
         break;
 }
 sc_fail('unknown operation');

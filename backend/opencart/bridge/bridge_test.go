@@ -121,23 +121,7 @@ func TestParityWithTheDirectTransport(t *testing.T) {
 			if shopB.Version() != version || shopB.Version() != shopD.Version() || shopB.Schema().Version == "" {
 				t.Fatalf("versions: bridge %s (%s) direct %s", shopB.Version(), shopB.Schema().Version, shopD.Version())
 			}
-			var updates []opencart.StockUpdate
-			for _, p := range productsBridge {
-				updates = append(updates, opencart.StockUpdate{ProductID: p.ID, Quantity: p.Quantity + 3})
-				for _, ov := range p.Options {
-					updates = append(updates, opencart.StockUpdate{ProductID: p.ID, OptionValueID: ov.ID, Quantity: ov.Quantity + 2})
-				}
-			}
-			res, err := shopB.SetStock(context.Background(), updates)
-			if err != nil || res.Changed != len(updates) {
-				t.Fatalf("stock through the bridge: %+v %v", res, err)
-			}
-			_, after, _ := readAll(t, in.direct)
-			for i, p := range after {
-				if p.Quantity != productsBridge[i].Quantity+3 {
-					t.Fatalf("product %d: %d, want %d", p.ID, p.Quantity, productsBridge[i].Quantity+3)
-				}
-			}
+			fixture.CheckStockWrites(t, shopB, in.h.DB, "oc_")
 			if _, err := os.Stat(filepath.Join(in.h.Local, "system/storage/cache/cache.product.1.123")); !os.IsNotExist(err) {
 				t.Fatal("the product cache was not cleared after a stock write")
 			}
@@ -253,17 +237,8 @@ func serverNotFound(t *testing.T, h *fixture.Hosted, path string) string {
 // send posts a request with the given headers and body to the bridge.
 func send(t *testing.T, url string, body []byte, h http.Header) (int, string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-	for k, v := range h {
-		req.Header[k] = v
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	code, reply, _ := sendSigned(t, url, body, h)
+	return code, reply
 }
 
 func TestSecurity(t *testing.T) {
@@ -370,9 +345,11 @@ func TestSecurity(t *testing.T) {
 		// No more than the row cap, whatever the limit says.
 		`{"op":"select","params":{"table":"order","columns":["order_id"],"limit":10001}}`,
 		`{"op":"select","params":{"table":"order","columns":["order_id"],"limit":-1}}`,
-		`{"op":"setQuantities","params":{"table":"setting","updates":[{"id":1,"quantity":0}]}}`,
-		`{"op":"setQuantities","params":{"table":"product","updates":[{"id":"1 OR 1=1","quantity":0}]}}`,
-		`{"op":"setQuantities","params":{"table":"product","updates":[{"id":1,"quantity":"0, status = 0"}]}}`,
+		`{"op":"updateQuantities","params":{"table":"setting","changes":[{"id":1,"from":0,"to":0}]}}`,
+		`{"op":"updateQuantities","params":{"table":"product","changes":[{"id":"1 OR 1=1","from":0,"to":0}]}}`,
+		`{"op":"updateQuantities","params":{"table":"product","changes":[{"id":1,"from":0,"to":"0, status = 0"}]}}`,
+		`{"op":"updateQuantities","params":{"table":"product","changes":[{"id":1,"from":"0 OR 1=1","to":5}]}}`,
+		`{"op":"setQuantities","params":{"table":"product","updates":[{"id":1,"quantity":0}]}}`, // the old, unconditional write is gone
 		`not json`,
 	}
 	for _, b := range bad {
@@ -393,6 +370,7 @@ func TestSecurity(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"op":"select","params":{"table":"setting","columns":["key","value"],"where":[{"column":"key","op":"in","values":["config_name"]},{"column":"store_id","op":"=","values":[0]}]}}`: `{"result":[{"key":"config_name","value":"Wijnhandel ’t Vaatje"}]}`,
 		`{"op":"select","params":{"table":"order_status","columns":["order_status_id"],"where":[{"column":"language_id","op":"=","values":[99]}]}}`:                                        `{"error":"too many rows"}`,
+		`{"op":"select","params":{"table":"order_status","columns":["order_status_id"],"where":[{"column":"language_id","op":"=","values":[99]}],"limit":0}}`:                              `{"error":"too many rows"}`,
 		// The tax-class settings of the fee and shipping extensions, by pattern.
 		`{"op":"select","params":{"table":"setting","columns":["key"],"where":[{"column":"key","op":"in","values":["shipping_flat_tax_class_id","total_handling_tax_class_id"]}]}}`: `{"result":[{"key":"shipping_flat_tax_class_id"}]}`,
 	} {

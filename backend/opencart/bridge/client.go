@@ -260,22 +260,15 @@ func (c *Client) Select(ctx context.Context, q opencart.Query) ([]opencart.Row, 
 	return rows, q.CheckRows(len(rows))
 }
 
-// SetQuantities implements opencart.Transport.
-func (c *Client) SetQuantities(ctx context.Context, table string, updates []opencart.Quantity) (opencart.StockResult, error) {
-	type upd struct {
-		ID       int `json:"id"`
-		Quantity int `json:"quantity"`
-	}
-	list := make([]upd, len(updates))
-	for i, u := range updates {
-		list[i] = upd{u.ID, u.Quantity}
-	}
+// UpdateQuantities implements opencart.Transport.
+func (c *Client) UpdateQuantities(ctx context.Context, table string, changes []opencart.QuantityChange) (opencart.StockResult, error) {
 	var res struct {
-		Matched int `json:"matched"`
-		Changed int `json:"changed"`
+		Matched int                 `json:"matched"`
+		Changed int                 `json:"changed"`
+		Moved   []opencart.Quantity `json:"moved"`
 	}
-	err := c.call(ctx, "setQuantities", map[string]any{"table": table, "updates": list}, &res)
-	return opencart.StockResult{Matched: res.Matched, Changed: res.Changed}, err
+	err := c.call(ctx, "updateQuantities", map[string]any{"table": table, "changes": changes}, &res)
+	return opencart.StockResult{Matched: res.Matched, Changed: res.Changed, Moved: res.Moved}, err
 }
 
 // Close implements opencart.Transport.

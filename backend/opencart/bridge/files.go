@@ -109,6 +109,10 @@ var permLevels = []Perms{
 // cannot be used there; never left so.
 var openPerms = Perms{Name: "all", Dir: 0o755, File: 0o644, Nonces: 0o666}
 
+// ErrUpload means the bridge could not be put on the server (folder or
+// file); nothing of it is left there.
+var ErrUpload = errors.New("bridge: upload failed")
+
 // ErrPermissions means the web server reads the bridge only when every
 // account on the server may read its secret: the bridge was removed.
 var ErrPermissions = errors.New("bridge: the web server needs the secret readable by every account")
@@ -121,16 +125,16 @@ func Install(ctx context.Context, fsys remotefs.FS, root string, nf NotFound) (I
 	inst := Installation{Dir: "sc-" + random(8), File: random(8) + ".php", Secret: random(32)}
 	dir := path.Join(root, inst.Dir)
 	if err := fsys.MkdirAll(ctx, dir); err != nil {
-		return inst, fmt.Errorf("bridge: create folder: %w", err)
+		return inst, fmt.Errorf("%w: create folder: %w", ErrUpload, err)
 	}
 	if err := fsys.Chmod(ctx, dir, permLevels[0].Dir); err != nil && !errors.Is(err, remotefs.ErrChmodUnsupported) {
 		fsys.RemoveAll(ctx, dir)
-		return inst, fmt.Errorf("bridge: close folder: %w", err)
+		return inst, fmt.Errorf("%w: close folder: %w", ErrUpload, err)
 	}
 	for _, f := range inst.files(nf) {
 		if err := fsys.WriteFile(ctx, path.Join(dir, f.name), []byte(f.body)); err != nil {
 			fsys.RemoveAll(ctx, dir)
-			return inst, fmt.Errorf("bridge: upload %s: %w", f.name, err)
+			return inst, fmt.Errorf("%w: %s: %w", ErrUpload, f.name, err)
 		}
 	}
 	return inst, nil
@@ -228,8 +232,10 @@ func random(n int) string {
 // Setup does the whole installation as a connection test does it: reads the
 // server's "not found", uploads the bridge, and sets the strictest
 // permissions under which it answers. On failure nothing is left on the
-// server. remotefs.ErrChmodUnsupported comes with a working client: the
-// bridge works, but its files have the server's default permissions.
+// server: ErrUpload when it could not be put there, ErrPermissions, or why
+// it did not answer. remotefs.ErrChmodUnsupported comes with a working
+// client: the bridge works, but its files have the server's default
+// permissions.
 func Setup(ctx context.Context, fsys remotefs.FS, root string, cfg Config) (Installation, *Client, Perms, error) {
 	inst, err := Install(ctx, fsys, root, ProbeNotFound(ctx, cfg))
 	if err != nil {

@@ -1,7 +1,10 @@
 package bridge
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -29,6 +32,24 @@ func FuzzDecodeReply(f *testing.F) {
 		}
 		if sign && errors.Is(err, ErrForged) && validResult(body) {
 			t.Fatalf("a signed answer was called forged: %q", body)
+		}
+		// Independent of decodeReply's own reading: an answer whose result
+		// is this text, signed over this nonce, reads back exactly; with a
+		// byte changed, or for another request's nonce, it is refused.
+		text := strings.ToValidUTF8(body, "?")
+		wrapped, _ := json.Marshal(map[string]string{"result": text})
+		sig = ReplySignature(secret, nonce, 200, wrapped)
+		var got string
+		if err := decodeReply(200, sig, wrapped, secret, nonce, &got); err != nil || got != text {
+			t.Fatalf("a signed answer %s: %q, %v", wrapped, got, err)
+		}
+		changed := bytes.Clone(wrapped)
+		changed[int(uint(status)%uint(len(changed)))] ^= 1
+		if err := decodeReply(200, sig, changed, secret, nonce, &got); err == nil {
+			t.Fatalf("a changed answer was used: %s", changed)
+		}
+		if err := decodeReply(200, sig, wrapped, secret, nonce+"x", &got); err == nil {
+			t.Fatalf("an answer to another request was used: %s", wrapped)
 		}
 	})
 }

@@ -36,6 +36,7 @@ func main() {
 	info := map[string]any{"ftpHost": "127.0.0.1", "ftpPort": h.FTP.Plain, "ftpsPort": h.FTP.Explicit,
 		"certFingerprint": remotefs.CertFingerprint(h.FTP.Cert), "ftpUser": h.FTP.User,
 		"ftpPassword": h.FTP.Password, "root": h.Dir, "url": h.URL, "shopName": "Wijnhandel ’t Vaatje",
+		"sales":  len(h.Shop.Sales()),
 		"dbHost": "127.0.0.1", "dbPort": h.DBPort, "dbName": h.Database, "dbUser": "root",
 		"dbCertFingerprint": tlspin.Fingerprint(testsvc.StartMariaDB(env).Cert)}
 	if err := json.NewEncoder(os.Stdout).Encode(info); err != nil {

@@ -25,3 +25,12 @@ export function toCsv<T>(rows: T[], columns: CsvColumn<T>[], lang: string): stri
 /** A date column's value (day only) and an amount column's, for CSV. */
 export const csvDate = (v: string | null, lang: string) => date(v, lang);
 export const csvAmount = (v: string, lang: string) => (v ? decimal(v, lang) : '');
+
+/** Offers CSV text as a file to save. */
+export function saveCsv(text: string, name: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}

@@ -6,7 +6,7 @@ import { t, countsText } from './i18n.svelte';
 import { confirm, prompt } from './dialog.svelte';
 import { fixOf, reasonText } from './holds';
 import type { PreviewResult } from '../components/PreviewTable.svelte';
-import type { StockPreview } from '../components/StockPreviewTable.svelte';
+import type { StockView } from './stock';
 
 export interface Run {
   id: number; task: string; trigger: string; startedAt: string; finishedAt: string | null;
@@ -38,7 +38,8 @@ class Execution {
   busy = $state(''); // the task running or previewing
   progress = $state<Progress | null>(null);
   preview = $state<PreviewResult[] | null>(null);
-  stockPreview = $state<StockPreview | null>(null);
+  stockPreview = $state<StockView | null>(null);
+  stockRun = $state<StockView | null>(null); // the stock part of the run just done, or of one chosen in the history
   acting = $state<number | null>(null); // the order an action is busy with
 
   /** Listens to the program; returns a function that stops listening. */
@@ -86,7 +87,8 @@ class Execution {
   async runNow(task: string): Promise<void> {
     this.start(task);
     try {
-      const res = await call<{ run: Run; counts: Record<string, number>; warnings: string[] | null }>('Tasks.RunNow', form.profileId, task);
+      const res = await call<{ run: Run; counts: Record<string, number>; warnings: string[] | null; stock?: StockView }>('Tasks.RunNow', form.profileId, task);
+      this.stockRun = res.stock ?? null;
       const text = [res.run.message + ':', countsText(res.counts) + '.', ...(res.warnings ?? [])].join(' ');
       form.notice = { kind: res.run.state === 'ok' ? 'ok' : 'error', text };
     } catch (e) {
@@ -103,7 +105,7 @@ class Execution {
     try {
       this.preview = await call<PreviewResult[]>('Tasks.Preview', form.profileId, task);
       // The combined task also shows the stock the shop would get.
-      if (task === 'ordersStock') this.stockPreview = await call<StockPreview>('Tasks.PreviewStock', form.profileId);
+      if (task === 'ordersStock') this.stockPreview = await call<StockView>('Tasks.PreviewStock', form.profileId);
       form.notice = null;
     } catch (e) {
       form.showError(e);
@@ -112,9 +114,18 @@ class Execution {
     }
   }
 
+  /** The stock part of a past run: what it wrote and what it left alone. */
+  async showStock(runId: number): Promise<void> {
+    try {
+      this.stockRun = await call<StockView | null>('Tasks.StockResult', form.profileId, runId);
+    } catch (e) {
+      form.showError(e);
+    }
+  }
+
   private start(task: string) {
     this.busy = task;
-    this.preview = this.stockPreview = null;
+    this.preview = this.stockPreview = this.stockRun = null;
     this.progress = null;
     form.notice = null;
   }

@@ -5,7 +5,7 @@
 export type Kind =
   | 'text' | 'secret' | 'secretFile' | 'bool' | 'int' | 'port' | 'choice' | 'datetime' | 'time'
   | 'url' | 'host' | 'path' | 'money' | 'template' | 'article' | 'pick' | 'idList' | 'rateMap'
-  | 'readonly' | 'relatiecode';
+  | 'readonly' | 'relatiecode' | 'optionMap';
 
 export interface Expr {
   key?: string;
