@@ -180,8 +180,8 @@ describe('Uitvoering', () => {
     assert.ok(m, text);
     // The task row and the overview reload after the run: wait for them.
     await page.waitForFunction((n) => new RegExp(`^Geslaagd, ${n} vastgehouden`).test(
-      document.querySelector('tr[data-task=orders] [data-testid=task-outcome]')?.textContent ?? ''), m[1]);
-    await page.waitForFunction((n) => new RegExp(`\\b${n}\\b`).test(document.querySelector('[data-testid=held-now]')?.textContent ?? ''), m[1]);
+      document.querySelector('tr[data-task=orders] [data-testid=task-outcome]')?.innerText ?? ''), m[1]);
+    await page.waitForFunction((n) => new RegExp(`\\b${n}\\b`).test(document.querySelector('[data-testid=held-now]')?.innerText ?? ''), m[1]);
     await page.getByTestId('held-now').click();
     await page.waitForFunction((n) => document.querySelectorAll('[data-testid=orders] tbody tr[data-order]').length === n, Number(m[1]));
     held = await rows().evaluateAll((trs) => trs.map((tr) => Number(tr.dataset.order)));
