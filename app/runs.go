@@ -58,22 +58,24 @@ func (t *Tasks) RunNow(profileID uint, task string) (*RunResult, error) {
 	return t.run(profileID, task, "manual")
 }
 
-// RunScheduled is the scheduler's run of a task. What stops it (no
-// licence any more, a setting, SnelStart) is recorded in the run history,
-// where the user sees why.
-func (t *Tasks) runScheduled(profileID uint, task string) {
+// runScheduled is a run nobody watches: the scheduler's, or one chosen in
+// the tray (trigger "schedule" or "tray"). What stops it (no licence any
+// more, a setting, SnelStart) is recorded in the run history, where the
+// user sees why.
+func (t *Tasks) runScheduled(profileID uint, task, trigger string) {
 	if err := t.s.License.require(profileID, task); err != nil {
 		now := time.Now()
-		run := &config.Run{ProfileID: profileID, Task: task, Trigger: "schedule", StartedAt: now, FinishedAt: &now,
+		run := &config.Run{ProfileID: profileID, Task: task, Trigger: trigger, StartedAt: now, FinishedAt: &now,
 			State: config.RunFailed, Summary: "{}"}
 		run.Cause, run.CauseArg, run.Fix = t.s.causeOf(err)
 		if err := t.s.store.AddRun(run); err != nil {
 			t.s.log.Error("record a scheduled run", "err", err)
 		}
 		t.s.events.Emit(EventSettingsSaved, profileID)
+		t.s.runFinished(*run, nil, err)
 		return
 	}
-	if _, err := t.run(profileID, task, "schedule"); err != nil && !errors.Is(err, errRunBusy) {
+	if _, err := t.run(profileID, task, trigger); err != nil && !errors.Is(err, errRunBusy) {
 		t.s.log.Warn("scheduled run", "profile", profileID, "task", task, "err", err)
 	}
 }
@@ -90,6 +92,7 @@ func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 		return nil, err
 	}
 	t.s.events.Emit(EventRunProgress, map[string]any{"profileId": profileID, "task": task, "done": 0})
+	t.s.runStarted(profileID, task)
 	rep, stock, err := t.importOrders(profileID, task, false, nil, task == config.TaskOrdersStock)
 	finished := time.Now()
 	run.FinishedAt = &finished
@@ -131,6 +134,7 @@ func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 	if res.Stock != nil {
 		t.keepStock(profileID, run.ID, res.Stock)
 	}
+	t.s.runFinished(*run, res.Counts, err)
 	t.s.events.Emit(EventSettingsSaved, profileID) // the overview changed
 	if err != nil {
 		return nil, err
