@@ -9,7 +9,7 @@ DESKTOP_TAGS := desktop,production,webkit2_41
 FRONTEND_SRC := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/node_modules/*') go.mod go.sum
 
-.PHONY: run test deps deps-run build desktop frontend vet go-test fuzz frontend-test e2e screenshot bench soak license package clean
+.PHONY: run test deps deps-run build desktop frontend vet go-test fuzz frontend-test e2e screenshot bench soak license package clean tray-test traybench
 
 ## run: build and start S-Connect — the window when there is a display, else the browser UI (serve)
 run: deps-run
@@ -74,7 +74,7 @@ vet:
 	go vet -tags soak .
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { echo "gofmt needed:"; gofmt -l $$(git ls-files '*.go'); exit 1; }
 
-go-test:
+go-test: frontend/dist/index.html
 	go test -race -count=1 ./...
 
 ## fuzz: each fuzz target briefly (FUZZTIME, default 5s): what comes from outside — the bridge's
@@ -119,6 +119,21 @@ bench: deps
 ## a MariaDB restart: every order exactly once (not part of `make test`; at most 15 minutes)
 soak: deps frontend/dist/index.html
 	go test -tags soak -run '^TestSoak$$' -count=1 -timeout 15m -v .
+
+# The desktop build the tray test and benchmark start: it trusts the test
+# licence key, like the end-to-end binary.
+bin/s-connect-bench: frontend/dist/index.html $(GO_SRC) bin/e2e-license.key
+	go build -tags $(DESKTOP_TAGS) -ldflags "$(LDFLAGS) -X github.com/s-connect/s-connect/backend/license.PublicKey=$$(cat bin/e2e-license.pub)" -o $@ .
+
+## tray-test: the desktop program in a tray under Xvfb: closed to the tray, a scheduled run, Openen
+tray-test: bin/s-connect-bench
+	SCONNECT_DESKTOP_BIN=$(CURDIR)/bin/s-connect-bench LICENSE_KEY=$(CURDIR)/bin/e2e-license.key \
+		go test -count=1 -v ./desktop/traytest/
+
+## traybench: memory of all the program's processes, window open and in the tray, and an hour
+## of runs every five minutes (figures in BENCHMARKS.md; DURATION=10m for a shorter look)
+traybench: bin/s-connect-bench
+	go run ./desktop/desktoptest/traybench -bin bin/s-connect-bench -key bin/e2e-license.key -duration $${DURATION:-1h}
 
 ## screenshot: the desktop window under Xvfb, for the README
 screenshot: bin/s-connect-desktop

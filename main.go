@@ -1,6 +1,7 @@
 // Command s-connect connects an OpenCart webshop to SnelStart.
 //
-//	s-connect                 the desktop window
+//	s-connect                 the desktop program: in the tray, with its window
+//	                          (--minimized: in the tray only, as at login)
 //	s-connect serve           the same UI in a browser, on 127.0.0.1 with a token
 //	s-connect version         the version and commit
 //	s-connect run TASK        one task now: orders or ordersStock (--preview: show, write nothing)
@@ -52,6 +53,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	wait := fl.Duration("wait", 15*time.Minute, "run: how long to wait while another process runs the profile")
 	addr := fl.String("addr", envOr("SCONNECT_ADDR", "127.0.0.1:0"), "serve: loopback address to listen on")
 	token := fl.String("token", os.Getenv("SCONNECT_TOKEN"), "serve: access token (default: random)")
+	minimized := fl.Bool("minimized", false, "desktop: start in the tray, without the window")
 	if err := fl.Parse(args); err != nil {
 		return 2
 	}
@@ -61,7 +63,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "restore-settings":
 		return restoreSettings(*dir, fl.Arg(0), stdout, stderr)
-	case "desktop", "serve", "run":
+	case "desktop":
+		return runDesktop(*dir, *minimized, stdout, stderr)
+	case "window":
+		return runWindow(*dir, stderr)
+	case "serve", "run":
 	default:
 		fmt.Fprintf(stderr, "s-connect: unknown command %q (use: serve, run, version, snelstart-sim, restore-settings, or none for the window)\n", cmd)
 		return 2
@@ -77,48 +83,58 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if cmd == "run" {
 		return runTask(svc, fl.Args(), uint(*profile), *preview, *wait, stdout, stderr)
 	}
-	// The window and serve run the Planning tab's tasks in the background.
-	planner, err := schedule.New(svc.Store(), svc.RunScheduled, nil, svc.Log())
+	// serve runs the Planning tab's tasks in the background.
+	planner, err := startPlanner(svc, stderr)
 	if err != nil {
-		fmt.Fprintln(stderr, "s-connect:", err)
 		return 1
 	}
-	svc.SetPlanner(planner)
-	// One process of the settings folder runs the schedule; another one
-	// takes over when it ends.
-	planner.StartExclusive(svc.SchedulerLockPath(), "s-connect "+cmd, 30*time.Second)
 	defer planner.Shutdown()
 	stopBackups := dailyBackups(svc)
 	defer stopBackups()
 
-	if cmd == "serve" {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		defer stop()
-		if *token == "" {
-			*token = app.NewToken()
-		}
-		if err := app.Serve(ctx, svc, frontend.Dist(), *addr, *token, stdout); err != nil {
-			fmt.Fprintln(stderr, "s-connect serve:", err)
-			return 1
-		}
-		return 0
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *token == "" {
+		*token = app.NewToken()
 	}
-	if err := app.RunDesktop(svc, frontend.Dist()); err != nil {
-		fmt.Fprintln(stderr, "s-connect:", err)
-		fmt.Fprintln(stderr, "s-connect: this build has no window; use `s-connect serve` (or build with `make build`)")
+	if err := app.Serve(ctx, svc, frontend.Dist(), *addr, *token, stdout); err != nil {
+		fmt.Fprintln(stderr, "s-connect serve:", err)
 		return 1
 	}
 	return 0
 }
 
+// startPlanner starts the scheduler of the Planning tab's tasks.
+func startPlanner(svc *app.Services, stderr io.Writer) (*schedule.Scheduler, error) {
+	planner, err := schedule.New(svc.Store(), svc.RunScheduled, nil, svc.Log())
+	if err != nil {
+		fmt.Fprintln(stderr, "s-connect:", err)
+		return nil, err
+	}
+	svc.SetPlanner(planner)
+	// One process of the settings folder (the desktop program or serve)
+	// runs the schedule; another takes over when it ends.
+	planner.StartExclusive(svc.SchedulerLockPath(), svc.ProcessName(), 30*time.Second)
+	return planner, nil
+}
+
+// configDir is the settings folder: dir, or the user's.
+func configDir(dir string) (string, error) {
+	if dir != "" {
+		return dir, nil
+	}
+	d, err := config.DefaultDir()
+	if err != nil {
+		return "", fmt.Errorf("no configuration folder: %w", err)
+	}
+	return d, nil
+}
+
 // setup opens the log and the store and builds the services.
 func setup(dir, mode string) (*app.Services, func(), error) {
-	if dir == "" {
-		d, err := config.DefaultDir()
-		if err != nil {
-			return nil, nil, fmt.Errorf("no configuration folder: %w", err)
-		}
-		dir = d
+	dir, err := configDir(dir)
+	if err != nil {
+		return nil, nil, err
 	}
 	log, logFile, err := app.OpenLog(dir)
 	if err != nil {

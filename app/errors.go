@@ -60,7 +60,10 @@ func (a *Services) userError(err error) *Error {
 	var ie *ImportError
 	var le *LicenseError
 	var lr *LicenseRefusedError
+	var ready *Error
 	switch {
+	case errors.As(err, &ready):
+		return ready
 	case errors.Is(err, errRunBusy):
 		return &Error{Code: "run_busy", Message: t("err.run_busy", a.ownerText(err))}
 	case errors.As(err, &ie):

@@ -49,6 +49,9 @@ func (s *Services) program(what string) string {
 	return p
 }
 
+// ProcessName is how this process names itself in a lock: "s-connect serve".
+func (s *Services) ProcessName() string { return s.program("") }
+
 // SchedulerLockPath is the lock that lets one process of the settings
 // folder run the schedule (backend/schedule.StartExclusive).
 func (s *Services) SchedulerLockPath() string { return s.lockPath("scheduler.lock") }

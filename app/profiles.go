@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/desktop/autostart"
 )
 
 // Profiles manages the profiles (F12): one per shop–administration pair.
@@ -141,12 +142,33 @@ type ProgramInfo struct {
 	// system's credential store) or "file" (encrypted in the settings
 	// folder).
 	Secrets string `json:"secrets"`
+	// Autostart is what starts the program at login (nil without the desktop).
+	Autostart *autostart.Status `json:"autostart"`
 }
 
-// Info returns the build, the run mode and the configuration folder.
+// Info returns the build, the run mode, the configuration folder and what
+// is in place to start the program at login.
 func (p *Program) Info() ProgramInfo {
-	return ProgramInfo{Version: p.s.build.Version, Commit: p.s.build.Commit, Mode: p.s.mode,
+	info := ProgramInfo{Version: p.s.build.Version, Commit: p.s.build.Commit, Mode: p.s.mode,
 		ConfigDir: p.s.dir, Language: p.s.language(), Secrets: p.s.store.SecretStore()}
+	if p.s.autostart != nil {
+		if st, err := p.s.autostart.Get(); err == nil {
+			info.Autostart = &st
+		} else {
+			p.s.log.Warn("autostart", "err", err)
+		}
+	}
+	return info
+}
+
+// OpenWindow brings the window forward on a view ("" for where it is):
+// what a second start of the program asks of the first. Without a desktop
+// (serve) the browser is the window, and nothing happens.
+func (p *Program) OpenWindow(view string) error {
+	if p.s.window == nil {
+		return nil
+	}
+	return p.s.window.Open(view, 0)
 }
 
 // SetLanguage switches the UI language (nl or en) at once.

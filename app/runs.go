@@ -62,13 +62,15 @@ func (s *Services) RunCommand(profileID uint, task string, wait time.Duration) (
 	return s.Tasks.run(profileID, task, "manual")
 }
 
-// runScheduled is the scheduler's run of a task. What stops it (a run of
-// the profile still going on, no licence any more, a setting, SnelStart)
-// is recorded in the run history, where the user sees why.
-func (t *Tasks) runScheduled(profileID uint, task string) {
+// runScheduled is a run nobody watches: the scheduler's, or one chosen in
+// the tray (trigger "schedule" or "tray"). What stops it (a run of the
+// profile still going on — in this program or another —, no licence any
+// more, a setting, SnelStart) is recorded in the run history, where the
+// user sees why.
+func (t *Tasks) runScheduled(profileID uint, task, trigger string) {
 	l, err := t.s.lockProfile(profileID, task, 0)
 	if errors.Is(err, errRunBusy) {
-		t.recordEnded(profileID, task, config.RunSkipped, "run.skipped", t.s.ownerText(err), "")
+		t.recordEnded(profileID, task, trigger, config.RunSkipped, "run.skipped", t.s.ownerText(err), "")
 		return
 	}
 	if err == nil {
@@ -77,24 +79,26 @@ func (t *Tasks) runScheduled(profileID uint, task string) {
 	}
 	if err != nil {
 		cause, arg, fix := t.s.causeOf(err)
-		t.recordEnded(profileID, task, config.RunFailed, cause, arg, fix)
+		run := t.recordEnded(profileID, task, trigger, config.RunFailed, cause, arg, fix)
+		t.s.runFinished(*run, nil, err)
 		return
 	}
-	if _, err := t.run(profileID, task, "schedule"); err != nil {
+	if _, err := t.run(profileID, task, trigger); err != nil {
 		t.s.log.Warn("scheduled run", "profile", profileID, "task", task, "err", err)
 	}
 }
 
-// recordEnded writes a scheduled run that did not start into the history,
-// with why (a message key and its argument) and where to fix it.
-func (t *Tasks) recordEnded(profileID uint, task, state, cause, arg, fix string) {
+// recordEnded writes a run that did not start into the history, with why
+// (a message key and its argument) and where to fix it.
+func (t *Tasks) recordEnded(profileID uint, task, trigger, state, cause, arg, fix string) *config.Run {
 	now := time.Now()
-	run := &config.Run{ProfileID: profileID, Task: task, Trigger: "schedule", StartedAt: now, FinishedAt: &now,
+	run := &config.Run{ProfileID: profileID, Task: task, Trigger: trigger, StartedAt: now, FinishedAt: &now,
 		State: state, Summary: "{}", Cause: cause, CauseArg: arg, Fix: fix}
 	if err := t.s.store.AddRun(run); err != nil {
 		t.s.log.Error("record a scheduled run", "err", err)
 	}
 	t.s.events.Emit(EventSettingsSaved, profileID)
+	return run
 }
 
 // run does a task under the profile's lock, which the caller holds.
@@ -104,6 +108,7 @@ func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 		return nil, err
 	}
 	t.s.events.Emit(EventRunProgress, map[string]any{"profileId": profileID, "task": task, "done": 0})
+	t.s.runStarted(profileID, task)
 	rep, stock, err := t.importOrders(profileID, task, false, nil, task == config.TaskOrdersStock)
 	finished := time.Now()
 	run.FinishedAt = &finished
@@ -148,6 +153,7 @@ func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
 	if res.Stock != nil {
 		t.keepStock(profileID, run.ID, res.Stock)
 	}
+	t.s.runFinished(*run, res.Counts, err)
 	t.s.events.Emit(EventSettingsSaved, profileID) // the overview changed
 	if err != nil {
 		return nil, err

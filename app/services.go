@@ -28,6 +28,11 @@ type Services struct {
 	mode    string
 	dir     string
 	planner Planner
+	// Desktop only (nil in serve): runs reported to the tray, the window,
+	// autostart.
+	watch     runWatcher
+	window    Window
+	autostart Autostart
 
 	Profiles    *Profiles
 	Settings    *Settings
@@ -76,8 +81,31 @@ type Planner interface {
 // SetPlanner connects the scheduler; RunScheduled is what it runs.
 func (s *Services) SetPlanner(p Planner) { s.planner = p }
 
+// SetAutostart connects autostart (the desktop program only).
+func (s *Services) SetAutostart(a Autostart) { s.autostart = a }
+
 // RunScheduled runs a task for the scheduler.
-func (s *Services) RunScheduled(profileID uint, task string) { s.Tasks.runScheduled(profileID, task) }
+func (s *Services) RunScheduled(profileID uint, task string) {
+	s.Tasks.runScheduled(profileID, task, "schedule")
+}
+
+// runWatcher hears of every run (the tray and notifications).
+type runWatcher interface {
+	runStarted(profileID uint, task string)
+	runFinished(run config.Run, counts map[string]int, err error)
+}
+
+func (s *Services) runStarted(profileID uint, task string) {
+	if s.watch != nil {
+		s.watch.runStarted(profileID, task)
+	}
+}
+
+func (s *Services) runFinished(run config.Run, counts map[string]int, err error) {
+	if s.watch != nil {
+		s.watch.runFinished(run, counts, err)
+	}
+}
 
 // replan tells the scheduler that settings or profiles changed.
 func (s *Services) replan() {

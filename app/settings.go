@@ -38,8 +38,13 @@ func (st *Settings) Save(profileID uint, changes map[string]string, clear []stri
 			res.LeftBehind = append(res.LeftBehind, *left)
 		}
 	}
+	st.s.replan() // first: it stores the next runs the reloaded form shows
 	st.s.events.Emit(EventSettingsSaved, profileID)
-	st.s.replan()
+	if v, ok := changes["app.autostart"]; ok {
+		if err := st.s.applyAutostart(v == "true"); err != nil {
+			return res, err
+		}
+	}
 	return res, nil
 }
 

@@ -12,6 +12,9 @@ pkgs=(build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.1-dev)
 if [ "$what" = test ]; then
   # Browser tests, the desktop window under Xvfb and its screenshot.
   pkgs+=(chromium xvfb xauth x11-utils imagemagick xdotool dbus-x11 fonts-dejavu-core)
+  # The tray test: a window manager (closing the window as a user does), a
+  # StatusNotifier watcher and a tray panel that draws the icon and menu.
+  pkgs+=(openbox wmctrl haskell-status-notifier-item-utils haskell-gtk-sni-tray-utils)
   # Real servers the integration tests start on loopback: MariaDB for the
   # OpenCart schemas, OpenSSH for SFTP and the database tunnel.
   pkgs+=(mariadb-server openssh-server vsftpd php8.2-cli php8.2-mysql)

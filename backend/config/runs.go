@@ -21,7 +21,7 @@ type Run struct {
 	ID         uint       `json:"id" gorm:"primaryKey"`
 	ProfileID  uint       `json:"profileId"`
 	Task       string     `json:"task"`
-	Trigger    string     `json:"trigger"` // "schedule" or "manual"
+	Trigger    string     `json:"trigger"` // "schedule", "manual" or "tray"
 	StartedAt  time.Time  `json:"startedAt"`
 	FinishedAt *time.Time `json:"finishedAt"`
 	State      string     `json:"state"` // running, ok, held (ok, with Held orders needing the user), failed
@@ -60,6 +60,20 @@ func (s *Store) LastRunIn(profileID uint, task string, states ...string) (*Run, 
 func (s *Store) LastRun(profileID uint, task string) (*Run, error) {
 	var r Run
 	err := s.db.Where("profile_id = ? AND task = ?", profileID, task).Order("started_at DESC, id DESC").Take(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// LastSuccess returns a profile's newest run that went through (orders
+// held in it or not), or nil.
+func (s *Store) LastSuccess(profileID uint) (*Run, error) {
+	var r Run
+	err := s.db.Where("profile_id = ? AND state IN ?", profileID, []string{RunOK, RunHeld}).Order("started_at DESC, id DESC").Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}

@@ -1,8 +1,14 @@
 // Package schedule runs each profile's tasks on the interval set on the
 // Planning tab (F8): one gocron job per profile and task, in singleton mode
 // so a task never overlaps itself, with the next run written back to the
-// profile's settings (planning.<task>.nextRun) so that it survives a
-// restart and the user sees and can change it.
+// profile's settings (planning.<task>.nextRun) as soon as the interval is
+// chosen and after every run, so that it survives a restart and the user
+// sees and can change it.
+//
+// A run that fell due while the program was not running, or while the
+// computer slept, runs once when it starts or wakes — not once per missed
+// interval. (Timers run on the monotonic clock, which stands still during
+// sleep; a jump of the wall clock tells that the computer slept.)
 package schedule
 
 import (
@@ -32,13 +38,16 @@ type Scheduler struct {
 	log   *slog.Logger
 	s     gocron.Scheduler
 
-	mu   sync.Mutex
-	jobs map[key]job
+	mu     sync.Mutex
+	jobs   map[key]job
+	paused bool
+	busy   map[key]bool  // runs going on, across Replan's new jobs
+	stop   chan struct{} // ends the wake watch
 
 	// StartExclusive: the lock held, and the loop that takes it.
-	held       *lock.Lock
-	scheduling atomic.Bool
-	stop, done chan struct{}
+	held               *lock.Lock
+	scheduling         atomic.Bool
+	exclStop, exclDone chan struct{}
 }
 
 type key struct {
@@ -65,28 +74,30 @@ func New(store *config.Store, run Runner, clock clockwork.Clock, log *slog.Logge
 	if err != nil {
 		return nil, err
 	}
-	return &Scheduler{store: store, run: run, clock: clock, log: log, s: s, jobs: map[key]job{}}, nil
+	return &Scheduler{store: store, run: run, clock: clock, log: log, s: s, jobs: map[key]job{}, busy: map[key]bool{}, stop: make(chan struct{})}, nil
 }
 
-// Start starts the jobs after a first Sync.
+// Start starts the jobs after a first Sync, and watches for the computer
+// waking from sleep.
 func (sc *Scheduler) Start() error {
-	if err := sc.Sync(); err != nil {
+	if err := sc.sync(true); err != nil {
 		return err
 	}
 	sc.s.Start()
+	go sc.watchWake(time.Minute)
 	return nil
 }
 
 // StartExclusive starts the jobs once this process holds the lock at
 // lockPath (backend/lock), so that of the processes on one settings folder
-// — the window, serve — one schedules; when it ends, another takes over
-// within a poll. While it schedules it syncs every poll, which picks up
-// what another process saved. program names this process in the lock.
-// It returns at once.
+// — the desktop program, serve — one schedules; when it ends, another
+// takes over within a poll. While it schedules it syncs every poll, which
+// picks up what another process saved. program names this process in the
+// lock. It returns at once.
 func (sc *Scheduler) StartExclusive(lockPath, program string, poll time.Duration) {
-	sc.stop, sc.done = make(chan struct{}), make(chan struct{})
+	sc.exclStop, sc.exclDone = make(chan struct{}), make(chan struct{})
 	go func() {
-		defer close(sc.done)
+		defer close(sc.exclDone)
 		t := time.NewTicker(poll)
 		defer t.Stop()
 		for {
@@ -102,7 +113,7 @@ func (sc *Scheduler) StartExclusive(lockPath, program string, poll time.Duration
 				sc.log.Warn("schedule: sync", "err", err)
 			}
 			select {
-			case <-sc.stop:
+			case <-sc.exclStop:
 				return
 			case <-t.C:
 			}
@@ -115,13 +126,20 @@ func (sc *Scheduler) StartExclusive(lockPath, program string, poll time.Duration
 func (sc *Scheduler) Scheduling() bool { return sc.scheduling.Load() }
 
 // Shutdown stops the scheduler, waiting for running tasks, and gives the
-// schedule up to another process.
+// schedule up to another process (StartExclusive).
 func (sc *Scheduler) Shutdown() error {
-	if sc.stop != nil {
-		close(sc.stop)
-		<-sc.done
-		sc.stop = nil
+	if sc.exclStop != nil {
+		close(sc.exclStop)
+		<-sc.exclDone
+		sc.exclStop = nil
 	}
+	sc.mu.Lock()
+	select {
+	case <-sc.stop:
+	default:
+		close(sc.stop)
+	}
+	sc.mu.Unlock()
 	err := sc.s.Shutdown()
 	sc.scheduling.Store(false)
 	sc.held.Release()
@@ -129,9 +147,70 @@ func (sc *Scheduler) Shutdown() error {
 	return err
 }
 
+// SetPaused pauses every schedule (the tray's *Pauzeren*) or resumes them.
+// While paused, due runs are skipped; the next run moves on as usual.
+func (sc *Scheduler) SetPaused(p bool) {
+	sc.mu.Lock()
+	sc.paused = p
+	sc.mu.Unlock()
+}
+
+// Paused reports whether the schedules are paused.
+func (sc *Scheduler) Paused() bool {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return sc.paused
+}
+
+// watchWake notices that the computer slept — the wall clock moved on
+// while the monotonic clock stood still — and plans the jobs anew, so a run
+// that fell due during the sleep runs now, once.
+func (sc *Scheduler) watchWake(every time.Duration) {
+	t := sc.clock.NewTicker(every)
+	defer t.Stop()
+	last := sc.clock.Now()
+	for {
+		select {
+		case <-sc.stop:
+			return
+		case <-t.Chan():
+		}
+		now := sc.clock.Now()
+		// Round(0) drops the monotonic reading: the first difference is on
+		// the wall clock, the second on the monotonic one where there is one.
+		if slept := now.Round(0).Sub(last.Round(0)) - now.Sub(last); slept > every {
+			if sc.log != nil {
+				sc.log.Info("schedule: the computer woke up", "slept", slept.Round(time.Second).String())
+			}
+			if err := sc.Replan(); err != nil && sc.log != nil {
+				sc.log.Warn("schedule: after waking", "err", err)
+			}
+		}
+		last = now
+	}
+}
+
+// Replan makes every job anew from the stored settings, as at a start:
+// runs whose time has passed run once now.
+func (sc *Scheduler) Replan() error {
+	sc.mu.Lock()
+	for k, j := range sc.jobs {
+		_ = sc.s.RemoveJob(j.id)
+		delete(sc.jobs, k)
+	}
+	sc.mu.Unlock()
+	return sc.sync(true)
+}
+
 // Sync makes the jobs match the settings of every profile: new, changed
 // and removed intervals and next runs. Call it after settings are saved.
-func (sc *Scheduler) Sync() error {
+func (sc *Scheduler) Sync() error { return sc.sync(false) }
+
+// sync is Sync; catchUp (at the start and after sleep) runs once, now, a
+// task whose stored next run has passed. A next run in the past that the
+// user has just typed is not "missed": it is kept as typed and the task
+// runs an interval from now.
+func (sc *Scheduler) sync(catchUp bool) error {
 	sc.mu.Lock()
 	defer sc.mu.Unlock()
 	profiles, err := sc.store.Profiles()
@@ -146,7 +225,7 @@ func (sc *Scheduler) Sync() error {
 		}
 		for _, task := range config.Tasks {
 			k := key{p.ID, task}
-			if err := sc.syncJob(k, view.Values); err != nil {
+			if err := sc.syncJob(k, view.Values, catchUp); err != nil {
 				return fmt.Errorf("schedule %s of profile %d: %w", task, p.ID, err)
 			}
 			if _, ok := sc.jobs[k]; ok {
@@ -163,7 +242,7 @@ func (sc *Scheduler) Sync() error {
 	return nil
 }
 
-func (sc *Scheduler) syncJob(k key, v map[string]string) error {
+func (sc *Scheduler) syncJob(k key, v map[string]string, catchUp bool) error {
 	prefix := "planning." + k.task + "."
 	interval, at, next := v[prefix+"interval"], v[prefix+"dailyAt"], v[prefix+"nextRun"]
 	sig := strings.Join([]string{interval, at, next}, "|")
@@ -182,56 +261,89 @@ func (sc *Scheduler) syncJob(k key, v map[string]string) error {
 	opts := []gocron.JobOption{gocron.WithName(fmt.Sprintf("%d/%s", k.profile, k.task)),
 		gocron.WithSingletonMode(gocron.LimitModeReschedule)}
 	now := sc.clock.Now()
+	stored, storedErr := time.ParseInLocation(config.DateTimeLayout, next, time.Local)
+	// At the start or waking, a stored next run that has passed fell due
+	// while the program was not running (or the computer slept): it runs
+	// now, once.
+	missed := catchUp && storedErr == nil && !stored.After(now)
+	first := nextAfter(interval, at, now, now)
+	if first.IsZero() {
+		return fmt.Errorf("interval %q at %q", interval, at)
+	}
 	if interval == "daily" {
-		t, err := time.Parse("15:04", at)
-		if err != nil {
-			return fmt.Errorf("time of day %q: %w", at, err)
-		}
+		t, _ := time.Parse("15:04", at)
 		def = gocron.DailyJob(1, gocron.NewAtTimes(gocron.NewAtTime(uint(t.Hour()), uint(t.Minute()), 0)))
 	} else {
-		d, ok := intervals[interval]
-		if !ok {
-			return fmt.Errorf("interval %q", interval)
+		def = gocron.DurationJob(intervals[interval])
+		if storedErr == nil && stored.After(now) {
+			first = stored // the next run the user set, or the one before a restart
 		}
-		def = gocron.DurationJob(d)
-		start := now.Add(d)
-		if n, err := time.ParseInLocation(config.DateTimeLayout, next, time.Local); err == nil && n.After(now) {
-			start = n // the next run the user set, or the one before a restart
+		if !missed {
+			opts = append(opts, gocron.WithStartAt(gocron.WithStartDateTime(first)))
 		}
-		opts = append(opts, gocron.WithStartAt(gocron.WithStartDateTime(start)))
+	}
+	if missed {
+		opts = append(opts, gocron.WithStartAt(gocron.WithStartImmediately()))
+		first = now
 	}
 	j, err := sc.s.NewJob(def, gocron.NewTask(func() { sc.fire(k) }), opts...)
 	if err != nil {
 		return err
 	}
 	sc.jobs[k] = job{id: j.ID(), signature: sig}
+	// Shown on the Planning tab as soon as the interval is chosen; a value
+	// the user typed stays until the run writes the next.
+	if next == "" {
+		return sc.writeNext(k, first)
+	}
 	return nil
 }
 
-// fire runs the task and then writes the next run back: one interval
-// after this run started, or tomorrow at the time of day (computed here,
-// not read from gocron, whose own bookkeeping may lag behind).
+// nextAfter is a task's next run after a run started at started: one
+// interval later (skipping the intervals a long run covered), or the next
+// day at the time of day. Zero for an unknown interval.
+func nextAfter(interval, at string, started, now time.Time) time.Time {
+	if d, ok := intervals[interval]; ok {
+		next := started.Add(d)
+		for !next.After(now) {
+			next = next.Add(d)
+		}
+		return next
+	}
+	t, err := time.Parse("15:04", at)
+	if interval != "daily" || err != nil {
+		return time.Time{}
+	}
+	now = now.In(time.Local)
+	next := time.Date(now.Year(), now.Month(), now.Day(), t.Hour(), t.Minute(), 0, 0, time.Local)
+	if !next.After(now) {
+		next = next.AddDate(0, 0, 1)
+	}
+	return next
+}
+
+// fire runs the task (unless paused) and then writes the next run back,
+// computed here rather than read from gocron, whose own bookkeeping may lag
+// behind.
 func (sc *Scheduler) fire(k key) {
 	started := sc.clock.Now()
-	sc.run(k.profile, k.task)
+	sc.mu.Lock()
+	skip := sc.paused || sc.busy[k]
+	if !sc.busy[k] {
+		sc.busy[k] = true
+		defer func() { sc.mu.Lock(); delete(sc.busy, k); sc.mu.Unlock() }()
+	}
+	sc.mu.Unlock()
+	if !skip {
+		sc.run(k.profile, k.task)
+	}
 	v, err := sc.store.View(k.profile)
 	if err != nil {
 		return
 	}
 	prefix := "planning." + k.task + "."
-	var next time.Time
-	if d, ok := intervals[v.Values[prefix+"interval"]]; ok {
-		next = started.Add(d)
-		for !next.After(sc.clock.Now()) { // a run longer than the interval skips the runs it covered
-			next = next.Add(d)
-		}
-	} else if t, err := time.Parse("15:04", v.Values[prefix+"dailyAt"]); err == nil {
-		now := sc.clock.Now().In(time.Local)
-		next = time.Date(now.Year(), now.Month(), now.Day(), t.Hour(), t.Minute(), 0, 0, time.Local)
-		if !next.After(now) {
-			next = next.AddDate(0, 0, 1)
-		}
-	} else {
+	next := nextAfter(v.Values[prefix+"interval"], v.Values[prefix+"dailyAt"], started, sc.clock.Now())
+	if next.IsZero() {
 		return
 	}
 	sc.mu.Lock()

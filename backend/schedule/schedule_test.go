@@ -178,3 +178,105 @@ func TestChangesAndSwitchingOff(t *testing.T) {
 		t.Fatal("a deleted profile's task is still planned")
 	}
 }
+
+// Volgende keer uitvoeren is stored (and so shown) as soon as an interval
+// is chosen, not only after the first run; a daily task gets its time.
+func TestNextRunIsStoredWhenTheIntervalIsChosen(t *testing.T) {
+	store, id, _, rec, sc := setup(t, nil)
+	if err := sc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if got := nextRun(t, store, id, "orders"); got != "" {
+		t.Fatalf("switched off, yet next run %q", got)
+	}
+	store.Save(id, map[string]string{"planning.orders.interval": "30m",
+		"planning.ordersStock.interval": "daily", "planning.ordersStock.dailyAt": "06:15"}, nil)
+	if err := sc.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	if got := nextRun(t, store, id, "orders"); got != "2026-11-28T12:30" {
+		t.Fatalf("orders: next run %q right after saving, want 2026-11-28T12:30", got)
+	}
+	if got := nextRun(t, store, id, "ordersStock"); got != "2026-11-29T06:15" {
+		t.Fatalf("daily: next run %q, want tomorrow 06:15", got)
+	}
+	if rec.count() != 0 {
+		t.Fatalf("%d runs on choosing an interval", rec.count())
+	}
+}
+
+// A run that fell due while the program was not running runs once at
+// the start — not once per missed interval — and the schedule goes on
+// from then.
+func TestAMissedRunRunsOnceAtTheStart(t *testing.T) {
+	store, id, clk, rec, sc := setup(t, map[string]string{"planning.orders.interval": "15m",
+		"planning.orders.nextRun": "2026-11-28T09:00"}) // three hours ago: twelve intervals missed
+	if err := sc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the missed run", func() bool { return rec.count() == 1 })
+	waitFor(t, "the next run after it", func() bool { return nextRun(t, store, id, "orders") == "2026-11-28T12:15" })
+	time.Sleep(50 * time.Millisecond)
+	if rec.count() != 1 {
+		t.Fatalf("%d runs for the missed intervals, want one", rec.count())
+	}
+	clk.BlockUntilContext(context.Background(), 2) // the job and the wake watch
+	clk.Advance(15 * time.Minute)
+	waitFor(t, "the next scheduled run", func() bool { return rec.count() == 2 })
+}
+
+// After the computer slept past a run, Replan (what the wake watch calls)
+// runs it once.
+func TestAfterSleepTheMissedRunRunsOnce(t *testing.T) {
+	store, id, _, rec, sc := setup(t, map[string]string{"planning.orders.interval": "1h"})
+	if err := sc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// What the stored next run looks like after sleeping past it.
+	store.Save(id, map[string]string{"planning.orders.nextRun": "2026-11-28T11:30"}, nil)
+	if err := sc.Replan(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the run missed during the sleep", func() bool { return rec.count() == 1 })
+	waitFor(t, "the next run", func() bool { return nextRun(t, store, id, "orders") == "2026-11-28T13:00" })
+}
+
+// Pauzeren (tray): due runs are skipped while paused, the next run still
+// moves on; after resuming they run again.
+func TestPausedSchedulesSkipTheirRuns(t *testing.T) {
+	store, id, clk, rec, sc := setup(t, map[string]string{"planning.orders.interval": "5m"})
+	if err := sc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc.SetPaused(true)
+	clk.BlockUntilContext(context.Background(), 2)
+	clk.Advance(5 * time.Minute)
+	waitFor(t, "the next run written while paused", func() bool { return nextRun(t, store, id, "orders") == "2026-11-28T12:10" })
+	if rec.count() != 0 {
+		t.Fatal("a paused schedule ran")
+	}
+	sc.SetPaused(false)
+	clk.BlockUntilContext(context.Background(), 2)
+	clk.Advance(5 * time.Minute)
+	waitFor(t, "the run after resuming", func() bool { return rec.count() == 1 })
+}
+
+// A next run in the past that the user types is kept as typed (not taken
+// for a missed run): the task runs an interval from now.
+func TestATypedPastNextRunIsKept(t *testing.T) {
+	store, id, clk, rec, sc := setup(t, map[string]string{"planning.orders.interval": "15m"})
+	if err := sc.Start(); err != nil {
+		t.Fatal(err)
+	}
+	store.Save(id, map[string]string{"planning.orders.nextRun": "2026-03-04T05:06"}, nil)
+	if err := sc.Sync(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(50 * time.Millisecond)
+	if rec.count() != 0 || nextRun(t, store, id, "orders") != "2026-03-04T05:06" {
+		t.Fatalf("%d runs, next run %q: want none, and the value as typed", rec.count(), nextRun(t, store, id, "orders"))
+	}
+	if got := sc.NextRun(id, "orders"); !got.Equal(clk.Now().Add(15 * time.Minute)) {
+		t.Fatalf("planned %v, want an interval from now", got)
+	}
+}

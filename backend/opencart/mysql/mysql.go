@@ -12,7 +12,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	driver "github.com/go-sql-driver/mysql"
@@ -52,8 +51,6 @@ var _ opencart.Transport = (*Transport)(nil)
 
 var prefixRE = regexp.MustCompile(`^[A-Za-z0-9_]{0,32}$`)
 
-var dialers atomic.Int64
-
 // Open connects, finds the prefix (when not given) and reads the schema.
 func Open(ctx context.Context, cfg Config) (*Transport, error) {
 	if !prefixRE.MatchString(cfg.Prefix) {
@@ -69,9 +66,10 @@ func Open(ctx context.Context, cfg Config) (*Transport, error) {
 	dc.User, dc.Passwd, dc.DBName = cfg.User, cfg.Password, cfg.Database
 	dc.Net, dc.Addr = "tcp", net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
 	if cfg.Dial != nil {
-		// A network name of our own for this tunnel.
-		dc.Net = fmt.Sprintf("sconnect-tunnel-%d", dialers.Add(1))
-		driver.RegisterDialContext(dc.Net, func(ctx context.Context, addr string) (net.Conn, error) { return cfg.Dial(ctx, addr) })
+		// The connector's own dial function, not the driver's global
+		// registry: a registered dialer would keep the SSH client (and
+		// everything it holds) alive after the run that opened it.
+		dc.DialFunc = func(ctx context.Context, _, addr string) (net.Conn, error) { return cfg.Dial(ctx, addr) }
 	}
 	var certErr error
 	if cfg.TLS {

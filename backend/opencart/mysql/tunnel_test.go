@@ -3,7 +3,10 @@ package mysql_test
 import (
 	"context"
 	"errors"
+	"net"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/opencart/mysql"
@@ -68,5 +71,41 @@ func TestThroughAnSSHTunnel(t *testing.T) {
 	changed.HostKey = other
 	if _, err := sshconn.Dial(ctx, changed); !errors.Is(err, sshconn.ErrHostKeyChanged) {
 		t.Fatalf("changed host key: %v", err)
+	}
+}
+
+// A closed transport over a tunnel leaves nothing behind: no dialer in the
+// driver's global registry keeps the SSH client alive after the run. (The
+// object the dial function holds must be collected once both are closed.)
+func TestAClosedTunnelIsReleased(t *testing.T) {
+	s := newShop(t, "3.0", "oc_", 1)
+	released := make(chan struct{})
+	func() {
+		holder := &struct{ buf [1 << 16]byte }{} // stands for the SSH client
+		runtime.AddCleanup(holder, func(ch chan struct{}) { close(ch) }, released)
+		dbcfg := s.cfg
+		dbcfg.Dial = func(ctx context.Context, addr string) (net.Conn, error) {
+			_ = holder.buf[0]
+			var d net.Dialer
+			return d.DialContext(ctx, "tcp", addr)
+		}
+		tr, err := mysql.Open(context.Background(), dbcfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr.Close()
+	}()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		runtime.GC()
+		select {
+		case <-released:
+			return
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the dial function of a closed transport is still referenced (a dialer registered globally?)")
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }

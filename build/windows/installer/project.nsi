@@ -6,6 +6,9 @@ Unicode true
 ## a Start-menu shortcut and (optional) one on the desktop, starts S-Connect on the last page,
 ## and an uninstaller in "Apps & onderdelen" that keeps the settings and history in
 ## %APPDATA%\S-Connect unless the user ticks the box to remove them. Dutch, with English.
+## S-Connect may be running in the tray: both close it first (a file in use cannot be replaced).
+## The uninstaller also removes what the program itself registered for the user: its autostart
+## value (Starten met Windows) and its registration for notifications.
 ####
 !define REQUEST_EXECUTION_LEVEL "user"
 !define INFO_PROJECTNAME "s-connect"
@@ -73,11 +76,20 @@ Function .onInit
     !insertmacro wails.checkArchitecture
 FunctionEnd
 
+# Closes S-Connect when it runs (in the tray): politely, then for good. An
+# interrupted run is safe: the ledger checks SnelStart before sending again.
+!macro CloseRunning
+    nsExec::Exec 'taskkill /IM "${PRODUCT_EXECUTABLE}"'
+    Sleep 2000
+    nsExec::Exec 'taskkill /F /IM "${PRODUCT_EXECUTABLE}"'
+!macroend
+
 Function CreateDesktopShortcut
     CreateShortCut "$DESKTOP\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
 FunctionEnd
 
 Section
+    !insertmacro CloseRunning
     SetShellVarContext current
     !insertmacro wails.webview2runtime
     SetOutPath $INSTDIR
@@ -101,6 +113,7 @@ SectionEnd
 
 Section "!un.$(TextProgram)" SecUnProgram
     SectionIn RO
+    !insertmacro CloseRunning
     SetShellVarContext current
     RMDir /r "$AppData\${PRODUCT_EXECUTABLE}" # WebView2's cache, not the user's data
     Delete "$INSTDIR\${PRODUCT_EXECUTABLE}"
@@ -109,6 +122,9 @@ Section "!un.$(TextProgram)" SecUnProgram
     Delete "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk"
     Delete "$DESKTOP\${INFO_PRODUCTNAME}.lnk"
     DeleteRegKey ${UNINST_ROOT} "${UNINST_KEY}"
+    # What the program registered itself (desktop/autostart, desktop/notify).
+    DeleteRegValue HKCU "Software\Microsoft\Windows\CurrentVersion\Run" "S-Connect"
+    DeleteRegKey HKCU "Software\Classes\AppUserModelId\S-Connect"
 SectionEnd
 
 # Unticked by default: settings, history and the order ledger stay for a reinstall.

@@ -90,6 +90,13 @@ export async function call<T>(name: string, ...args: unknown[]): Promise<T> {
   return body.result as T;
 }
 
+/** In the desktop window: the tab and profile it was opened on (a clicked
+ * notification's), else null. */
+export async function startView(): Promise<{ view: string; profileId: number } | null> {
+  const start = w.go?.app?.WindowView?.Start;
+  return start ? ((await start()) as { view: string; profileId: number }) : null;
+}
+
 type Listener = (data: unknown) => void;
 const listeners = new Map<string, Set<Listener>>();
 let source: EventSource | null = null;
