@@ -35,7 +35,11 @@ const waitNotice = (re, timeout = 120000) =>
   page.waitForFunction((src) => new RegExp(src).test(document.querySelector('[data-testid=notice]')?.textContent ?? ''), re.source, { timeout });
 
 async function save() {
+  // Wait for this save's answer: the notice may still say "opgeslagen" from
+  // an earlier save, and a run started before the save lands reads the old settings.
+  const answered = page.waitForResponse((r) => r.url().endsWith('/api/call') && r.request().postData()?.includes('"app.Settings.Save"'));
   await page.click('[data-action=save]');
+  await answered;
   await waitNotice(/pgeslagen/);
 }
 
