@@ -19,46 +19,64 @@ const maxCandidates = 200
 func Gather(ctx context.Context, client *snelstart.Client, shop *opencart.Shop) (Facts, error) {
 	f := Facts{Now: time.Now()}
 	if client != nil {
-		var err error
-		if f.Sjablonen, err = client.Lists.Verkoopordersjablonen(ctx); err != nil {
-			return f, fmt.Errorf("suggest: sjablonen: %w", err)
+		if err := f.ReadSnelStart(ctx, client); err != nil {
+			return f, err
 		}
-		if f.Omzetgroepen, err = client.Lists.Artikelomzetgroepen(ctx); err != nil {
-			return f, fmt.Errorf("suggest: omzetgroepen: %w", err)
-		}
-		if f.Btwtarieven, err = client.Lists.Btwtarieven(ctx); err != nil {
-			return f, fmt.Errorf("suggest: btwtarieven: %w", err)
-		}
-		var words []snelstart.Filter
-		for _, w := range SearchWords() {
-			// By description only: it keeps the request short, and a fee
-			// article's description names the fee.
-			words = append(words, snelstart.SubstringOf(w, "Omschrijving"))
-		}
-		filter := snelstart.And(snelstart.Eq("IsNonActief", false), snelstart.Or(words...))
-		for a, err := range client.Artikelen.List(ctx, snelstart.ListOptions{Filter: filter, Top: maxCandidates}) {
-			if err != nil {
-				return f, fmt.Errorf("suggest: articles: %w", err)
-			}
-			f.Articles = append(f.Articles, a)
-			if len(f.Articles) == maxCandidates {
-				break
-			}
-		}
-		f.HaveSnelStart = true
 	}
 	if shop != nil {
-		statuses, err := shop.OrderStatuses(ctx)
-		if err != nil {
-			return f, fmt.Errorf("suggest: order statuses: %w", err)
+		if err := f.ReadShop(ctx, shop); err != nil {
+			return f, err
 		}
-		f.Statuses, f.SaleStatuses = statuses, shop.SaleStatuses()
-		for _, r := range shop.TaxRates() {
-			if !r.Fixed {
-				f.ShopRates = append(f.ShopRates, r.Rate)
-			}
-		}
-		f.HaveShop = true
 	}
 	return f, nil
+}
+
+// ReadSnelStart fills the administration's facts: sjablonen, omzetgroepen,
+// VAT rates and the articles whose description names a fee.
+func (f *Facts) ReadSnelStart(ctx context.Context, client *snelstart.Client) error {
+	var err error
+	if f.Sjablonen, err = client.Lists.Verkoopordersjablonen(ctx); err != nil {
+		return fmt.Errorf("suggest: sjablonen: %w", err)
+	}
+	if f.Omzetgroepen, err = client.Lists.Artikelomzetgroepen(ctx); err != nil {
+		return fmt.Errorf("suggest: omzetgroepen: %w", err)
+	}
+	if f.Btwtarieven, err = client.Lists.Btwtarieven(ctx); err != nil {
+		return fmt.Errorf("suggest: btwtarieven: %w", err)
+	}
+	var words []snelstart.Filter
+	for _, w := range SearchWords() {
+		// By description only: it keeps the request short, and a fee
+		// article's description names the fee.
+		words = append(words, snelstart.SubstringOf(w, "Omschrijving"))
+	}
+	filter := snelstart.And(snelstart.Eq("IsNonActief", false), snelstart.Or(words...))
+	for a, err := range client.Artikelen.List(ctx, snelstart.ListOptions{Filter: filter, Top: maxCandidates}) {
+		if err != nil {
+			return fmt.Errorf("suggest: articles: %w", err)
+		}
+		f.Articles = append(f.Articles, a)
+		if len(f.Articles) == maxCandidates {
+			break
+		}
+	}
+	f.HaveSnelStart = true
+	return nil
+}
+
+// ReadShop fills the shop's facts: its order statuses in its own language,
+// the statuses it counts as a sale, and its VAT percentages.
+func (f *Facts) ReadShop(ctx context.Context, shop *opencart.Shop) error {
+	statuses, err := shop.OrderStatuses(ctx)
+	if err != nil {
+		return fmt.Errorf("suggest: order statuses: %w", err)
+	}
+	f.Statuses, f.SaleStatuses = statuses, shop.SaleStatuses()
+	for _, r := range shop.TaxRates() {
+		if !r.Fixed {
+			f.ShopRates = append(f.ShopRates, r.Rate)
+		}
+	}
+	f.HaveShop = true
+	return nil
 }
