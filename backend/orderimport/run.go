@@ -58,7 +58,11 @@ type Result struct {
 	Relatiecode int    `json:"relatiecode"`
 	Nummer      int    `json:"nummer"`
 	Reason      *Hold  `json:"reason,omitempty"`
-	Plan        *Plan  `json:"plan,omitempty"` // in a preview
+	// Kind "credit": a credit verkooporder of a refund (credits.go), with
+	// its own reference; "" is the order itself.
+	Kind      string `json:"kind,omitempty"`
+	Reference string `json:"reference,omitempty"`
+	Plan      *Plan  `json:"plan,omitempty"` // in a preview
 	// vatOtherwise: SnelStart's totals of the created order are not the
 	// ones the plan checked the VAT with (see roundedOtherwise).
 	vatOtherwise bool
@@ -118,6 +122,10 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		rep.Results = r.results
 		var otherwise []string // orders whose VAT SnelStart computed otherwise
 		for _, res := range r.results {
+			if res.Kind == "credit" {
+				rep.Counts["credit_"+res.State]++
+				continue
+			}
 			rep.Counts[res.State]++
 			if res.vatOtherwise {
 				otherwise = append(otherwise, strconv.Itoa(res.OrderID))
@@ -131,6 +139,13 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	}
 	q := j.Query
 	q.Limit = j.PageSize
+	if j.Settings.RefundCredit {
+		// An order in a refund status is credited, not booked (OpenCart
+		// itself counts Reversed among the processing statuses).
+		if q.Statuses = withoutRefunds(q.Statuses, j.Shop.SaleStatuses(), j.Settings.RefundStatuses); len(q.Statuses) == 0 {
+			return finish(r.refunds(ctx))
+		}
+	}
 	for {
 		orders, next, err := j.Shop.Orders(ctx, q)
 		if err != nil {
@@ -142,6 +157,9 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 				return finish(err)
 			}
 			r.settle(ctx, false)
+			if err := r.creditReturns(ctx, orders); err != nil {
+				return finish(err)
+			}
 			if j.Progress != nil {
 				j.Progress(len(r.results))
 			}
@@ -153,6 +171,9 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	}
 	r.settle(ctx, true)
 	r.unsettledLeft()
+	if err := r.refunds(ctx); err != nil {
+		return finish(err)
+	}
 	return finish(ctx.Err())
 }
 
