@@ -71,7 +71,7 @@ func (s *Shop) Returns(ctx context.Context, orderIDs []int) ([]Return, error) {
 		ids = append(ids, id)
 	}
 	rows, err := s.t.Select(ctx, Query{Table: "return", Columns: s.present("return", Whitelist["return"]),
-		Where: []Cond{In("order_id", sortInts(append([]int(nil), orderIDs...))), In("return_action_id", sortInts(ids))},
+		Where:   []Cond{In("order_id", sortInts(append([]int(nil), orderIDs...))), In("return_action_id", sortInts(ids))},
 		OrderBy: []string{"return_id"}})
 	if err != nil {
 		return nil, fmt.Errorf("opencart: returns: %w", err)

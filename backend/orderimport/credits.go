@@ -237,7 +237,7 @@ func (r *runner) bookCredits(ctx context.Context, cl CreditLedger, todo []credit
 // ignored, or a refund status the import does not read); an order still
 // open may be booked later, and its return with it.
 func (r *runner) notBooked(cl CreditLedger, c credit) {
-	res := Result{State: "not_booked", Customer: customerName(c.order), Reason: &Hold{"not_booked", c.orig.State}}
+	res := Result{State: "not_booked", Customer: customerName(c.order), Reason: &Hold{"not_booked", ""}}
 	if c.orig.State != "" && !config.Settled(c.orig.State) {
 		r.addCredit(c, res)
 		return
