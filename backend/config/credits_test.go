@@ -1,6 +1,10 @@
 package config
 
-import "testing"
+import (
+	"errors"
+	"slices"
+	"testing"
+)
 
 // A credit order has one entry per reference, written over as it goes, and
 // Uitvoering lists it with its order.
@@ -36,5 +40,33 @@ func TestCreditsAreKeptPerReferenceAndListedWithTheirOrder(t *testing.T) {
 				t.Fatalf("order 8 credits %+v", o.Credits)
 			}
 		}
+	}
+}
+
+// Terugbetalingen als creditorder is off by default; on, it needs refund
+// statuses, none of them 0.
+func TestRefundSettings(t *testing.T) {
+	s, _ := openTest(t)
+	p, _ := s.CreateProfile("P")
+	v, _ := s.Values(p.ID)
+	if v["sales.refundCredit"] != "false" || v["sales.refundStatuses"] != "11,12,13" {
+		t.Fatalf("defaults %q %q", v["sales.refundCredit"], v["sales.refundStatuses"])
+	}
+	for value, code := range map[string]string{"0,11": "status_zero", "11;12": "id_list"} {
+		_, err := s.Save(p.ID, map[string]string{"sales.refundCredit": "true", "sales.refundStatuses": value}, nil)
+		var ve *ValidationError
+		if !errors.As(err, &ve) || len(ve.Issues) != 1 || ve.Issues[0].Key != "sales.refundStatuses" || ve.Issues[0].Code != code {
+			t.Fatalf("%q: %v, want %s", value, err, code)
+		}
+	}
+	if _, err := s.Save(p.ID, map[string]string{"sales.refundCredit": "true", "sales.refundStatuses": "11,13"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	// Empty, it does not block saving but a run: like every required setting.
+	v["sales.refundCredit"], v["sales.refundStatuses"] = "true", ""
+	_, before := Check(map[string]string{"sales.refundCredit": "false"}, func(string) bool { return true })
+	_, after := Check(map[string]string{"sales.refundCredit": "true"}, func(string) bool { return true })
+	if len(after) != len(before)+1 || !slices.Contains(after, Issue{Key: "sales.refundStatuses", Code: CodeRequired}) {
+		t.Fatalf("missing %v", after)
 	}
 }

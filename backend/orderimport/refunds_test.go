@@ -1,6 +1,7 @@
 package orderimport_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -149,6 +150,18 @@ func TestRefundsAreCreditedOnce(t *testing.T) {
 		}
 	}
 	w.setStatus(t, full.ID, 11)
+	// The preview shows the credit with its negative lines and writes nothing.
+	count := w.sim.Count("verkooporders")
+	preview, err := orderimport.Run(context.Background(), orderimport.Job{ProfileID: w.prof, Shop: w.shop, Client: w.client,
+		Ledger: w.store, Settings: s, Preview: true})
+	if err != nil || preview.Counts["credit_planned"] != 1 || w.sim.Count("verkooporders") != count {
+		t.Fatalf("preview: %v %v", preview.Counts, err)
+	}
+	for _, r := range preview.Results {
+		if r.Kind == "credit" && r.State == "planned" && (r.Plan == nil || r.Reference != fmt.Sprint(full.ID)+"-C" || !r.Plan.Lines[0].Quantity.IsNegative()) {
+			t.Fatalf("planned credit %+v", r)
+		}
+	}
 	before := w.stock()
 	second := w.runWith(t, s, nil)
 	if second.Counts["credit_created"] != 1 || second.Counts["created"] != 0 || second.Counts["credit_not_booked"] != 0 {
