@@ -204,6 +204,12 @@ func (r *runner) bookCredits(ctx context.Context, cl CreditLedger, todo []credit
 	}
 	for _, c := range open {
 		if vo, ok := found[c.ref]; ok {
+			if want := payloadRelatie(c.orig.Payload); want != "" && (vo.Relatie == nil || !strings.EqualFold(vo.Relatie.ID, want)) {
+				// Another shop's credit in the same administration (rule 4
+				// of docs/exactly-once.md): not ours.
+				r.addCredit(c, r.creditRecord(cl, c, config.LedgerHeld, &Hold{"reference_taken", takenBy(&vo)}))
+				continue
+			}
 			r.addCredit(c, r.creditConfirmed(cl, c, &vo, "exists"))
 			continue
 		}
@@ -233,12 +239,18 @@ func (r *runner) bookCredits(ctx context.Context, cl CreditLedger, todo []credit
 }
 
 // notBooked: an order refunded that S-Connect never booked is not
-// credited. Said once when nothing will book it any more (handled by hand,
-// ignored, or a refund status the import does not read); an order still
-// open may be booked later, and its return with it.
+// credited. Said once when nothing will book it any more: an order handled
+// by hand or ignored, or one in a refund status (the import does not read
+// those) unless it may be in SnelStart after all. A return of an order
+// still open is said each run: the order may be booked later, and its
+// return credited then.
 func (r *runner) notBooked(cl CreditLedger, c credit) {
 	res := Result{State: "not_booked", Customer: customerName(c.order), Reason: &Hold{"not_booked", ""}}
-	if c.orig.State != "" && !config.Settled(c.orig.State) {
+	final := c.orig.State == config.LedgerHandled || c.orig.State == config.LedgerIgnored
+	if c.ret == nil {
+		final = !mayBeInSnelStart(c.orig)
+	}
+	if !final {
 		r.addCredit(c, res)
 		return
 	}
@@ -412,7 +424,9 @@ func (r *runner) creditConfirmed(cl CreditLedger, c credit, vo *snelstart.Verkoo
 func (r *runner) creditRecord(cl CreditLedger, c credit, state string, why *Hold) Result {
 	e := r.creditEntry(c)
 	e.State, e.Reason = state, why.String()
-	_ = cl.PutCredit(e) // a failed write leaves the credit to the next run, which looks it up first
+	if !r.Preview {
+		_ = cl.PutCredit(e) // a failed write leaves the credit to the next run, which looks it up first
+	}
 	res := Result{State: "failed", Customer: e.Customer, Relatiecode: e.Relatiecode, Reason: why}
 	if state == config.LedgerHeld {
 		res.State = "held"
