@@ -11,6 +11,8 @@ import (
 
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/opencart"
+	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/mysql"
 	"github.com/s-connect/s-connect/backend/orderimport"
 )
 
@@ -301,5 +303,39 @@ func TestCreditAfterACrashIsBookedOnce(t *testing.T) {
 	}
 	if _, n = w.byReference(); n[ref2] != 1 {
 		t.Fatalf("after the wait: %v, %d credit orders", rep.Counts, n[ref2])
+	}
+}
+
+// oldBridge is a transport whose whitelist predates the returns: a bridge
+// placed by an older S-Connect.
+type oldBridge struct{ opencart.Transport }
+
+func (o oldBridge) Schema(ctx context.Context) (opencart.Schema, error) {
+	s, err := o.Transport.Schema(ctx)
+	delete(s.Columns, "return")
+	delete(s.Columns, "return_action")
+	return s, err
+}
+
+// Returns that cannot be read are said in the run, not skipped in silence;
+// refunded orders are credited all the same.
+func TestUnreadableReturnsAreSaid(t *testing.T) {
+	sdb := fixture.NewShopDB(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 30, Products: 30, Customers: 20, GuestPercent: -1, Seed: 8})
+	tr, err := mysql.Open(context.Background(), mysql.Config{Host: "127.0.0.1", Port: sdb.Port, Database: sdb.Database, User: "root", Prefix: "oc_"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tr.Close() })
+	w := newWorldOn(t, oldBridge{tr}, sdb.DB, sdb.Shop)
+	rep := w.runWith(t, w.refundSettings(), nil)
+	said := false
+	for _, n := range rep.Warnings {
+		said = said || n.Code == "returns_unreadable"
+	}
+	if !said || len(w.fix.Returns) == 0 || rep.Counts["credit_created"] != 0 {
+		t.Fatalf("warnings %v, counts %v", rep.Warnings, rep.Counts)
+	}
+	if rep := w.runWith(t, w.settings(), nil); len(rep.Warnings) != 0 {
+		t.Fatalf("warned with refunds off: %v", rep.Warnings)
 	}
 }

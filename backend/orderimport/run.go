@@ -90,6 +90,7 @@ type runner struct {
 	// relaties made in this run by their memo line (prepare.go).
 	pending      map[string]*pendingCreate
 	madeRelaties map[string]*snelstart.Relatie
+	noReturns    bool // refunds on, and the shop's return table cannot be read (credits.go)
 }
 
 // Run imports the orders of Job.Query. One failing order never stops the
@@ -133,6 +134,9 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		}
 		if len(otherwise) > 0 {
 			rep.Warnings = append(rep.Warnings, Note{"vat_rounding", strings.Join(otherwise, ", ")})
+		}
+		if r.noReturns {
+			rep.Warnings = append(rep.Warnings, Note{"returns_unreadable", ""})
 		}
 		rep.Calls = j.Client.Requests() - calls
 		return rep, err
