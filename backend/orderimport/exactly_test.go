@@ -356,3 +356,26 @@ func secondShop(t testing.TB, w *world, seed uint64) *world {
 	b.db, b.shop, b.fix, b.prof = sdb.DB, shop, sdb.Shop, p.ID
 	return &b
 }
+
+// A koppeling without the right to write orders: every order says so in a
+// message of the program's own (Koppeling SnelStart), not with the text of
+// a Go error.
+func TestOrderWithoutWriteRightsSaysSoInWords(t *testing.T) {
+	var scopes []string
+	for _, s := range sim.AllScopes {
+		if s != "orders:write" {
+			scopes = append(scopes, s)
+		}
+	}
+	w := newWorldSized(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 20, Products: 30, Customers: 20, Seed: 6},
+		func(o *sim.Options) { o.ClientKeys = map[string][]string{"k": scopes} })
+	rep := w.runWith(t, w.settings(), nil)
+	if rep.Counts["failed"] == 0 || rep.Counts["created"] != 0 {
+		t.Fatalf("run: %v", rep.Counts)
+	}
+	for _, r := range rep.Results {
+		if r.State == "failed" && (r.Reason == nil || r.Reason.Code != "snelstart_access" || r.Reason.Arg != "") {
+			t.Fatalf("order %d: %+v", r.OrderID, r.Reason)
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -434,7 +435,10 @@ func (r *runner) record(o opencart.Order, prev config.LedgerEntry, state string,
 	return res
 }
 
-// failure describes a failed SnelStart call as a hold code.
+// failure describes a failed SnelStart call as a hold code. The user reads
+// SnelStart's own words (a refusal) or a message of ours, never a Go
+// error: the Arg of "snelstart_error" is the technical text, which the
+// message does not show and the program logs (app: logDetails).
 func failure(err error) *Hold {
 	var ae *snelstart.APIError
 	switch {
@@ -444,6 +448,26 @@ func failure(err error) *Hold {
 		return &Hold{"uncertain", ""}
 	case errors.Is(err, snelstart.ErrRateLimited), errors.Is(err, snelstart.ErrServer), errors.Is(err, snelstart.ErrNetwork), errors.Is(err, snelstart.ErrTimeout):
 		return &Hold{"snelstart_unavailable", ""}
+	case errors.Is(err, snelstart.ErrInvalidClientKey), errors.Is(err, snelstart.ErrInvalidSubscriptionKey),
+		errors.Is(err, snelstart.ErrUnauthorized), errors.Is(err, snelstart.ErrForbidden):
+		return &Hold{"snelstart_access", ""}
+	case errors.As(err, &ae) && errors.Is(err, snelstart.ErrValidation) && len(ae.ModelState) > 0:
+		return &Hold{"snelstart_refused", modelStateText(ae.ModelState)}
 	}
 	return &Hold{"snelstart_error", err.Error()}
+}
+
+// modelStateText is SnelStart's refusal of a body it could not bind, in
+// its own words: "field: message; …", by field.
+func modelStateText(ms map[string][]string) string {
+	fields := make([]string, 0, len(ms))
+	for f := range ms {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = f + ": " + strings.Join(ms[f], " ")
+	}
+	return strings.Join(parts, "; ")
 }
