@@ -78,7 +78,8 @@ type Report struct {
 // so far and the orders whose create may have reached SnelStart.
 type runner struct {
 	*Job
-	k *Knowledge
+	k       *Knowledge
+	started time.Time // after the profile's lock was taken: no earlier run sends any more
 
 	mu        sync.Mutex // results' elements and unsettled, from the senders
 	results   []Result
@@ -103,6 +104,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	if j.Settle <= 0 {
 		j.Settle = DefaultSettle
 	}
+	started := time.Now()
 	calls := j.Client.Requests()
 	j.track = newTracker(j.OnOrder)
 	k, ci, err := loadStatic(ctx, j.Client, j.Settings, j.Shop.Name)
@@ -114,7 +116,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		// OpenCart stores amounts in its default currency; SnelStart books euros.
 		rep.Warnings = append(rep.Warnings, Note{"currency", cur})
 	}
-	r := &runner{Job: &j, k: k}
+	r := &runner{Job: &j, k: k, started: started}
 	finish := func(err error) (*Report, error) {
 		rep.Results = r.results
 		var otherwise []string // orders whose VAT SnelStart computed otherwise
