@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/s-connect/s-connect/backend/opencart"
+	"github.com/s-connect/s-connect/backend/reference"
 	"github.com/s-connect/s-connect/backend/snelstart"
 )
 
@@ -216,7 +217,7 @@ func memoHasLine(memo, line string) bool {
 
 // refOf is the reference an order gets in SnelStart (betalingskenmerk and
 // orderreferentie): the profile's prefix and the order number.
-func refOf(o opencart.Order, s Settings) string { return s.ReferencePrefix + strconv.Itoa(o.ID) }
+func refOf(o opencart.Order, s Settings) string { return reference.Order(s.ReferencePrefix, o.ID) }
 
 // existingOrders finds the verkooporders that already carry these
 // references: without a ledger (another PC, a lost database) nothing is
