@@ -24,8 +24,8 @@ type OrderQuery struct {
 	// AnyStatus reads the orders of every status but 0, whatever Statuses
 	// says: the reconciliation looks up an order SnelStart has by its id.
 	AnyStatus bool
-	AfterID  int   // keyset paging: orders with a higher id
-	Limit    int   // page size, default 100
+	AfterID   int // keyset paging: orders with a higher id
+	Limit     int // page size, default 100
 }
 
 var orderColumns = []string{"order_id", "store_id", "store_name", "customer_id", "customer_group_id", "firstname",
