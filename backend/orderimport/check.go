@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -169,3 +170,7 @@ func (k *Knowledge) Booked(vo snelstart.Verkooporder) (a Amounts, unknown []stri
 	}
 	return amountsOf(lines, vo.VerkooporderBtwIngaveModel == snelstart.BtwExclusief), unknown
 }
+
+// BookingZone is the zone of SnelStart's day: a verkooporder's datum is
+// the Dutch date of the moment the order was placed.
+func BookingZone() *time.Location { return amsterdam }
