@@ -22,7 +22,7 @@ import (
 // period.
 func (c *checker) report() *Report {
 	rep := &Report{From: c.From.Format(DateLayout), To: c.To.Format(DateLayout), Prefix: c.Settings.ReferencePrefix,
-		WithLedger: c.Ledger != nil}
+		WithLedger: c.entries}
 	var shopSum, ssSum orderimport.Amounts
 	ids := make([]int, 0, len(c.orders))
 	for id := range c.orders {
@@ -102,7 +102,7 @@ func (c *checker) compare(o *order) (shop orderimport.Amounts, out []Finding) {
 		add(Unknown, false, func(f *Finding) { f.SnelStart = c.booked(o.originals, o.credits, false) })
 		return shop, out
 	case config.IsOpen(state):
-		add(Open, false, func(f *Finding) { f.Detail, f.DetailCode = state+": "+o.entry.Reason, "state" })
+		add(Open, false, func(f *Finding) { f.State, f.Detail, f.DetailCode = state, o.entry.Reason, "reason" })
 	case state == config.LedgerIgnored:
 		if o.selected && len(o.originals) == 0 {
 			add(Ignored, true, nil)

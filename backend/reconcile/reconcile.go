@@ -111,8 +111,10 @@ type Finding struct {
 	Nummers    []int    `json:"nummers,omitempty"` // verkoopordernummers in SnelStart
 	Shop       *Figures `json:"shop,omitempty"`
 	SnelStart  *Figures `json:"snelstart,omitempty"`
-	Detail     string   `json:"detail,omitempty"`     // a hold or ledger reason (code(arg)), a state, a status name
-	DetailCode string   `json:"detailCode,omitempty"` // what Detail is: reason, state, status, relatie, date
+	State      string   `json:"state,omitempty"`      // the ledger's state (Open)
+	Detail     string   `json:"detail,omitempty"`     // a hold or ledger reason (code(arg)), a note, a status name, a relatie, a date
+	DetailCode string   `json:"detailCode,omitempty"` // what Detail is: reason, note, status, relatie, date
+	Text       string   `json:"text,omitempty"`       // Detail and the differing figures in words (Explain)
 }
 
 // Figures are one side's amounts of an order: total incl. VAT, and per rate.
@@ -141,6 +143,13 @@ type Report struct {
 	SnelStartTotal  decimal.Decimal `json:"snelstartTotal"`
 	WithLedger      bool            `json:"withLedger"`
 	Calls           int64           `json:"calls"` // SnelStart API calls made
+}
+
+// Explain fills in each finding's Text in the user's language.
+func (r *Report) Explain(lang string, t Label) {
+	for i := range r.Findings {
+		r.Findings[i].Text = DetailText(r.Findings[i], t, amountFormat(lang))
+	}
 }
 
 // ErrNoReference: without Betalingskenmerk uniek (sales.paymentReference)
@@ -205,6 +214,7 @@ type checker struct {
 	k        *orderimport.Knowledge
 	orders   map[int]*order
 	seen     map[string]bool // verkooporder ids already placed
+	entries  bool            // the ledger knew at least one order
 	statuses map[int]string  // the shop's status names, when an order outside the selection needs one
 }
 
@@ -329,6 +339,7 @@ func (c *checker) take(ctx context.Context, page []opencart.Order, selected bool
 		}
 		for id, e := range entries {
 			c.get(id).entry = &e
+			c.entries = true
 		}
 	}
 	return nil
