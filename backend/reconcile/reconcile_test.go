@@ -270,6 +270,32 @@ func TestCheckFindsMissingDoubleChanged(t *testing.T) {
 	if got := kinds(held); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Fatalf("with the missing order held: %v, want %v", got, want)
 	}
+
+	// The bookkeeper moved an order to another relatie: the ledger knows
+	// whom it was sent for. Without the ledger nobody knows.
+	e := w.fix.Sales()[11].ID
+	vo := w.order(t, reference.Order("WS", e))
+	var other map[string]any
+	for _, r := range w.sim.All("relaties") {
+		if r["id"] != vo["relatie"].(map[string]any)["id"] {
+			other = r
+		}
+	}
+	w.sim.Patch("verkooporders", vo["id"].(string), map[string]any{"relatie": map[string]any{"id": other["id"]}})
+	moved := w.check(t, w.store)
+	want = append(want, "customer WS"+fmt.Sprint(e))
+	sort.Strings(want)
+	if got := kinds(moved); strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("with a relatie changed: %v, want %v", got, want)
+	}
+	for _, f := range moved.Findings {
+		if f.Kind == reconcile.Customer && !strings.HasPrefix(f.Detail, fmt.Sprint(other["naam"])+" (") {
+			t.Errorf("the customer finding names SnelStart's relatie %v: %q", other["naam"], f.Detail)
+		}
+	}
+	if got := kinds(w.check(t, nil)); strings.Contains(strings.Join(got, "|"), "customer") {
+		t.Errorf("without a ledger a customer cannot differ from it: %v", got)
+	}
 }
 
 func TestCheckVATTotalsAreTheOrdersSums(t *testing.T) {
@@ -386,6 +412,29 @@ func TestCheckCreditOrdersNet(t *testing.T) {
 	}
 	if !found || off.Differences == 0 {
 		t.Errorf("a credit of one line of a full credit reference is a difference: %v", kinds(off))
+	}
+
+	// An order SnelStart has under our prefix that the shop has not is
+	// reported; another shop's (another prefix) is none of ours.
+	for _, ref := range []string{"WS99999", "AB" + fmt.Sprint(d)} {
+		stray := w.order(t, reference.Order("WS", d))
+		delete(stray, "id")
+		delete(stray, "uri")
+		stray["betalingskenmerk"], stray["nummer"] = ref, 90003
+		w.sim.Insert("verkooporders", stray)
+	}
+	stray := w.check(t, w.store)
+	n := 0
+	for _, f := range stray.Findings {
+		if f.Kind == reconcile.Unknown {
+			n++
+			if f.Reference != "WS99999" || f.SnelStart == nil || f.SnelStart.Total.IsZero() {
+				t.Errorf("unknown order: %+v", f)
+			}
+		}
+	}
+	if n != 1 || stray.SnelStartOrders != off.SnelStartOrders+1 {
+		t.Errorf("%d unknown orders, %d verkooporders (was %d): %v", n, stray.SnelStartOrders, off.SnelStartOrders, kinds(stray))
 	}
 }
 
