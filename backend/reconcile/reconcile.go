@@ -280,7 +280,7 @@ func (c *checker) readShop(ctx context.Context) error {
 	q.AddedBefore = time.Date(c.To.Year(), c.To.Month(), c.To.Day()+1, 0, 0, 0, 0, zone)
 	q.IDs, q.AnyStatus, q.ModifiedSince, q.Limit = nil, false, time.Time{}, c.PageSize
 	span := q.AddedBefore.Sub(q.AddedSince)
-	read := 0
+	read, latest := 0, q.AddedSince
 	for {
 		page, next, err := c.Shop.Orders(ctx, q)
 		if err != nil {
@@ -290,9 +290,15 @@ func (c *checker) readShop(ctx context.Context) error {
 			return err
 		}
 		read += len(page)
+		// Orders come by number, which mostly follows the date: how far
+		// the newest order read so far is into the period.
+		for _, o := range page {
+			if o.Added.After(latest) {
+				latest = o.Added
+			}
+		}
 		if c.Progress != nil && len(page) > 0 {
-			done := page[len(page)-1].Added.Sub(q.AddedSince)
-			c.Progress(Progress{Orders: read, Percent: int(min(99, max(0, 100*done/span)))})
+			c.Progress(Progress{Orders: read, Percent: int(min(99, max(0, 100*latest.Sub(q.AddedSince)/span)))})
 		}
 		if next == 0 {
 			break

@@ -3,6 +3,7 @@ package reconcile_test
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"sort"
@@ -336,6 +337,29 @@ func TestCheckVATTotalsAreTheOrdersSums(t *testing.T) {
 	if seen < 2 {
 		t.Fatalf("the fixture should have orders at two VAT rates: %+v", rep.Totals)
 	}
+	// Read in pages of 10, with progress: the same report.
+	from, to := w.period()
+	var steps []reconcile.Progress
+	paged, err := reconcile.Run(context.Background(), reconcile.Job{ProfileID: w.prof, Shop: w.shop, Client: w.client,
+		Ledger: w.store, Settings: w.settings, From: from, To: to, PageSize: 10, Progress: func(p reconcile.Progress) { steps = append(steps, p) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	paged.Calls = rep.Calls
+	a, _ := json.Marshal(paged)
+	b, _ := json.Marshal(rep)
+	if string(a) != string(b) {
+		t.Errorf("read in pages of 10 the report differs:\n%s\n%s", a, b)
+	}
+	if len(steps) < 3 || steps[len(steps)-1].Orders != rep.Orders {
+		t.Errorf("progress %+v for %d orders in pages of 10", steps, rep.Orders)
+	}
+	for i := 1; i < len(steps); i++ {
+		if steps[i].Orders <= steps[i-1].Orders || steps[i].Percent < steps[i-1].Percent || steps[i].Percent > 99 {
+			t.Errorf("progress goes forward and stays below 100 until the end: %+v", steps)
+		}
+	}
+
 	var ssTotal decimal.Decimal
 	for _, o := range w.sim.All("verkooporders") {
 		ssTotal = ssTotal.Add(decimal.RequireFromString(fmt.Sprint(o["totaalInclusiefBtw"])))
