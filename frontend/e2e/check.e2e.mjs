@@ -21,13 +21,15 @@ after(async () => {
   await Promise.all([serve?.stop(), sim?.stop(), shop?.stop()]);
 });
 
-// The fixture shop's orders are from the 60 days before 28-11-2026.
+// The fixture shop's orders are from the 60 days before 28-11-2026. Days
+// are typed day first, as every date in the window.
 const FROM = '2026-09-01';
 const TO = '2026-11-30';
+const typed = (day) => day.split('-').reverse().join('-');
 
 async function runCheck(from, to) {
-  await page.getByTestId('check-from').fill(from);
-  await page.getByTestId('check-to').fill(to);
+  await page.getByTestId('check-from').fill(typed(from));
+  await page.getByTestId('check-to').fill(typed(to));
   await page.click('[data-action=check]');
   await page.waitForFunction(() => !document.querySelector('[data-action=check][disabled]'), null, { timeout: 120000 });
 }
@@ -58,6 +60,10 @@ describe('Uitvoering: Controle', () => {
     const notice = await page.getByTestId('notice').innerText();
     assert.match(notice, /De periode klopt niet: ‘Van’ ligt na ‘Tot en met’/);
     assert.equal(await page.getByTestId('check-counts').count(), 0, 'no report for a bad period');
+    await page.getByTestId('check-from').fill('31-02-2026');
+    await page.click('[data-action=check]');
+    assert.match(await page.getByTestId('notice').innerText(), /‘31-02-2026’ is geen datum: typ de dag eerst/);
+    assert.equal(await page.getByTestId('check-counts').count(), 0);
   });
 
   test('before the import every order is missing in SnelStart; the CSV says so, in Dutch', async () => {
