@@ -93,6 +93,19 @@ func (a Amounts) Rate(r decimal.Decimal) RateAmount {
 // no difference the import would not have held the order for.
 func Same(a, b decimal.Decimal) bool { return a.Sub(b).Abs().LessThanOrEqual(vatTolerance) }
 
+// SaleStatuses are the statuses the import books as sales: the chosen ones
+// (none: the shop's own sale statuses), less the refund statuses when
+// refunds are credited — an order in a refund status is credited, not
+// booked (OpenCart itself counts Reversed among the processing statuses).
+// left is false when no status is left.
+func SaleStatuses(chosen []int, shop *opencart.Shop, s Settings) (statuses []int, left bool) {
+	if !s.RefundCredit {
+		return chosen, true
+	}
+	out := withoutRefunds(chosen, shop.SaleStatuses(), s.RefundStatuses)
+	return out, len(out) > 0
+}
+
 // CheckKnowledge loads what planning an order needs, read-only: the lists,
 // the template, the articles of the settings.
 func CheckKnowledge(ctx context.Context, c *snelstart.Client, s Settings, shopName string) (*Knowledge, error) {

@@ -143,12 +143,9 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	}
 	q := j.Query
 	q.Limit = j.PageSize
-	if j.Settings.RefundCredit {
-		// An order in a refund status is credited, not booked (OpenCart
-		// itself counts Reversed among the processing statuses).
-		if q.Statuses = withoutRefunds(q.Statuses, j.Shop.SaleStatuses(), j.Settings.RefundStatuses); len(q.Statuses) == 0 {
-			return finish(r.refunds(ctx))
-		}
+	var left bool
+	if q.Statuses, left = SaleStatuses(q.Statuses, j.Shop, j.Settings); !left {
+		return finish(r.refunds(ctx))
 	}
 	for {
 		orders, next, err := j.Shop.Orders(ctx, q)

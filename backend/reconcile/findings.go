@@ -188,11 +188,18 @@ func (c *checker) compare(o *order) (shop orderimport.Amounts, out []Finding) {
 	}
 	if len(o.credits) > 0 && len(o.originals) > 0 {
 		net := c.booked(o.originals, o.credits, true)
+		kind := PartCredited
 		if zero(*net) {
-			add(Credited, true, func(f *Finding) { f.SnelStart = net })
-		} else {
-			add(PartCredited, true, func(f *Finding) { f.SnelStart = net })
+			kind = Credited
 		}
+		add(kind, true, func(f *Finding) {
+			f.SnelStart = net
+			for _, v := range o.credits {
+				if !v.inPeriod { // the refund counts in the period of its date
+					f.Detail, f.DetailCode = v.vo.Datum.Time.Format(DateLayout), "credit_date"
+				}
+			}
+		})
 	}
 	return shop, out
 }

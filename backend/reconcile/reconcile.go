@@ -279,6 +279,10 @@ func (c *checker) readShop(ctx context.Context) error {
 	q.AddedSince = time.Date(c.From.Year(), c.From.Month(), c.From.Day(), 0, 0, 0, 0, zone)
 	q.AddedBefore = time.Date(c.To.Year(), c.To.Month(), c.To.Day()+1, 0, 0, 0, 0, zone)
 	q.IDs, q.AnyStatus, q.ModifiedSince, q.Limit = nil, false, time.Time{}, c.PageSize
+	var left bool
+	if q.Statuses, left = orderimport.SaleStatuses(q.Statuses, c.Shop, c.Settings); !left {
+		return nil // every chosen status is a refund status: no sales to check
+	}
 	span := q.AddedBefore.Sub(q.AddedSince)
 	read, latest := 0, q.AddedSince
 	for {
@@ -384,6 +388,37 @@ func (c *checker) readOthers(ctx context.Context) error {
 		}
 		if err := c.take(ctx, page, false); err != nil {
 			return err
+		}
+	}
+	return c.findCredits(ctx, ids)
+}
+
+// findCredits looks up the full credit orders, whatever their date, of
+// orders outside the selection that SnelStart has: a sale of the period
+// refunded later is credited, not a status that went wrong.
+func (c *checker) findCredits(ctx context.Context, ids []int) error {
+	var refs []string
+	for _, id := range ids {
+		o := c.orders[id]
+		if o.shop == nil || len(o.originals) == 0 {
+			continue
+		}
+		full := false
+		for _, v := range o.credits {
+			full = full || v.ref.ReturnID == 0
+		}
+		if !full {
+			refs = append(refs, reference.Credit(reference.Order(c.Settings.ReferencePrefix, id)))
+		}
+	}
+	for start := 0; start < len(refs); start += lookupBatch {
+		part := refs[start:min(start+lookupBatch, len(refs))]
+		list, err := snelstart.Collect(c.Client.Verkooporders.List(ctx, snelstart.ListOptions{Filter: snelstart.In("Betalingskenmerk", part)}))
+		if err != nil {
+			return err
+		}
+		for _, vo := range list {
+			c.place(vo)
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -83,9 +84,13 @@ func newWorld(t *testing.T, version string) *world {
 func (w *world) book(t *testing.T, skip int) {
 	t.Helper()
 	var ids []int
+	sales := 0 // with refunds credited, an order in a refund status is no sale
 	for _, o := range w.fix.Sales() {
 		if o.ID != skip {
 			ids = append(ids, o.ID)
+			if !w.settings.RefundCredit || !slices.Contains(w.settings.RefundStatuses, o.StatusID) {
+				sales++
+			}
 		}
 	}
 	rep, err := orderimport.Run(context.Background(), orderimport.Job{ProfileID: w.prof, Shop: w.shop, Client: w.client,
@@ -93,8 +98,8 @@ func (w *world) book(t *testing.T, skip int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Counts["created"] != len(ids) {
-		t.Fatalf("the import booked %v of %d orders", rep.Counts, len(ids))
+	if rep.Counts["created"] != sales {
+		t.Fatalf("the import booked %v of %d orders", rep.Counts, sales)
 	}
 }
 
@@ -478,4 +483,80 @@ func TestPeriod(t *testing.T) {
 	if f, to, err := reconcile.Period("2025-01-01", "2025-12-31"); err != nil || to.Sub(f) != 364*24*time.Hour {
 		t.Errorf("a calendar year: %v %v %v", f, to, err)
 	}
+}
+
+// The import's own refunds (Terugbetalingen als creditorder): an order
+// moved to Refunded is credited by the import (its credit dated the day of
+// the refund). Checked for the period of the sale, it is a sale refunded
+// later — no difference, both sides count the sale; checked up to the day of
+// the refund, order and credit net to zero on both sides.
+func TestCheckRefundsOfTheImportNet(t *testing.T) {
+	w := newWorld(t, "4.0")
+	w.settings.RefundCredit = true
+	w.settings.RefundStatuses = []int{11, 12, 13}
+	w.book(t, 0)
+	clean := w.check(t, w.store)
+	if len(clean.Findings) != 0 {
+		t.Fatalf("a clean period has findings: %v", kinds(clean))
+	}
+	var d int
+	for _, o := range w.fix.Sales() {
+		if !slices.Contains(w.settings.RefundStatuses, o.StatusID) && d == 0 {
+			d = o.ID
+		}
+	}
+	if _, err := w.db.Exec("UPDATE oc_order SET order_status_id = 11, date_modified = NOW() WHERE order_id = ?", d); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := orderimport.Run(context.Background(), orderimport.Job{ProfileID: w.prof, Shop: w.shop, Client: w.client,
+		Ledger: w.store, Settings: w.settings, Query: opencart.OrderQuery{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	credit := reference.Credit(reference.Order("WS", d))
+	w.order(t, credit) // the import made it
+	t.Logf("import: %v", rep.Counts)
+
+	// The period of the sale: the refund is in another period.
+	sale := w.check(t, w.store)
+	if got := kinds(sale); len(got) != 1 || got[0] != "credited WS"+fmt.Sprint(d) || sale.Differences != 0 {
+		t.Fatalf("findings %v (differences %d), want only the credited order", got, sale.Differences)
+	}
+	if sale.Findings[0].DetailCode != "credit_date" {
+		t.Errorf("the credit's date is named: %+v", sale.Findings[0])
+	}
+	a, _ := json.Marshal(sale.Totals)
+	b, _ := json.Marshal(clean.Totals)
+	if string(a) != string(b) || sale.Orders != clean.Orders-1 {
+		t.Errorf("the sale's period keeps its totals:\n%s\n%s (orders %d, were %d)", a, b, sale.Orders, clean.Orders)
+	}
+
+	// Up to the day of the refund: order and credit net to zero.
+	from, _ := w.period()
+	now := time.Now().In(orderimport.BookingZone())
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	if today.Sub(from).Hours()/24 >= reconcile.MaxDays {
+		from = today.AddDate(0, 0, -reconcile.MaxDays+1)
+	}
+	both, err := reconcile.Run(context.Background(), reconcile.Job{ProfileID: w.prof, Shop: w.shop, Client: w.client,
+		Ledger: w.store, Settings: w.settings, From: from, To: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := kinds(both); len(got) != 1 || got[0] != "credited WS"+fmt.Sprint(d) || both.Differences != 0 || both.Findings[0].DetailCode != "" {
+		t.Fatalf("with the credit in the period: %v (differences %d)", got, both.Differences)
+	}
+	for _, r := range both.Totals {
+		if !r.ShopExcl.Equal(r.SnelStartExcl) || !r.ShopVAT.Equal(r.SnelStartVAT) {
+			t.Errorf("%s%%: shop %s + %s, SnelStart %s + %s", r.Rate, r.ShopExcl, r.ShopVAT, r.SnelStartExcl, r.SnelStartVAT)
+		}
+	}
+	if !both.ShopTotal.Equal(both.SnelStartTotal) || !both.SnelStartTotal.Equal(clean.SnelStartTotal.Sub(w.total(t, d))) {
+		t.Errorf("totals: shop %s, SnelStart %s, before the refund %s", both.ShopTotal, both.SnelStartTotal, clean.SnelStartTotal)
+	}
+}
+
+// total is SnelStart's total of an order's verkooporder.
+func (w *world) total(t *testing.T, orderID int) decimal.Decimal {
+	return decimal.RequireFromString(fmt.Sprint(w.order(t, reference.Order("WS", orderID))["totaalInclusiefBtw"]))
 }
