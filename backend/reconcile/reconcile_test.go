@@ -43,9 +43,11 @@ type world struct {
 
 var base = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 
-func newWorld(t *testing.T, version string) *world {
+func newWorld(t *testing.T, version string) *world { return newWorldOf(t, version, 40) }
+
+func newWorldOf(t *testing.T, version string, orders int) *world {
 	t.Helper()
-	sdb := fixture.NewShopDB(t, fixture.Config{Version: version, Prefix: "oc_", Orders: 40, Products: 60, Customers: 30, Seed: 11, Base: base})
+	sdb := fixture.NewShopDB(t, fixture.Config{Version: version, Prefix: "oc_", Orders: orders, Products: 60, Customers: 30, Seed: 11, Base: base})
 	ctx := context.Background()
 	tr, err := mysql.Open(ctx, mysql.Config{Host: "127.0.0.1", Port: sdb.Port, Database: sdb.Database, User: "root", Prefix: "oc_"})
 	if err != nil {
@@ -559,4 +561,20 @@ func TestCheckRefundsOfTheImportNet(t *testing.T) {
 // total is SnelStart's total of an order's verkooporder.
 func (w *world) total(t *testing.T, orderID int) decimal.Decimal {
 	return decimal.RequireFromString(fmt.Sprint(w.order(t, reference.Order("WS", orderID))["totaalInclusiefBtw"]))
+}
+
+// Few SnelStart calls per 100 orders: the lists once, the period's
+// verkooporders in pages of 500, the articles of each page of orders in
+// batches — not a call per order.
+func TestCheckReadsInBatches(t *testing.T) {
+	w := newWorldOf(t, "4.1", 320)
+	w.book(t, 0)
+	rep := w.check(t, w.store)
+	if rep.Orders < 200 || rep.Differences != 0 {
+		t.Fatalf("%d orders, %v", rep.Orders, kinds(rep))
+	}
+	if perHundred := float64(rep.Calls) * 100 / float64(rep.Orders); perHundred > 10 {
+		t.Errorf("%d SnelStart calls for %d orders: %.1f per 100", rep.Calls, rep.Orders, perHundred)
+	}
+	t.Logf("%d SnelStart calls for %d orders", rep.Calls, rep.Orders)
 }
