@@ -5,6 +5,7 @@
 //	s-connect serve           the same UI in a browser, on 127.0.0.1 with a token
 //	s-connect version         the version and commit
 //	s-connect run TASK        one task now: orders or ordersStock (--preview: show, write nothing)
+//	s-connect check           Controle: --from YYYY-MM-DD --to YYYY-MM-DD [--csv FILE] (reads only)
 //	s-connect snelstart-sim   a simulated SnelStart administration (demo, tests)
 //	s-connect restore-settings [BACKUP]   put the newest (or that) backup of the settings back
 //
@@ -55,6 +56,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	wait := fl.Duration("wait", 15*time.Minute, "run: how long to wait while another process runs the profile")
 	addr := fl.String("addr", envOr("SCONNECT_ADDR", "127.0.0.1:0"), "serve: loopback address to listen on")
 	token := fl.String("token", os.Getenv("SCONNECT_TOKEN"), "serve: access token (default: random)")
+	from := fl.String("from", "", "check: the period's first day (YYYY-MM-DD)")
+	to := fl.String("to", "", "check: the period's last day (YYYY-MM-DD)")
+	csvPath := fl.String("csv", "", "check: also write the findings and totals to this CSV file")
 	minimized := fl.Bool("minimized", false, "desktop: start in the tray, without the window")
 	if err := fl.Parse(args); err != nil {
 		return 2
@@ -69,9 +73,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runDesktop(*dir, *minimized, stdout, stderr)
 	case "window":
 		return runWindow(*dir, stderr)
-	case "serve", "run":
+	case "serve", "run", "check":
 	default:
-		fmt.Fprintf(stderr, "s-connect: unknown command %q (use: serve, run, version, snelstart-sim, restore-settings, or none for the window)\n", cmd)
+		fmt.Fprintf(stderr, "s-connect: unknown command %q (use: serve, run, check, version, snelstart-sim, restore-settings, or none for the window)\n", cmd)
 		return 2
 	}
 
@@ -82,6 +86,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	defer closeAll()
 
+	if cmd == "check" {
+		return checkTask(svc, uint(*profile), *from, *to, *csvPath, stdout, stderr)
+	}
 	if cmd == "run" {
 		return runTask(svc, fl.Args(), uint(*profile), *preview, *wait, stdout, stderr)
 	}

@@ -146,12 +146,9 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	}
 	q := j.Query
 	q.Limit = j.PageSize
-	if j.Settings.RefundCredit {
-		// An order in a refund status is credited, not booked (OpenCart
-		// itself counts Reversed among the processing statuses).
-		if q.Statuses = withoutRefunds(q.Statuses, j.Shop.SaleStatuses(), j.Settings.RefundStatuses); len(q.Statuses) == 0 {
-			return finish(r.refunds(ctx))
-		}
+	var left bool
+	if q.Statuses, left = SaleStatuses(q.Statuses, j.Shop, j.Settings); !left {
+		return finish(r.refunds(ctx))
 	}
 	for {
 		orders, next, err := j.Shop.Orders(ctx, q)
@@ -308,7 +305,13 @@ func (r *runner) alreadyThere(it item, p *Plan, vo *snelstart.Verkooporder) Resu
 // loadForPage looks up, in batches, the products, customers and articles
 // of a page of orders.
 func (r *runner) loadForPage(ctx context.Context, orders []opencart.Order) error {
-	k := r.k
+	return r.k.loadPage(ctx, r.Client, r.Shop, r.Settings, orders, true)
+}
+
+// loadPage looks up, in batches, the products and articles of a page of
+// orders, and the customers when asked (planning an order's amounts needs
+// none).
+func (k *Knowledge) loadPage(ctx context.Context, c *snelstart.Client, shop *opencart.Shop, s Settings, orders []opencart.Order, customers bool) error {
 	var productIDs []string
 	for _, o := range orders {
 		for _, l := range o.Lines {
@@ -318,8 +321,8 @@ func (r *runner) loadForPage(ctx context.Context, orders []opencart.Order) error
 	if k.Products == nil {
 		k.Products = map[int]opencart.Product{}
 	}
-	if f := r.Settings.CodeField; (f != "" && f != "model" && f != "product_id") || r.Shop.Schema().Has("product_option_value", "sku") {
-		products, err := r.Shop.ProductsByCode(ctx, "product_id", unique(productIDs))
+	if f := s.CodeField; (f != "" && f != "model" && f != "product_id") || shop.Schema().Has("product_option_value", "sku") {
+		products, err := shop.ProductsByCode(ctx, "product_id", unique(productIDs))
 		if err != nil {
 			return err
 		}
@@ -330,7 +333,7 @@ func (r *runner) loadForPage(ctx context.Context, orders []opencart.Order) error
 	var codes []string
 	for _, o := range orders {
 		for _, l := range o.Lines {
-			main, more := lineCodes(l, r.Settings, k)
+			main, more := lineCodes(l, s, k)
 			codes = append(append(codes, main), more...)
 		}
 	}
@@ -338,9 +341,11 @@ func (r *runner) loadForPage(ctx context.Context, orders []opencart.Order) error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		custErr = k.loadCustomers(ctx, r.Client, r.Settings, orders)
+		if customers {
+			custErr = k.loadCustomers(ctx, c, s, orders)
+		}
 	}()
-	artErr := k.loadArticles(ctx, r.Client, codes)
+	artErr := k.loadArticles(ctx, c, codes)
 	<-done
 	return errors.Join(custErr, artErr)
 }
