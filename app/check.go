@@ -79,8 +79,5 @@ func periodError(err error) error {
 	return err
 }
 
-// Text is a message in the user's language, for the command line.
-func (s *Services) Text(key, arg string) string { return s.msgs.T(s.language(), key, arg) }
-
 // ErrorText is an error as the window would show it, for the command line.
 func (s *Services) ErrorText(err error) string { return s.userError(err).Message }
