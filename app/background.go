@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"reflect"
 	goruntime "runtime"
 	"sort"
 	"strconv"
@@ -57,10 +58,12 @@ type Background struct {
 	quit   func()
 	health *health
 
-	mu      sync.Mutex
-	tasks   map[taskKey]*taskState
-	pausedF func() bool
-	pauseF  func(bool)
+	mu       sync.Mutex
+	tasks    map[taskKey]*taskState
+	pausedF  func() bool
+	pauseF   func(bool)
+	menuMu   sync.Mutex
+	lastMenu []tray.Item // what the tray shows, so an unchanged menu is not rebuilt
 }
 
 type taskKey struct {
@@ -115,10 +118,45 @@ func (bg *Background) load() {
 	}
 }
 
-// Refresh redraws the tray: menu and state.
+// Refresh redraws the tray: menu and state. It runs whenever profiles, the
+// language or settings change (Services.changed), so a profile added,
+// renamed or deleted, or a switch to English, shows in the menu at once.
+// A menu that did not change is not rebuilt: rebuilding closes a menu the
+// user may have open.
 func (bg *Background) Refresh() {
-	bg.tray.SetMenu(bg.menu())
+	bg.forgetDeleted()
+	items := bg.menu()
+	bg.menuMu.Lock()
+	if !reflect.DeepEqual(items, bg.lastMenu) {
+		bg.tray.SetMenu(items)
+		bg.lastMenu = items
+	}
+	bg.menuMu.Unlock()
 	bg.showState()
+}
+
+// changed is how Services tells that profiles, the language or settings
+// changed.
+func (bg *Background) changed() { bg.Refresh() }
+
+// forgetDeleted drops the state of the tasks of deleted profiles, so the
+// icon does not stay red for a profile that is gone.
+func (bg *Background) forgetDeleted() {
+	ps, err := bg.s.store.Profiles()
+	if err != nil {
+		return
+	}
+	exists := map[uint]bool{}
+	for _, p := range ps {
+		exists[p.ID] = true
+	}
+	bg.mu.Lock()
+	for k := range bg.tasks {
+		if !exists[k.profile] {
+			delete(bg.tasks, k)
+		}
+	}
+	bg.mu.Unlock()
 }
 
 func (bg *Background) t(key, arg string) string { return bg.s.msgs.T(bg.s.language(), key, arg) }

@@ -241,3 +241,70 @@ func TestWindowLocale(t *testing.T) {
 		}
 	}
 }
+
+// The tray menu follows the profiles and the language while the program
+// runs: nobody calls Refresh here, the services do.
+func TestTheTrayMenuFollowsProfilesAndLanguage(t *testing.T) {
+	s := newTestServices(t)
+	tr := &fakeTray{}
+	paused := false
+	bg := NewBackground(s, BackgroundOptions{Tray: tr, Window: &fakeWindow{},
+		Pause: func(p bool) { paused = p }, Paused: func() bool { return paused }})
+	bg.Refresh()
+	runNow := func() []string {
+		tr.mu.Lock()
+		defer tr.mu.Unlock()
+		return titles(tr.menu[1].Items)
+	}
+	if got := runNow(); len(got) != 2 || got[0] != "Importeren orders" {
+		t.Fatalf("one profile: %q", got)
+	}
+	second, err := s.Profiles.Create("Tweede winkel")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := runNow(); len(got) != 2 || got[1] != "Tweede winkel" {
+		t.Fatalf("after adding a profile: %q", got)
+	}
+	if _, err := s.Profiles.Rename(second.ID, "Outlet"); err != nil {
+		t.Fatal(err)
+	}
+	if got := runNow(); len(got) != 2 || got[1] != "Outlet" {
+		t.Fatalf("after renaming a profile: %q", got)
+	}
+	// A failed run of the profile about to go: the icon must not stay red.
+	bg.runFinished(config.Run{ProfileID: second.ID, Task: "orders", State: config.RunFailed}, nil, errors.New("x"))
+	if _, err := s.Profiles.Delete(second.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := runNow(); len(got) != 2 || got[0] != "Importeren orders" {
+		t.Fatalf("after deleting a profile: %q", got)
+	}
+	if st, tip := tr.get(); st != tray.Idle {
+		t.Fatalf("the deleted profile's failure still shows: %s %q", st, tip)
+	}
+
+	if err := s.Program.SetLanguage("en"); err != nil {
+		t.Fatal(err)
+	}
+	tr.mu.Lock()
+	got := strings.Join(titles(tr.menu), "|")
+	tr.mu.Unlock()
+	if got != "Open|Run now|Pause||Quit" {
+		t.Fatalf("menu after switching to English: %q", got)
+	}
+	if _, tip := tr.get(); !strings.Contains(tip, "all is well") {
+		t.Fatalf("tooltip after switching to English: %q", tip)
+	}
+	// The language saved on Instellingen (Settings.Save) too.
+	ps, _ := s.Profiles.List()
+	if _, err := s.Settings.Save(ps[0].ID, map[string]string{"ui.language": "nl"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	tr.mu.Lock()
+	got = strings.Join(titles(tr.menu), "|")
+	tr.mu.Unlock()
+	if got != "Openen|Nu uitvoeren|Pauzeren||Afsluiten" {
+		t.Fatalf("menu after saving Nederlands: %q", got)
+	}
+}

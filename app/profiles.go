@@ -75,6 +75,7 @@ func (p *Profiles) Delete(id uint) (DeleteResult, error) {
 	}
 	p.s.events.Emit(EventProfilesChanged, nil)
 	p.s.replan()
+	p.s.changed()
 	return res, nil
 }
 
@@ -124,6 +125,7 @@ func (p *Profiles) changed(pr config.Profile, err error) (config.Profile, error)
 	if err == nil {
 		p.s.events.Emit(EventProfilesChanged, pr)
 		p.s.replan()
+		p.s.changed()
 	}
 	return pr, err
 }
@@ -177,5 +179,6 @@ func (p *Program) SetLanguage(lang string) error {
 		return err
 	}
 	p.s.events.Emit(EventLanguageChanged, lang)
+	p.s.changed()
 	return nil
 }
