@@ -57,7 +57,8 @@ func runDesktop(dir string, minimized bool, stdout, stderr io.Writer) int {
 		return 1
 	}
 	defer closeAll()
-	planner, err := startPlanner(svc, stderr)
+	// *Pauzeren* as the user left it: a paused program started at login stays paused.
+	planner, err := startPlanner(svc, svc.SchedulePaused(), stderr)
 	if err != nil {
 		return 1
 	}
@@ -133,6 +134,7 @@ func runDesktop(dir string, minimized bool, stdout, stderr io.Writer) int {
 		Pause: planner.SetPaused, Paused: planner.Paused})
 	bgReady.Done()
 	bg.Refresh()
+	bg.AnnouncePaused()
 	go bg.Watch(10*time.Minute, ctx.Done())
 	svc.Log().Info("in the tray", "api", srv.Addr, "tray", trayShown)
 	fmt.Fprintf(stdout, "S-Connect: running (api %s)\n", srv.Addr)

@@ -308,3 +308,59 @@ func TestTheTrayMenuFollowsProfilesAndLanguage(t *testing.T) {
 		t.Fatalf("menu after saving Nederlands: %q", got)
 	}
 }
+
+// Pauzeren survives a restart: the program started again (at login) keeps
+// its schedules paused and says so — the menu's tick, the tooltip beside a
+// failure, and one notification at start.
+func TestPauseSurvivesARestart(t *testing.T) {
+	s := newTestServices(t)
+	var paused bool
+	bg := NewBackground(s, BackgroundOptions{Tray: &fakeTray{}, Window: &fakeWindow{},
+		Pause: func(p bool) { paused = p }, Paused: func() bool { return paused }})
+	bg.Refresh()
+	if s.SchedulePaused() {
+		t.Fatal("paused before Pauzeren")
+	}
+	bg.Clicked("pause")
+	if !paused {
+		t.Fatal("Pauzeren did not pause")
+	}
+
+	// The restart: new services and tray on the same settings; the
+	// scheduler starts with what SchedulePaused says (desktopcmd.go).
+	restart := func() (*fakeTray, *fakeNotifier, *Background, *bool) {
+		s2 := NewServices(Options{Store: s.store, Messages: s.msgs, Log: s.log, Mode: "desktop"})
+		p2 := s2.SchedulePaused()
+		tr, n := &fakeTray{}, &fakeNotifier{}
+		bg2 := NewBackground(s2, BackgroundOptions{Tray: tr, Window: &fakeWindow{}, Notifier: n,
+			Pause: func(p bool) { p2 = p }, Paused: func() bool { return p2 }})
+		bg2.Refresh()
+		bg2.AnnouncePaused()
+		return tr, n, bg2, &p2
+	}
+	tr, n, bg2, p2 := restart()
+	if !*p2 {
+		t.Fatal("the restarted program's schedule is not paused")
+	}
+	if !tr.menu[2].Checked {
+		t.Fatal("the restarted program's menu does not tick Pauzeren")
+	}
+	if st, tip := tr.get(); st != tray.Paused || !strings.Contains(tip, "gepauzeerd") {
+		t.Fatalf("restarted paused: %s %q", st, tip)
+	}
+	if len(n.sent) != 1 || n.sent[0].View != "planning" || !strings.Contains(n.sent[0].Title, "gepauzeerd") {
+		t.Fatalf("no word at start about the pause: %+v", n.sent)
+	}
+	ps, _ := bg2.s.store.Profiles()
+	bg2.runFinished(config.Run{ProfileID: ps[0].ID, Task: "orders", State: config.RunFailed}, nil, errors.New("x"))
+	if st, tip := tr.get(); st != tray.Failed || !strings.Contains(tip, "gepauzeerd") {
+		t.Fatalf("a failure hides the pause: %s %q", st, tip)
+	}
+
+	// Resumed, and restarted again: not paused, nothing said.
+	bg2.Clicked("pause")
+	_, n, _, p2 = restart()
+	if *p2 || len(n.sent) != 0 {
+		t.Fatalf("after resuming and a restart: paused=%v, notifications %+v", *p2, n.sent)
+	}
+}
