@@ -1,8 +1,9 @@
 // An explicit locale for what formats through the browser's Intl. uPlot
 // (the chart) builds an Intl.NumberFormat from navigator.language the
-// moment it loads. On a computer without a locale (LANG=C) the WebView
-// reports a language such as "c", which Intl refuses with a RangeError —
-// thrown while the bundle loads, so the whole window stayed blank. Our own
+// moment it loads. A WebView that passes on a POSIX locale as its language
+// ("c", "C.UTF-8", "") makes Intl throw a RangeError — thrown while the
+// bundle loads, so the whole window stays blank. (WebKitGTK 2.x here maps
+// LANG=C to en-US; the guard is for the WebViews that do not.) Our own
 // money and dates never ask the browser (lib/format.ts); this only keeps a
 // library from failing. Imported first in main.ts, before the chart.
 
