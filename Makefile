@@ -131,7 +131,8 @@ tray-test: bin/s-connect-bench
 		go test -count=1 -v ./desktop/traytest/
 
 ## traybench: memory of all the program's processes, window open and in the tray, and an hour
-## of runs every five minutes (figures in BENCHMARKS.md; DURATION=10m for a shorter look)
+## of runs every five minutes (figures in BENCHMARKS.md; DURATION=10m for a shorter look); fails
+## above 80 MiB PSS in the tray or when goroutines, open files or memory grow over the runs
 traybench: bin/s-connect-bench
 	go run ./desktop/desktoptest/traybench -bin bin/s-connect-bench -key bin/e2e-license.key -duration $${DURATION:-1h}
 
