@@ -220,6 +220,7 @@ func (bg *Background) SetPaused(p bool) {
 	if err := bg.s.store.SetReadOnly(0, "app.paused", strconv.FormatBool(p)); err != nil {
 		bg.s.log.Error("pause: not saved", "err", err)
 	}
+	bg.s.events.Emit(EventProgramChanged, nil) // the window's Planning tab says so
 	bg.Refresh()
 }
 

@@ -342,6 +342,9 @@ func TestPauseSurvivesARestart(t *testing.T) {
 	if !*p2 {
 		t.Fatal("the restarted program's schedule is not paused")
 	}
+	if !bg2.s.Program.Info().Paused {
+		t.Fatal("the window is not told that the schedule is paused")
+	}
 	if !tr.menu[2].Checked {
 		t.Fatal("the restarted program's menu does not tick Pauzeren")
 	}
@@ -357,10 +360,33 @@ func TestPauseSurvivesARestart(t *testing.T) {
 		t.Fatalf("a failure hides the pause: %s %q", st, tip)
 	}
 
-	// Resumed, and restarted again: not paused, nothing said.
+	// Resumed: the window hears of it; restarted again: not paused, nothing said.
+	events := &recordEvents{}
+	bg2.s.SetEmitter(events)
 	bg2.Clicked("pause")
-	_, n, _, p2 = restart()
-	if *p2 || len(n.sent) != 0 {
+	if got := events.names(); !strings.Contains(got, EventProgramChanged) || bg2.s.Program.Info().Paused {
+		t.Fatalf("after resuming: events %q, Info().Paused %v", got, bg2.s.Program.Info().Paused)
+	}
+	_, n, bg3, p2 := restart()
+	if *p2 || len(n.sent) != 0 || bg3.s.Program.Info().Paused {
 		t.Fatalf("after resuming and a restart: paused=%v, notifications %+v", *p2, n.sent)
 	}
+	// serve has no tray: it says nothing of a pause it does not keep.
+	bg3.Clicked("pause")
+	serve := NewServices(Options{Store: s.store, Messages: s.msgs, Log: s.log, Mode: "serve"})
+	if !serve.SchedulePaused() || serve.Program.Info().Paused {
+		t.Fatal("serve (no tray) reports a pause")
+	}
+}
+
+type recordEvents struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (r *recordEvents) Emit(name string, _ any) { r.mu.Lock(); r.seen = append(r.seen, name); r.mu.Unlock() }
+func (r *recordEvents) names() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return strings.Join(r.seen, " ")
 }

@@ -133,6 +133,7 @@ const (
 	EventProfilesChanged = "profiles:changed"
 	EventSettingsSaved   = "settings:saved"
 	EventLanguageChanged = "language:changed"
+	EventProgramChanged  = "program:changed" // Program.Info changed (Pauzeren in the tray)
 	EventRunProgress     = "run:progress"
 )
 
