@@ -76,6 +76,7 @@ vet:
 
 go-test: frontend/dist/index.html
 	go test -race -count=1 ./...
+	go test -tags $(DESKTOP_TAGS) -count=1 -run '^TestTheDesktopProgram' .
 
 ## fuzz: each fuzz target briefly (FUZZTIME, default 5s): what comes from outside — the bridge's
 ## answers, config.php, OData filters, SnelStart's errors, the description template
