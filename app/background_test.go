@@ -384,7 +384,11 @@ type recordEvents struct {
 	seen []string
 }
 
-func (r *recordEvents) Emit(name string, _ any) { r.mu.Lock(); r.seen = append(r.seen, name); r.mu.Unlock() }
+func (r *recordEvents) Emit(name string, _ any) {
+	r.mu.Lock()
+	r.seen = append(r.seen, name)
+	r.mu.Unlock()
+}
 func (r *recordEvents) names() string {
 	r.mu.Lock()
 	defer r.mu.Unlock()
