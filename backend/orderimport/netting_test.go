@@ -1,0 +1,136 @@
+package orderimport_test
+
+import (
+	"fmt"
+	"sort"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/orderimport"
+)
+
+// Every booked order refunded in full: each credit order is its original
+// negated — line by line (products, options, shipping, fees, discounts per
+// VAT rate, vouchers, the difference line), in its totals and in the VAT
+// SnelStart books per rate, to the cent — so order and credit net to zero.
+// An order a return of which was credited first is held, not credited in
+// full (that would credit the returned products twice).
+func TestFullRefundsNetTheOriginalExactly(t *testing.T) {
+	w := knownWorld(t, 80)
+	s := w.refundSettings()
+	first := w.runWith(t, s, nil)
+	if first.Counts["credit_created"] == 0 {
+		t.Fatalf("first run credited no return: %v", first.Counts)
+	}
+	var ids []int
+	for _, o := range w.statusOrders() {
+		ids = append(ids, o.ID)
+	}
+	booked, err := w.store.Ledger(w.prof, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	credited, err := w.store.Credits(w.prof, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	partly := map[int]bool{}
+	for _, c := range credited {
+		if c.ReturnID > 0 && c.State == config.LedgerConfirmed {
+			partly[c.OrderID] = true
+		}
+	}
+	full := map[int]bool{}
+	for id, e := range booked {
+		if e.State != config.LedgerConfirmed {
+			continue
+		}
+		w.setStatus(t, id, 11)
+		if !partly[id] {
+			full[id] = true
+		}
+	}
+	if len(full) < 30 || len(partly) == 0 {
+		t.Fatalf("%d orders to refund in full, %d with a credited return: the test needs both", len(full), len(partly))
+	}
+	rep := w.runWith(t, s, nil)
+	if rep.Counts["credit_created"] != len(full) || rep.Counts["credit_held"] != len(partly) {
+		t.Fatalf("refund run: %v; want %d created, %d held", rep.Counts, len(full), len(partly))
+	}
+	for _, r := range rep.Results {
+		if r.Kind == "credit" && r.State == "held" && (!partly[r.OrderID] || r.Reason == nil || r.Reason.Code != "partly_credited") {
+			t.Fatalf("held credit %+v", r)
+		}
+	}
+
+	vos, n := w.byReference()
+	codes := map[string]string{} // artikel id → artikelcode
+	for _, a := range w.sim.All("artikelen") {
+		codes[a["id"].(string)] = a["artikelcode"].(string)
+	}
+	covered := map[string]int{}
+	for id := range full {
+		ref := fmt.Sprint(id)
+		orig, credit := vos[ref], vos[orderimport.CreditReference(ref, 0)]
+		if n[orderimport.CreditReference(ref, 0)] != 1 {
+			t.Fatalf("order %d: %d credit orders", id, n[orderimport.CreditReference(ref, 0)])
+		}
+		for _, k := range []string{"totaalInclusiefBtw", "totaalExclusiefBtw"} {
+			if !num(credit[k]).Equal(num(orig[k]).Neg()) {
+				t.Fatalf("order %d: %s %v, the original %v", id, k, credit[k], orig[k])
+			}
+		}
+		if credit["relatie"].(map[string]any)["id"] != orig["relatie"].(map[string]any)["id"] {
+			t.Fatalf("order %d: credit for another customer", id)
+		}
+		a, b := regels(orig), regels(credit)
+		if len(a) != len(b) {
+			t.Fatalf("order %d: credit has %d lines, the original %d", id, len(b), len(a))
+		}
+		for i := range a {
+			art := a[i]["artikel"].(map[string]any)["id"].(string)
+			if b[i]["artikel"].(map[string]any)["id"] != art || !num(b[i]["stuksprijs"]).Equal(num(a[i]["stuksprijs"])) ||
+				!num(b[i]["aantal"]).Equal(num(a[i]["aantal"]).Neg()) || !num(b[i]["totaal"]).Equal(num(a[i]["totaal"]).Neg()) ||
+				!num(orZero(b[i]["kortingsPercentage"])).Equal(num(orZero(a[i]["kortingsPercentage"]))) {
+				t.Fatalf("order %d line %d: %v credits %v", id, i, b[i], a[i])
+			}
+			covered[codes[art]]++
+		}
+		vo, vc := w.sim.VATPerRate(orig), w.sim.VATPerRate(credit)
+		for _, rate := range rates(vo, vc) {
+			if !vc[rate].Equal(vo[rate].Neg()) {
+				t.Fatalf("order %d: VAT %s%%: credit %v, the original %v", id, rate, vc[rate], vo[rate])
+			}
+		}
+	}
+	// The refunded orders carry every kind of line the booking makes.
+	for _, code := range []string{"VERZEND", "KORTING", "KORTING-LAAG", "BETAALKOSTEN", "CADEAUBON", "VERSCHIL", "KORTING-GEEN"} {
+		if covered[code] == 0 {
+			t.Errorf("no refunded order has a %s line (lines credited: %v)", code, covered)
+		}
+	}
+}
+
+func orZero(v any) any {
+	if v == nil {
+		return 0
+	}
+	return v
+}
+
+func rates(ms ...map[string]decimal.Decimal) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, m := range ms {
+		for r := range m {
+			if !seen[r] {
+				seen[r] = true
+				out = append(out, r)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
