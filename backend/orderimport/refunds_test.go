@@ -2,6 +2,7 @@ package orderimport_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -251,6 +252,17 @@ func (a agedCredits) Credits(profileID uint, ids []int) (map[string]config.Credi
 	return m, err
 }
 
+// crashAfterCreate is the ledger of a program that dies right after
+// SnelStart created a credit order: its "confirmed" is never written.
+type crashAfterCreate struct{ *config.Store }
+
+func (c crashAfterCreate) PutCredit(e config.CreditEntry) error {
+	if e.State == config.LedgerConfirmed {
+		return errors.New("the program stopped")
+	}
+	return c.Store.PutCredit(e)
+}
+
 // A crash between the create and the ledger's "confirmed" leaves the credit
 // in "sending": the next run finds it by its reference and does not create
 // it again. A crash before the create left: not to be seen, it waits until
@@ -267,19 +279,18 @@ func TestCreditAfterACrashIsBookedOnce(t *testing.T) {
 	}
 	o := booked[0]
 	w.setStatus(t, o.ID, 13)
-	if rep := w.runWith(t, s, nil); rep.Counts["credit_created"] != 1 {
+	// The crash: the credit order is created, the ledger's "confirmed" is
+	// never written.
+	if rep := w.runWith(t, s, crashAfterCreate{w.store}); rep.Counts["credit_failed"] != 1 {
 		t.Fatalf("refund run: %v", rep.Counts)
 	}
 	ref := orderimport.CreditReference(fmt.Sprint(o.ID), 0)
 	entries, _ := w.store.Credits(w.prof, []int{o.ID})
-	e := entries[ref]
-	if e.State != config.LedgerConfirmed || e.Nummer == 0 {
-		t.Fatalf("credit entry %+v", e)
+	if _, n := w.byReference(); n[ref] != 1 || entries[ref].State != config.LedgerSending {
+		t.Fatalf("after the crash: %d credit orders, entry %+v", n[ref], entries[ref])
 	}
-	// The crash after the create.
-	e.State, e.VerkooporderID, e.Nummer = config.LedgerSending, "", 0
-	w.store.PutCredit(e)
-	rep := w.runWith(t, s, nil)
+	// The next run, long after: found by its reference, not created again.
+	rep := w.runWith(t, s, agedCredits{w.store})
 	_, n := w.byReference()
 	if rep.Counts["credit_exists"] != 1 || n[ref] != 1 {
 		t.Fatalf("after the crash: %v, %d credit orders", rep.Counts, n[ref])
