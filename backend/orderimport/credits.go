@@ -341,13 +341,7 @@ func negate(p *Plan) {
 func returnedPart(o opencart.Order, ret opencart.Return) opencart.Order {
 	part := o
 	part.Lines, part.Totals, part.Vouchers = nil, nil, nil
-	var l *opencart.Line
-	for i := range o.Lines {
-		if o.Lines[i].ProductID == ret.ProductID {
-			l = &o.Lines[i]
-			break
-		}
-	}
+	l := returnedLine(o, ret)
 	if l == nil {
 		part.Total = decimal.Zero
 		return part // no line of that product: planned empty and held below
@@ -372,6 +366,41 @@ func returnedPart(o opencart.Order, ret opencart.Return) opencart.Order {
 	part.Total = sub.Add(tax)
 	part.Totals = append(part.Totals, opencart.Total{Code: "total", Title: "Totaal", Value: part.Total, SortOrder: 9})
 	return part
+}
+
+// returnedLine is the order's line of the returned product: by product id,
+// else by model, else by name, when one product of the order has it. A
+// return made in the shop's own return form often has no product id:
+// 2.3 never stores it, later versions not when the customer typed the
+// product instead of following the order's link, and the admin's form keeps
+// it unless the product is picked again.
+func returnedLine(o opencart.Order, ret opencart.Return) *opencart.Line {
+	for i := range o.Lines {
+		if ret.ProductID > 0 && o.Lines[i].ProductID == ret.ProductID {
+			return &o.Lines[i]
+		}
+	}
+	same := func(a, b string) bool {
+		return a != "" && strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+	}
+	byModel := func(l opencart.Line) bool { return same(ret.Model, l.Model) }
+	byName := func(l opencart.Line) bool { return same(ret.Product, l.Name) }
+	for _, match := range []func(opencart.Line) bool{byModel, byName} {
+		var found *opencart.Line
+		for i := range o.Lines {
+			switch {
+			case !match(o.Lines[i]):
+			case found == nil:
+				found = &o.Lines[i]
+			case found.ProductID != o.Lines[i].ProductID:
+				return nil // two products answer to it: not guessed
+			}
+		}
+		if found != nil {
+			return found
+		}
+	}
+	return nil
 }
 
 // sendCredit creates a credit order under its ledger entry: "sending"
