@@ -85,8 +85,8 @@ func (r *runner) creditReturns(ctx context.Context, orders []opencart.Order) err
 		ret := &returns[i]
 		o := byID[ret.OrderID]
 		ref := refOf(o, r.Settings)
-		if _, whole := credits[CreditReference(ref, 0)]; whole {
-			continue // the whole order is credited: its returns with it
+		if e, whole := credits[CreditReference(ref, 0)]; whole && e.State != config.LedgerIgnored {
+			continue // the whole order is (being) credited: its returns with it
 		}
 		c := credit{order: o, ret: ret, ref: CreditReference(ref, ret.ID), orig: entries[o.ID]}
 		c.entry, c.known = credits[c.ref]
@@ -121,10 +121,11 @@ func (r *runner) refunds(ctx context.Context) error {
 		for _, o := range orders {
 			c := credit{order: o, ref: CreditReference(refOf(o, r.Settings), 0), orig: entries[o.ID]}
 			c.entry, c.known = credits[c.ref]
-			if !c.known && returnCredited(credits, o.ID) {
+			inSnelStart := c.known && (config.Settled(c.entry.State) || mayBeInSnelStart(config.LedgerEntry{State: c.entry.State}))
+			if credited := returnCredited(credits, o.ID); !inSnelStart && credited != "" {
 				// Crediting the whole order would credit the returned
 				// products twice: the rest is for the bookkeeper.
-				r.addCredit(c, Result{State: "held", Customer: customerName(o), Reason: &Hold{"partly_credited", ""}})
+				r.partlyCredited(cl, c, credited)
 				continue
 			}
 			todo = append(todo, c)
@@ -154,15 +155,38 @@ func withoutRefunds(chosen, sale, refund []int) []int {
 	return out
 }
 
-// returnCredited reports whether a return of the order has a credit that
-// is, or may be, in SnelStart.
-func returnCredited(credits map[string]config.CreditEntry, orderID int) bool {
+// returnCredited reports whether a return of the order has a credit in
+// SnelStart (confirmed) or that may be (maybe), else "".
+func returnCredited(credits map[string]config.CreditEntry, orderID int) string {
+	out := ""
 	for _, e := range credits {
-		if e.OrderID == orderID && e.ReturnID > 0 && (e.State == config.LedgerConfirmed || mayBeInSnelStart(config.LedgerEntry{State: e.State})) {
-			return true
+		switch {
+		case e.OrderID != orderID || e.ReturnID == 0:
+		case e.State == config.LedgerConfirmed:
+			return "confirmed"
+		case mayBeInSnelStart(config.LedgerEntry{State: e.State}):
+			out = "maybe"
 		}
 	}
-	return false
+	return out
+}
+
+// partlyCredited holds the whole-order credit of an order a return of which
+// was credited. Once that return's credit is confirmed the hold is final —
+// the rest is the bookkeeper's — so it is written down (ignored, with its
+// reason, listed under the order on Uitvoering) and said once, not every
+// run; while the return's credit may still fail, it is said each run.
+func (r *runner) partlyCredited(cl CreditLedger, c credit, credited string) {
+	why := &Hold{"partly_credited", ""}
+	res := Result{State: "held", Customer: customerName(c.order), Reason: why}
+	if credited == "confirmed" && !r.Preview {
+		e := r.creditEntry(c)
+		e.State, e.Reason = config.LedgerIgnored, why.String()
+		if err := cl.PutCredit(e); err != nil {
+			res = Result{State: "failed", Reason: &Hold{"ledger", err.Error()}}
+		}
+	}
+	r.addCredit(c, res)
 }
 
 func (r *runner) ledgersOf(cl CreditLedger, ids []int) (map[int]config.LedgerEntry, map[string]config.CreditEntry, error) {

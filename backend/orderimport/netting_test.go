@@ -65,6 +65,39 @@ func TestFullRefundsNetTheOriginalExactly(t *testing.T) {
 		}
 	}
 
+	// The hold is final once the return's credit is in SnelStart: listed
+	// under its order with the reason, said once, never sent later.
+	again := w.runWith(t, s, nil)
+	var all []int
+	for _, o := range w.fix.Orders {
+		all = append(all, o.ID)
+	}
+	entries, _ := w.store.Credits(w.prof, all)
+	said := 0 // the whole orders', and the returns' of orders still read as sales
+	for _, e := range entries {
+		if e.ReturnID == 0 || (!full[e.OrderID] && !partly[e.OrderID]) {
+			said++
+		}
+	}
+	if again.Counts["credit_held"] != 0 || again.Counts["credit_created"] != 0 || again.Counts["credit_skipped"] != said {
+		t.Fatalf("run after the refunds: %v, want %d skipped", again.Counts, said)
+	}
+	page, err := w.store.FindOrders(w.prof, config.OrderFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	listed := 0
+	for _, o := range page.Orders {
+		for _, c := range o.Credits {
+			if c.Reference == orderimport.CreditReference(fmt.Sprint(o.OrderID), 0) && partly[o.OrderID] && c.Reason == "partly_credited()" {
+				listed++
+			}
+		}
+	}
+	if listed != len(partly) {
+		t.Fatalf("%d of %d held credits listed on Uitvoering", listed, len(partly))
+	}
+
 	vos, n := w.byReference()
 	codes := map[string]string{} // artikel id → artikelcode
 	for _, a := range w.sim.All("artikelen") {
