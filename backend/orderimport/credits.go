@@ -16,8 +16,8 @@ import (
 )
 
 // Refunds (B7). A booked order that moves to a refund status becomes a
-// credit verkooporder: the plan of the order, made by the same code as its
-// booking, with every quantity negated. A refunded return of a booked order
+// credit verkooporder: the booked verkooporder itself with every quantity
+// negated (wholeCredit). A refunded return of a booked order
 // credits only the returned product, with the returned quantity. Each
 // credit has its own reference (CreditReference) and its own ledger entry,
 // and is looked up in SnelStart by that reference before it is created, so
@@ -213,8 +213,10 @@ func (r *runner) bookCredits(ctx context.Context, cl CreditLedger, todo []credit
 		default:
 			open = append(open, c)
 			refs = append(refs, c.ref)
-			if payloadRelatie(c.orig.Payload) == "" {
-				refs = append(refs, refOf(c.order, r.Settings)) // its customer is the original's
+			if c.ret == nil || payloadRelatie(c.orig.Payload) == "" {
+				// A whole order's credit is its original negated; a return's
+				// customer is the original's.
+				refs = append(refs, refOf(c.order, r.Settings))
 			}
 		}
 	}
@@ -305,12 +307,12 @@ func (r *runner) addCredit(c credit, res Result) {
 // creditPlan is the credit order: the plan of the order (or of its
 // returned part) negated, for the original's customer.
 func (r *runner) creditPlan(c credit, orig *snelstart.Verkooporder) Plan {
-	src, returnID, day := c.order, 0, c.order.Modified
-	if c.ret != nil {
-		src, returnID, day = returnedPart(c.order, *c.ret), c.ret.ID, c.ret.Added
+	if c.ret == nil {
+		return r.wholeCredit(c, orig)
 	}
+	src, returnID, day := returnedPart(c.order, *c.ret), c.ret.ID, c.ret.Added
 	p := PlanOrder(src, r.Settings, r.k)
-	if c.ret != nil && len(src.Lines) == 0 {
+	if len(src.Lines) == 0 {
 		p.Held = &Hold{"return_product_unknown", c.ret.Product}
 	}
 	if p.Held != nil {
@@ -344,6 +346,68 @@ func (r *runner) creditPlan(c credit, orig *snelstart.Verkooporder) Plan {
 	vo.Omschrijving = creditDescription(refOf(c.order, r.Settings), c.orig.Nummer, returnID)
 	if !day.IsZero() {
 		vo.Datum = snelstart.Time{Time: day.In(amsterdam)}
+	}
+	return p
+}
+
+// wholeCredit is the credit of a whole order: the booked verkooporder
+// itself with every quantity negated — SnelStart's (found by its reference:
+// what is booked, corrections included), else the one S-Connect sent — so
+// it nets the original exactly, per line and per VAT rate, whatever changed
+// since in the shop (an order edited after it was booked) or in the settings.
+func (r *runner) wholeCredit(c credit, orig *snelstart.Verkooporder) Plan {
+	ref := refOf(c.order, r.Settings)
+	p := Plan{OrderID: c.order.ID, Reference: c.ref, ShopTotal: c.order.Total.Round(2).Neg()}
+	var src snelstart.Verkooporder
+	switch {
+	case orig.ID != "" && len(orig.Regels) > 0 && (c.orig.VerkooporderID == "" || strings.EqualFold(orig.ID, c.orig.VerkooporderID)):
+		src = *orig
+	case c.orig.Payload != "" && json.Unmarshal([]byte(c.orig.Payload), &src) == nil && len(src.Regels) > 0:
+		total, err := decimal.NewFromString(c.orig.Total)
+		if err != nil {
+			total = decimal.Zero
+		}
+		src.TotaalInclusiefBtw, src.TotaalExclusiefBtw = &snelstart.Number{Decimal: total}, nil
+	default:
+		p.Held = &Hold{"original_missing", ref}
+		return p
+	}
+	if src.Relatie == nil || src.Relatie.ID == "" {
+		p.Held = &Hold{"original_missing", ref}
+		return p
+	}
+	codes := map[string]string{}
+	for _, a := range r.k.Artikelen {
+		codes[strings.ToLower(a.ID)] = a.Artikelcode
+	}
+	vo := src
+	vo.ID, vo.URI, vo.Nummer, vo.ModifiedOn, vo.VerkoopOrderStatus = "", "", nil, nil, ""
+	vo.TotaalInclusiefBtw, vo.TotaalExclusiefBtw = nil, nil
+	vo.ProcesStatus = r.Settings.ProcesStatus
+	if vo.ProcesStatus == "" {
+		vo.ProcesStatus = "Order"
+	}
+	vo.Regels = make([]snelstart.Regel, len(src.Regels))
+	for i, l := range src.Regels {
+		l.Aantal, l.Totaal = snelstart.NumberOf(l.Aantal.Neg()), snelstart.NumberOf(l.Totaal.Neg())
+		vo.Regels[i] = l
+		line := Line{Kind: "credit", Description: l.Omschrijving, Quantity: l.Aantal.Decimal, Price: l.Stuksprijs.Decimal, Total: l.Totaal.Decimal}
+		if l.Artikel != nil {
+			line.ArticleID, line.Code = l.Artikel.ID, codes[strings.ToLower(l.Artikel.ID)]
+		}
+		p.Lines = append(p.Lines, line)
+	}
+	vo.Betalingskenmerk, vo.Orderreferentie, vo.Memo = c.ref, c.ref, ""
+	vo.Omschrijving = creditDescription(ref, c.orig.Nummer, 0)
+	if day := c.order.Modified; !day.IsZero() {
+		vo.Datum = snelstart.Time{Time: day.In(amsterdam)}
+	}
+	p.Order = vo
+	if src.TotaalInclusiefBtw != nil {
+		p.Total = src.TotaalInclusiefBtw.Neg()
+	}
+	if src.TotaalExclusiefBtw != nil {
+		p.TotalExcl = src.TotaalExclusiefBtw.Neg()
 	}
 	return p
 }

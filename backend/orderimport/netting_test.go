@@ -167,3 +167,72 @@ func rates(ms ...map[string]decimal.Decimal) []string {
 	sort.Strings(out)
 	return out
 }
+
+// The credit of a whole order is the booked verkooporder negated, not the
+// order planned again: an order edited in the shop after it was booked, or
+// a setting changed since (here: Artikelcode verzendkosten), still gets the
+// credit that nets what SnelStart has.
+func TestCreditFollowsTheBookedOrder(t *testing.T) {
+	w := knownWorld(t, 40)
+	s := w.refundSettings()
+	w.runWith(t, s, nil)
+	returned := map[int]bool{}
+	for _, r := range w.fix.Returns {
+		returned[r.OrderID] = true
+	}
+	var edited, shipped int
+	for _, o := range w.statusOrders() {
+		if o.StatusID == 12 || returned[o.ID] {
+			continue
+		}
+		hasShipping := false
+		for _, tr := range o.Totals {
+			hasShipping = hasShipping || tr.Code == "shipping" && tr.Value.IsPositive()
+		}
+		switch {
+		case edited == 0:
+			edited = o.ID
+		case shipped == 0 && hasShipping:
+			shipped = o.ID
+		}
+	}
+	if edited == 0 || shipped == 0 {
+		t.Fatal("the fixture has no two booked orders to refund")
+	}
+	// Edited in the shop after the booking: a line five euro dearer.
+	for _, q := range []string{
+		"UPDATE oc_order_product SET price = price + 5, total = total + 5 * quantity WHERE order_id = ? ORDER BY order_product_id LIMIT 1",
+		"UPDATE oc_order SET total = total + 5 WHERE order_id = ?",
+	} {
+		if _, err := w.db.Exec(q, edited); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.setStatus(t, edited, 11)
+	w.setStatus(t, shipped, 11)
+	changed := s
+	changed.ShippingArticle = "BETAALKOSTEN"
+	if rep := w.runWith(t, changed, nil); rep.Counts["credit_created"] != 2 {
+		t.Fatalf("refund run: %v", rep.Counts)
+	}
+	vos, _ := w.byReference()
+	for _, id := range []int{edited, shipped} {
+		orig, credit := vos[fmt.Sprint(id)], vos[orderimport.CreditReference(fmt.Sprint(id), 0)]
+		a, b := regels(orig), regels(credit)
+		if len(a) != len(b) || !num(credit["totaalInclusiefBtw"]).Equal(num(orig["totaalInclusiefBtw"]).Neg()) {
+			t.Fatalf("order %d: credit %v (%d lines) for %v (%d lines)", id, credit["totaalInclusiefBtw"], len(b), orig["totaalInclusiefBtw"], len(a))
+		}
+		for i := range a {
+			if b[i]["artikel"].(map[string]any)["id"] != a[i]["artikel"].(map[string]any)["id"] ||
+				!num(b[i]["stuksprijs"]).Equal(num(a[i]["stuksprijs"])) || !num(b[i]["aantal"]).Equal(num(a[i]["aantal"]).Neg()) {
+				t.Fatalf("order %d line %d: %v credits %v", id, i, b[i], a[i])
+			}
+		}
+		vo, vc := w.sim.VATPerRate(orig), w.sim.VATPerRate(credit)
+		for _, rate := range rates(vo, vc) {
+			if !vc[rate].Equal(vo[rate].Neg()) {
+				t.Fatalf("order %d: VAT %s%%: credit %v, the original %v", id, rate, vc[rate], vo[rate])
+			}
+		}
+	}
+}
