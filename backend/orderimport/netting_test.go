@@ -236,3 +236,48 @@ func TestCreditFollowsTheBookedOrder(t *testing.T) {
 		}
 	}
 }
+
+// The whole order's credit follows SnelStart's copy of the original — a
+// price the bookkeeper corrected there is credited as corrected — and,
+// when SnelStart's copy is not found by its reference, the verkooporder
+// S-Connect sent (kept in the ledger).
+func TestCreditFollowsSnelStartsOriginal(t *testing.T) {
+	w := knownWorld(t, 40)
+	s := w.refundSettings()
+	w.runWith(t, s, nil)
+	returned := map[int]bool{}
+	for _, r := range w.fix.Returns {
+		returned[r.OrderID] = true
+	}
+	var ids []int
+	for _, o := range w.statusOrders() {
+		if o.StatusID != 12 && !returned[o.ID] && len(ids) < 2 {
+			ids = append(ids, o.ID)
+		}
+	}
+	vos, _ := w.byReference()
+	corrected, renamed := vos[fmt.Sprint(ids[0])], vos[fmt.Sprint(ids[1])]
+	sent := regels(renamed)
+	lines := regels(corrected)
+	lines[0]["stuksprijs"] = num(lines[0]["stuksprijs"]).Add(decimal.NewFromInt(1)).String()
+	w.sim.Patch("verkooporders", corrected["id"].(string), map[string]any{"regels": lines})
+	w.sim.Patch("verkooporders", renamed["id"].(string), map[string]any{"betalingskenmerk": "elders"})
+	for _, id := range ids {
+		w.setStatus(t, id, 11)
+	}
+	if rep := w.runWith(t, s, nil); rep.Counts["credit_created"] != 2 {
+		t.Fatalf("refund run: %v", rep.Counts)
+	}
+	vos, _ = w.byReference()
+	for id, want := range map[int][]map[string]any{ids[0]: lines, ids[1]: sent} {
+		got := regels(vos[orderimport.CreditReference(fmt.Sprint(id), 0)])
+		if len(got) != len(want) {
+			t.Fatalf("order %d: %d credit lines for %d", id, len(got), len(want))
+		}
+		for i := range want {
+			if !num(got[i]["stuksprijs"]).Equal(num(want[i]["stuksprijs"])) || !num(got[i]["aantal"]).Equal(num(want[i]["aantal"]).Neg()) {
+				t.Fatalf("order %d line %d: %v credits %v", id, i, got[i], want[i])
+			}
+		}
+	}
+}
