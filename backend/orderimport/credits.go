@@ -130,6 +130,9 @@ func (r *runner) refunds(ctx context.Context) error {
 			}
 			todo = append(todo, c)
 		}
+		if err := r.bookedElsewhere(ctx, todo); err != nil {
+			return err
+		}
 		if err := r.bookCredits(ctx, cl, todo); err != nil {
 			return err
 		}
@@ -138,6 +141,41 @@ func (r *runner) refunds(ctx context.Context) error {
 		}
 		q.AfterID = next
 	}
+}
+
+// bookedElsewhere finds in SnelStart, by reference, the originals of
+// refunded orders this ledger does not know (booked on another PC, or
+// before the ledger was lost): the import does not read orders in a refund
+// status, so without this look-up they would be "never booked" for good.
+// One whose SnelStart total is the shop's is taken as booked; one with
+// another total is left unknown (a credit of another shop's order would be
+// worse than none), and is then said not booked.
+func (r *runner) bookedElsewhere(ctx context.Context, todo []credit) error {
+	var refs []string
+	for _, c := range todo {
+		if c.orig.State == "" && !(c.known && config.Settled(c.entry.State)) {
+			refs = append(refs, refOf(c.order, r.Settings))
+		}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	found, err := existingOrders(ctx, r.Client, refs)
+	if err != nil {
+		return err
+	}
+	for i, c := range todo {
+		vo, ok := found[refOf(c.order, r.Settings)]
+		if c.orig.State != "" || !ok || vo.TotaalInclusiefBtw == nil || !vo.TotaalInclusiefBtw.Round(2).Equal(c.order.Total.Round(2)) {
+			continue
+		}
+		todo[i].orig = config.LedgerEntry{ProfileID: r.ProfileID, OrderID: c.order.ID, State: config.LedgerConfirmed,
+			VerkooporderID: vo.ID, Reference: vo.Betalingskenmerk}
+		if vo.Nummer != nil {
+			todo[i].orig.Nummer = *vo.Nummer
+		}
+	}
+	return nil
 }
 
 // withoutRefunds are the statuses the import reads (chosen, or else the
@@ -236,7 +274,11 @@ func (r *runner) bookCredits(ctx context.Context, cl CreditLedger, todo []credit
 	}
 	for _, c := range open {
 		if vo, ok := found[c.ref]; ok {
-			if want := payloadRelatie(c.orig.Payload); want != "" && (vo.Relatie == nil || !strings.EqualFold(vo.Relatie.ID, want)) {
+			want := payloadRelatie(c.orig.Payload)
+			if o, ok := found[refOf(c.order, r.Settings)]; want == "" && ok && o.Relatie != nil {
+				want = o.Relatie.ID // booked by another PC: the original's customer
+			}
+			if want != "" && (vo.Relatie == nil || !strings.EqualFold(vo.Relatie.ID, want)) {
 				// Another shop's credit in the same administration (rule 4
 				// of docs/exactly-once.md): not ours.
 				r.addCredit(c, r.creditRecord(cl, c, config.LedgerHeld, &Hold{"reference_taken", takenBy(&vo)}))

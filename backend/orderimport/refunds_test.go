@@ -357,3 +357,89 @@ func TestUnreadableReturnsAreSaid(t *testing.T) {
 		t.Fatalf("warned with refunds off: %v", rep.Warnings)
 	}
 }
+
+// A verkooporder that already carries the credit's reference but for
+// another customer (another shop in the same administration) is not taken
+// for the credit: the credit is held, and none is created, run after run.
+func TestCreditReferenceTakenIsHeld(t *testing.T) {
+	w := knownWorld(t, 40)
+	s := w.refundSettings()
+	w.runWith(t, s, nil)
+	returned := map[int]bool{}
+	for _, r := range w.fix.Returns {
+		returned[r.OrderID] = true
+	}
+	var o opencart.Order
+	for _, x := range w.statusOrders() {
+		if x.StatusID != 12 && !returned[x.ID] {
+			o = x
+			break
+		}
+	}
+	vos, _ := w.byReference()
+	own := vos[fmt.Sprint(o.ID)]["relatie"].(map[string]any)["id"]
+	other := w.relatie(t, func(r map[string]any) bool { return r["id"] != own })
+	ref := orderimport.CreditReference(fmt.Sprint(o.ID), 0)
+	w.sim.Insert("verkooporders", map[string]any{"relatie": map[string]any{"id": other["id"]}, "betalingskenmerk": ref,
+		"omschrijving": "andere winkel", "regels": []any{}, "nummer": 9001, "totaalInclusiefBtw": -10})
+	w.setStatus(t, o.ID, 11)
+	for run := 0; run < 2; run++ {
+		rep := w.runWith(t, s, agedCredits{w.store})
+		held := false
+		for _, r := range rep.Results {
+			held = held || r.Kind == "credit" && r.Reference == ref && r.State == "held" && r.Reason != nil && r.Reason.Code == "reference_taken"
+		}
+		if _, n := w.byReference(); !held || n[ref] != 1 || rep.Counts["credit_created"] != 0 {
+			t.Fatalf("run %d: %v, %d verkooporders %s", run, rep.Counts, n[ref], ref)
+		}
+		// The second run on another PC: a ledger that found the orders in
+		// SnelStart and never sent them knows their customer from there.
+		fresh, err := config.Open(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { fresh.Close() })
+		p, _ := fresh.CreateProfile("Andere pc")
+		w.store, w.prof = fresh, p.ID
+	}
+}
+
+// An order booked on another PC (or before the ledger was lost) and
+// refunded since is found in SnelStart by its reference and credited once —
+// not called "never booked" because this ledger does not know it.
+func TestRefundOfAnOrderBookedElsewhere(t *testing.T) {
+	w := knownWorld(t, 40)
+	s := w.refundSettings()
+	w.runWith(t, s, nil)
+	returned := map[int]bool{}
+	for _, r := range w.fix.Returns {
+		returned[r.OrderID] = true
+	}
+	var o opencart.Order
+	for _, x := range w.statusOrders() {
+		if x.StatusID != 12 && !returned[x.ID] {
+			o = x
+			break
+		}
+	}
+	w.setStatus(t, o.ID, 11)
+	fresh, err := config.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fresh.Close() })
+	p, _ := fresh.CreateProfile("Andere pc")
+	w.store, w.prof = fresh, p.ID
+	ref := orderimport.CreditReference(fmt.Sprint(o.ID), 0)
+	for run := 0; run < 2; run++ {
+		w.runWith(t, s, nil)
+		vos, n := w.byReference()
+		if n[ref] != 1 || !num(vos[ref]["totaalInclusiefBtw"]).Equal(num(vos[fmt.Sprint(o.ID)]["totaalInclusiefBtw"]).Neg()) {
+			t.Fatalf("run %d: %d credit orders %s", run, n[ref], ref)
+		}
+	}
+	entries, _ := w.store.Credits(w.prof, []int{o.ID})
+	if entries[ref].State != config.LedgerConfirmed {
+		t.Fatalf("credit entry %+v", entries[ref])
+	}
+}
