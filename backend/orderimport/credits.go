@@ -60,6 +60,12 @@ func (r *runner) creditReturns(ctx context.Context, orders []opencart.Order) err
 		r.noReturns = true
 		return nil
 	}
+	if actions, err := r.Shop.RefundActions(ctx); err != nil || len(actions) == 0 {
+		// No action named as one that gives money back: the shop's returns
+		// cannot be told apart. Said, not silently skipped.
+		r.noRefundActions = err == nil
+		return err
+	}
 	ids := make([]int, len(orders))
 	for i, o := range orders {
 		ids[i] = o.ID

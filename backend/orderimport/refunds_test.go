@@ -443,3 +443,21 @@ func TestRefundOfAnOrderBookedElsewhere(t *testing.T) {
 		t.Fatalf("credit entry %+v", entries[ref])
 	}
 }
+
+// A shop whose return actions have names S-Connect does not know (renamed
+// in OpenCart) cannot tell a refunded return from another: said in the
+// run, nothing credited.
+func TestUnknownReturnActionsAreSaid(t *testing.T) {
+	w := knownWorld(t, 30)
+	if _, err := w.db.Exec("UPDATE oc_return_action SET name = CONCAT('Actie ', return_action_id)"); err != nil {
+		t.Fatal(err)
+	}
+	rep := w.runWith(t, w.refundSettings(), nil)
+	said := false
+	for _, n := range rep.Warnings {
+		said = said || n.Code == "return_actions_unknown"
+	}
+	if !said || len(w.fix.Returns) == 0 || rep.Counts["credit_created"] != 0 {
+		t.Fatalf("warnings %v, counts %v", rep.Warnings, rep.Counts)
+	}
+}
