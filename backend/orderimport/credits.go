@@ -33,10 +33,13 @@ type CreditLedger interface {
 type credit struct {
 	order opencart.Order
 	ret   *opencart.Return // nil: the whole order
-	ref   string           // the credit's reference
-	orig  config.LedgerEntry
-	entry config.CreditEntry
-	known bool // entry exists
+	// before is what earlier returns of the same order line gave back: a
+	// return credits at most what of the line is left.
+	before int
+	ref    string // the credit's reference
+	orig   config.LedgerEntry
+	entry  config.CreditEntry
+	known  bool // entry exists
 }
 
 func (r *runner) credits() CreditLedger {
@@ -87,14 +90,20 @@ func (r *runner) creditReturns(ctx context.Context, orders []opencart.Order) err
 		return err
 	}
 	var todo []credit
+	given := map[int]int{} // order line id → quantity returned so far (returns in id order)
 	for i := range returns {
 		ret := &returns[i]
 		o := byID[ret.OrderID]
 		ref := refOf(o, r.Settings)
+		before := 0
+		if l := returnedLine(o, *ret); l != nil {
+			before = given[l.ID]
+			given[l.ID] += ret.Quantity
+		}
 		if e, whole := credits[CreditReference(ref, 0)]; whole && e.State != config.LedgerIgnored {
 			continue // the whole order is (being) credited: its returns with it
 		}
-		c := credit{order: o, ret: ret, ref: CreditReference(ref, ret.ID), orig: entries[o.ID]}
+		c := credit{order: o, ret: ret, ref: CreditReference(ref, ret.ID), orig: entries[o.ID], before: before}
 		c.entry, c.known = credits[c.ref]
 		todo = append(todo, c)
 	}
@@ -358,10 +367,14 @@ func (r *runner) creditPlan(c credit, orig *snelstart.Verkooporder) Plan {
 	if c.ret == nil {
 		return r.wholeCredit(c, orig)
 	}
-	src, returnID, day := returnedPart(c.order, *c.ret), c.ret.ID, c.ret.Added
+	src, returnID, day := returnedPart(c.order, *c.ret, c.before), c.ret.ID, c.ret.Added
 	p := PlanOrder(src, r.Settings, r.k)
-	if len(src.Lines) == 0 {
+	switch {
+	case len(src.Lines) > 0:
+	case returnedLine(c.order, *c.ret) == nil:
 		p.Held = &Hold{"return_product_unknown", c.ret.Product}
+	default:
+		p.Held = &Hold{"return_exceeds_order", c.ret.Product}
 	}
 	if p.Held != nil {
 		return p
@@ -474,7 +487,7 @@ func negate(p *Plan) {
 // quantity of the product's line, and the shop's sub_total, tax rows and
 // total for that part alone (shipping, fees and discounts stay with the
 // order).
-func returnedPart(o opencart.Order, ret opencart.Return) opencart.Order {
+func returnedPart(o opencart.Order, ret opencart.Return, before int) opencart.Order {
 	part := o
 	part.Lines, part.Totals, part.Vouchers = nil, nil, nil
 	l := returnedLine(o, ret)
@@ -483,7 +496,10 @@ func returnedPart(o opencart.Order, ret opencart.Return) opencart.Order {
 		return part // no line of that product: planned empty and held below
 	}
 	line := *l
-	line.Quantity = min(ret.Quantity, l.Quantity)
+	if line.Quantity = min(ret.Quantity, l.Quantity-before); line.Quantity <= 0 {
+		part.Total = decimal.Zero
+		return part // earlier returns gave the whole line back: held below
+	}
 	qty := decimal.NewFromInt(int64(line.Quantity))
 	line.Total = line.Price.Mul(qty)
 	part.Lines = []opencart.Line{line}

@@ -461,3 +461,52 @@ func TestUnknownReturnActionsAreSaid(t *testing.T) {
 		t.Fatalf("warnings %v, counts %v", rep.Warnings, rep.Counts)
 	}
 }
+
+// Returns of one order line never credit more than was ordered: a second
+// return of the whole line credits only what the first left, or is held
+// when nothing is left.
+func TestReturnsCreditNoMoreThanOrdered(t *testing.T) {
+	w := knownWorld(t, 60)
+	s := w.refundSettings()
+	var first opencart.Return
+	var line opencart.Line
+	for _, r := range w.fix.Returns {
+		for _, o := range w.statusOrders() {
+			if o.ID == r.OrderID && o.StatusID != 12 && r.ProductID > 0 {
+				for _, l := range o.Lines {
+					if l.ProductID == r.ProductID {
+						first, line = r, l
+					}
+				}
+			}
+		}
+	}
+	if first.ID == 0 {
+		t.Fatal("no refunded return of a sale with a product id in the fixture")
+	}
+	res, err := w.db.Exec(`INSERT INTO oc_return (order_id, product_id, customer_id, firstname, lastname, email, telephone, product, model,
+		quantity, opened, return_reason_id, return_action_id, return_status_id, comment, date_ordered, date_added, date_modified)
+		VALUES (?, ?, 0, 'A', 'B', 'a@b.nl', '', ?, ?, ?, 1, 1, 1, 3, '', '2024-01-01', NOW(), NOW())`,
+		first.OrderID, first.ProductID, line.Name, line.Model, line.Quantity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, _ := res.LastInsertId()
+	rep := w.runWith(t, s, nil)
+	ref := orderimport.CreditReference(fmt.Sprint(first.OrderID), int(second))
+	vos, n := w.byReference()
+	left := line.Quantity - first.Quantity
+	if left == 0 {
+		held := false
+		for _, r := range rep.Results {
+			held = held || r.Reference == ref && r.State == "held" && r.Reason != nil && r.Reason.Code == "return_exceeds_order"
+		}
+		if !held || n[ref] != 0 {
+			t.Fatalf("second return of a whole line: %d credits, counts %v", n[ref], rep.Counts)
+		}
+		return
+	}
+	if n[ref] != 1 || !num(regels(vos[ref])[0]["aantal"]).Equal(decimal.NewFromInt(int64(-left))) {
+		t.Fatalf("second return: %d credits %v, want %d back", n[ref], vos[ref]["regels"], left)
+	}
+}
