@@ -361,8 +361,9 @@ func (r *runner) addCredit(c credit, res Result) {
 	r.results = append(r.results, res)
 }
 
-// creditPlan is the credit order: the plan of the order (or of its
-// returned part) negated, for the original's customer.
+// creditPlan is the credit order: a whole order's original negated
+// (wholeCredit), or a return's part of the order planned and negated, for
+// the original's customer.
 func (r *runner) creditPlan(c credit, orig *snelstart.Verkooporder) Plan {
 	if c.ret == nil {
 		return r.wholeCredit(c, orig)
