@@ -254,9 +254,11 @@ func (c *checker) place(vo snelstart.Verkooporder) {
 }
 
 // listSnelStart reads the verkooporders dated in the period with our
-// prefix: one list, paged by SnelStart's maximum.
+// prefix: one list, paged by SnelStart's maximum. SnelStart documents gt and
+// lt (not ge or le), so the period starts after the last millisecond of the
+// day before, the form SnelStart's own examples use.
 func (c *checker) listSnelStart(ctx context.Context) error {
-	filter := snelstart.And(snelstart.Ge("Datum", c.From), snelstart.Lt("Datum", c.To.AddDate(0, 0, 1)))
+	filter := snelstart.And(snelstart.Gt("Datum", c.From.Add(-time.Millisecond)), snelstart.Lt("Datum", c.To.AddDate(0, 0, 1)))
 	if prefix := c.Settings.ReferencePrefix; prefix != "" {
 		filter = snelstart.And(filter, snelstart.StartsWith("Betalingskenmerk", prefix))
 	}

@@ -5,10 +5,13 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -39,6 +42,21 @@ type world struct {
 	store    *config.Store
 	prof     uint
 	settings orderimport.Settings
+	filters  *filterLog
+}
+
+// filterLog keeps the $filter of every call SnelStart got.
+type filterLog struct {
+	mu   sync.Mutex
+	list []string
+}
+
+func (l *filterLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.list
+	l.list = nil
+	return out
 }
 
 var base = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
@@ -60,7 +78,15 @@ func newWorldOf(t *testing.T, version string, orders int) *world {
 	}
 	s := sim.New(sim.Options{ClientKeys: map[string][]string{"k": nil}, SubscriptionKeys: []string{"s"}, Strict: true, Seed: 3})
 	s.SeedDefault()
-	srv := httptest.NewServer(s)
+	filters := &filterLog{}
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if f := r.URL.Query().Get("$filter"); f != "" {
+			filters.mu.Lock()
+			filters.list = append(filters.list, f)
+			filters.mu.Unlock()
+		}
+		s.ServeHTTP(rw, r)
+	}))
 	t.Cleanup(srv.Close)
 	client, err := snelstart.NewClient(snelstart.Options{APIBaseURL: srv.URL + "/v2/", AuthBaseURL: srv.URL + "/", ClientKey: "k",
 		SubscriptionKey: "s", RequestsPerSecond: 1000, BackoffBase: 5 * time.Millisecond, BackoffCap: 50 * time.Millisecond, MaxRetries: 6})
@@ -79,7 +105,7 @@ func newWorldOf(t *testing.T, version string, orders int) *world {
 	st.VoucherArticle, st.DifferenceArticle, st.RevenueGroup = "CADEAUBON", "VERSCHIL", "Omzet hoog"
 	st.RevenueGroupByVat = map[string]string{"9": "Omzet laag", "0": "Omzet vrijgesteld"}
 	st.PaymentReference, st.ReferencePrefix = true, "WS"
-	return &world{db: sdb.DB, shop: shop, fix: sdb.Shop, sim: s, client: client, store: store, prof: p.ID, settings: st}
+	return &world{db: sdb.DB, shop: shop, fix: sdb.Shop, sim: s, client: client, store: store, prof: p.ID, settings: st, filters: filters}
 }
 
 // book imports the sale orders, all but skip, with the real import.
@@ -124,12 +150,38 @@ func (w *world) period() (time.Time, time.Time) {
 func (w *world) check(t *testing.T, ledger reconcile.Ledger) *reconcile.Report {
 	t.Helper()
 	from, to := w.period()
+	w.filters.take()
+	calls := w.sim.Calls()
 	rep, err := reconcile.Run(context.Background(), reconcile.Job{ProfileID: w.prof, Shop: w.shop, Client: w.client,
 		Ledger: ledger, Settings: w.settings, From: from, To: to})
 	if err != nil {
 		t.Fatal(err)
 	}
+	if n := w.sim.Calls() - calls; rep.Calls != n {
+		t.Errorf("the report says %d SnelStart calls, SnelStart got %d", rep.Calls, n)
+	}
+	documented(t, w.filters.take())
 	return rep
+}
+
+// Operators SnelStart's documentation names for $filter are eq ne gt lt and
+// or (ge, le and not are standard OData but not documented): the check must
+// work against the real API unchanged, whatever the simulator accepts.
+var (
+	literalRE    = regexp.MustCompile(`'(?:[^']|'')*'`)
+	undocumented = regexp.MustCompile(`\b(ge|le|not)\b`)
+)
+
+func documented(t *testing.T, filters []string) {
+	t.Helper()
+	if len(filters) == 0 {
+		t.Error("the check sent no $filter")
+	}
+	for _, f := range filters {
+		if op := undocumented.FindString(literalRE.ReplaceAllString(f, "''")); op != "" {
+			t.Errorf("$filter uses %q, which SnelStart does not document: %s", op, f)
+		}
+	}
 }
 
 // order is the simulator's verkooporder with this reference.
