@@ -396,6 +396,30 @@ func TestCheckVATTotalsAreTheOrdersSums(t *testing.T) {
 	if seen < 2 {
 		t.Fatalf("the fixture should have orders at two VAT rates: %+v", rep.Totals)
 	}
+	// The turnover excl. VAT (the other figure a VAT return needs), summed
+	// over the rates: SnelStart's against the simulator's own totals, the
+	// shop's against OpenCart's order totals less its tax rows.
+	var ssExcl, ocExcl, repSS, repShop decimal.Decimal
+	for _, o := range w.sim.All("verkooporders") {
+		ssExcl = ssExcl.Add(decimal.RequireFromString(fmt.Sprint(o["totaalExclusiefBtw"])))
+	}
+	for _, o := range w.fix.Sales() {
+		ocExcl = ocExcl.Add(o.Total)
+		for _, t := range o.Totals {
+			if t.Code == "tax" {
+				ocExcl = ocExcl.Sub(t.Value)
+			}
+		}
+	}
+	for _, r := range rep.Totals {
+		repSS, repShop = repSS.Add(r.SnelStartExcl), repShop.Add(r.ShopExcl)
+	}
+	if !repSS.Equal(ssExcl) {
+		t.Errorf("SnelStart's turnover excl. VAT %s, the sum of its orders %s", repSS, ssExcl)
+	}
+	if repShop.Sub(ocExcl).Abs().GreaterThan(slack) {
+		t.Errorf("the shop's turnover excl. VAT %s, OpenCart's totals less tax %s", repShop, ocExcl)
+	}
 	// Read in pages of 10, with progress: the same report.
 	from, to := w.period()
 	var steps []reconcile.Progress
