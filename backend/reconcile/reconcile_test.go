@@ -653,6 +653,25 @@ func TestCheckReadsInBatches(t *testing.T) {
 		t.Errorf("%d SnelStart calls for %d orders: %.1f per 100", rep.Calls, rep.Orders, perHundred)
 	}
 	t.Logf("%d SnelStart calls for %d orders", rep.Calls, rep.Orders)
+
+	// 100 verkooporders dated outside the period are looked up by
+	// reference in batches too, not one call each.
+	from, _ := w.period()
+	moved := 0
+	for _, o := range w.sim.All("verkooporders") {
+		if moved < 100 {
+			w.sim.Patch("verkooporders", o["id"].(string), map[string]any{"datum": from.AddDate(0, -2, 0).Format("2006-01-02T15:04:05")})
+			moved++
+		}
+	}
+	off := w.check(t, w.store)
+	if got := differences(off); got[reconcile.OtherPeriod] != 100 || off.Differences != 100 {
+		t.Fatalf("differences %v, want 100 in another period", got)
+	}
+	if perHundred := float64(off.Calls) * 100 / float64(off.Orders); perHundred > 10 {
+		t.Errorf("with 100 orders dated elsewhere: %d SnelStart calls for %d orders: %.1f per 100", off.Calls, off.Orders, perHundred)
+	}
+	t.Logf("%d SnelStart calls for %d orders, 100 of them dated outside the period", off.Calls, off.Orders)
 }
 
 // differences counts a report's findings that are not explanations, by kind.
