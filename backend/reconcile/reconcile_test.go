@@ -759,4 +759,22 @@ func TestCheckSplitStatusAndDate(t *testing.T) {
 	if rep.SnelStartOrders != len(sales)-1 || rep.Orders != len(sales)-1 {
 		t.Errorf("verkooporders %d, shop orders %d, of %d", rep.SnelStartOrders, rep.Orders, len(sales))
 	}
+
+	// A product of a booked order no longer matches an article: the
+	// shop's side cannot be computed, which is a difference, with the
+	// reason.
+	odd := sales[9].ID
+	if _, err := w.db.Exec("UPDATE oc_order_product SET model = 'GEEN-ARTIKEL' WHERE order_id = ?", odd); err != nil {
+		t.Fatal(err)
+	}
+	rep = w.check(t, w.store)
+	want[reconcile.NotComputable] = 1
+	if got := differences(rep); fmt.Sprint(got) != fmt.Sprint(want) || rep.Differences != 4 {
+		t.Fatalf("differences %v (%d), want %v: %v", got, rep.Differences, want, kinds(rep))
+	}
+	for _, f := range rep.Findings {
+		if f.Kind == reconcile.NotComputable && (f.OrderID != odd || !strings.Contains(f.Detail, "GEEN-ARTIKEL")) {
+			t.Errorf("the finding names the order and the reason: %+v", f)
+		}
+	}
 }
