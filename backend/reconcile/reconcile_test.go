@@ -726,6 +726,15 @@ func TestCheckSplitStatusAndDate(t *testing.T) {
 	if f := rep.Findings[0]; f.Shop == nil || f.SnelStart == nil || !f.Shop.Total.Equal(f.SnelStart.Total) {
 		t.Errorf("the totals agree, only the split per rate differs: %+v / %+v", f.Shop, f.SnelStart)
 	}
+	// SnelStart's side is SnelStart's VAT per rate, also for an article no
+	// order of the shop has.
+	if f := rep.Findings[0]; f.SnelStart != nil {
+		for rate, vat := range w.sim.VATPerRate(w.order(t, reference.Order("WS", split))) {
+			if got := f.SnelStart.Rate(decimal.RequireFromString(rate)).VAT; !got.Equal(vat) {
+				t.Errorf("%s%%: SnelStart's VAT %s in the report, the simulator's %s", rate, got, vat)
+			}
+		}
+	}
 
 	// Canceled in the shop after it was booked.
 	canceled := sales[4].ID
