@@ -135,3 +135,29 @@ func TestCheckSplitStatusAndDate(t *testing.T) {
 		}
 	}
 }
+
+// Amounts differ when they are more than a cent apart, the tolerance the
+// import checks SnelStart's VAT with: two cents on one line are reported, one
+// cent is not.
+func TestCheckCentTolerance(t *testing.T) {
+	w := newWorld(t, "3.0")
+	w.book(t, 0)
+	id := w.fix.Sales()[3].ID
+	vo := w.order(t, reference.Order("WS", id))
+	regels := vo["regels"].([]any)
+	line := regels[0].(map[string]any)
+	total := decimal.RequireFromString(fmt.Sprint(line["totaal"]))
+	incl := decimal.RequireFromString(fmt.Sprint(vo["totaalInclusiefBtw"]))
+	for _, c := range []struct {
+		cents int64
+		want  string
+	}{{2, "amount WS" + fmt.Sprint(id)}, {1, ""}} {
+		d := decimal.New(c.cents, -2)
+		line["totaal"] = total.Add(d).String()
+		w.sim.Patch("verkooporders", vo["id"].(string), map[string]any{"regels": regels, "totaalInclusiefBtw": incl.Add(d).String()})
+		rep := w.check(t, w.store)
+		if got := strings.Join(kinds(rep), "|"); got != c.want {
+			t.Errorf("a line %s off: findings %q, want %q", d, got, c.want)
+		}
+	}
+}
