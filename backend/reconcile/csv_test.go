@@ -34,3 +34,16 @@ func TestCSVDutchAndEnglish(t *testing.T) {
 		t.Errorf("English CSV:\n%s", en)
 	}
 }
+
+// Every text a spreadsheet would run as a formula stays text; an amount,
+// also a negative one, stays a number.
+func TestCSVCellFormulas(t *testing.T) {
+	for in, want := range map[string]string{
+		"=1+1": "'=1+1", "+31 6 1234": "'+31 6 1234", "-Jansen": "'-Jansen", "@SUM(A1)": "'@SUM(A1)",
+		"\tx": "'\tx", "-12,50": "-12,50", "-3": "-3", "Jansen": "Jansen", "a;b": `"a;b"`, `say "hi"`: `"say ""hi"""`,
+	} {
+		if got := cell(in, ";"); got != want {
+			t.Errorf("cell(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -183,6 +183,9 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	if err := c.readOthers(ctx); err != nil {
 		return nil, err
 	}
+	if err := c.loadArticles(ctx); err != nil {
+		return nil, err
+	}
 	rep := c.report()
 	if err := c.nameRelaties(ctx, rep); err != nil {
 		return nil, err
@@ -254,9 +257,11 @@ func (c *checker) place(vo snelstart.Verkooporder) {
 }
 
 // listSnelStart reads the verkooporders dated in the period with our
-// prefix: one list, paged by SnelStart's maximum.
+// prefix: one list, paged by SnelStart's maximum. SnelStart documents gt and
+// lt (not ge or le), so the period starts after the last millisecond of the
+// day before, the form SnelStart's own examples use.
 func (c *checker) listSnelStart(ctx context.Context) error {
-	filter := snelstart.And(snelstart.Ge("Datum", c.From), snelstart.Lt("Datum", c.To.AddDate(0, 0, 1)))
+	filter := snelstart.And(snelstart.Gt("Datum", c.From.Add(-time.Millisecond)), snelstart.Lt("Datum", c.To.AddDate(0, 0, 1)))
 	if prefix := c.Settings.ReferencePrefix; prefix != "" {
 		filter = snelstart.And(filter, snelstart.StartsWith("Betalingskenmerk", prefix))
 	}
@@ -422,4 +427,18 @@ func (c *checker) findCredits(ctx context.Context, ids []int) error {
 		}
 	}
 	return nil
+}
+
+// loadArticles loads, in batches, the articles of verkooporder lines that
+// no shop order brought (a line the bookkeeper changed or added by hand, an
+// order the shop does not have): without its article a line's VAT rate is
+// unknown and SnelStart's side would count it at 0 %.
+func (c *checker) loadArticles(ctx context.Context) error {
+	var vos []snelstart.Verkooporder
+	for _, o := range c.orders {
+		for _, v := range append(append([]verkooporder(nil), o.originals...), o.credits...) {
+			vos = append(vos, v.vo)
+		}
+	}
+	return c.k.LoadArticleIDs(ctx, c.Client, vos)
 }

@@ -37,7 +37,15 @@ class Check {
   busy = $state(false);
   progress = $state<{ orders: number; percent: number } | null>(null);
   report = $state<Report | null>(null);
+  /** The profile the report is of. */
+  reportFor = $state<number | null>(null);
   printing = $state(false);
+
+  /** The report of the profile on screen: after a switch to another
+   * profile its report is not shown, exported or printed as this one's. */
+  get shown(): Report | null {
+    return this.reportFor === form.profileId ? this.report : null;
+  }
 
   /** Listens to the program's progress; returns a function that stops listening. */
   listen(): () => void {
@@ -56,12 +64,15 @@ class Check {
       }
     }
     if (from === null || to === null) return;
+    const profileId = form.profileId;
     this.busy = true;
     this.progress = { orders: 0, percent: 0 };
     this.report = null;
+    this.printing = false;
     form.notice = null;
     try {
-      this.report = await call<Report>('Tasks.Check', form.profileId, from, to);
+      this.report = await call<Report>('Tasks.Check', profileId, from, to);
+      this.reportFor = profileId;
     } catch (e) {
       form.showError(e);
     } finally {
@@ -71,10 +82,11 @@ class Check {
   }
 
   async exportCsv(): Promise<void> {
-    if (!this.report) return;
+    const report = this.shown;
+    if (!report) return;
     try {
-      const text = await call<string>('Tasks.CheckCSV', this.report);
-      saveCsv(text, `${t('check.fileName')}-${this.report.from}-${this.report.to}.csv`);
+      const text = await call<string>('Tasks.CheckCSV', report);
+      saveCsv(text, `${t('check.fileName')}-${report.from}-${report.to}.csv`);
     } catch (e) {
       form.showError(e);
     }

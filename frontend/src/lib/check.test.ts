@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dayText, parseDay } from './check.svelte';
+import { check, dayText, parseDay, type Report } from './check.svelte';
+import { form } from './form.svelte';
 
 describe('Controle: the period typed day first', () => {
   it('reads a day as the languages write it, and the stored form', () => {
@@ -13,5 +14,17 @@ describe('Controle: the period typed day first', () => {
   it('shows a day the way the language writes it', () => {
     expect(dayText('2026-09-01', 'nl')).toBe('01-09-2026');
     expect(dayText('2026-09-01', 'en')).toBe('01/09/2026');
+  });
+});
+
+describe('Controle: the report of the profile on screen', () => {
+  it('shows, exports and prints no other profile\'s report', () => {
+    const report = { from: '2026-09-01', to: '2026-09-30', findings: [], totals: [] } as unknown as Report;
+    check.report = report;
+    check.reportFor = 1;
+    form.profileId = 1;
+    expect(check.shown).toBe(report);
+    form.profileId = 2;
+    expect(check.shown).toBeNull();
   });
 });
