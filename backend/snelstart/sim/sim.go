@@ -80,6 +80,7 @@ type Server struct {
 	dice        *rand.Rand
 	calls       atomic.Int64
 	tokenCalls  atomic.Int64
+	writes      atomic.Int64
 }
 
 type tokenInfo struct {
@@ -185,6 +186,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	write := r.Method != http.MethodGet
+	if write {
+		defer s.writes.Add(1)
+	}
 	if write && commitFail {
 		// Do the write, then lose the answer.
 		s.route(discard{}, r, parts, hide)
