@@ -179,3 +179,7 @@ func (p *Program) SetLanguage(lang string) error {
 	p.s.events.Emit(EventLanguageChanged, lang)
 	return nil
 }
+
+// ResetDemo is *Demo opnieuw maken*: the demo as on a first start, in a new
+// demo profile that replaces the old one (see Services.ResetDemo).
+func (p *Profiles) ResetDemo() (config.Profile, error) { return p.s.ResetDemo() }

@@ -46,8 +46,8 @@ func shopConfig() fixture.Config {
 }
 
 // Since is how far back the demo profile's Vanaf datum/tijd goes: the
-// shop's orders span two months, a first run books the last week's.
-const Since = 7 * 24 * time.Hour
+// shop's orders span two months, a first run books the last two weeks'.
+const Since = 14 * 24 * time.Hour
 
 var makeMu sync.Mutex // one Ensure or Reset at a time in this process
 
@@ -96,6 +96,9 @@ func create(ctx context.Context, folder string) error {
 		if err := os.Remove(ShopPath(folder) + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
 		}
+	}
+	if err := os.Chmod(tmp, 0o600); err != nil { // the shop's customers, if only made up
+		return err
 	}
 	if err := os.Rename(tmp, ShopPath(folder)); err != nil {
 		return err
