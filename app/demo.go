@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"time"
 
@@ -29,12 +30,33 @@ func (s *Services) createDemo() (config.Profile, error) {
 	if err := demo.Ensure(ctx, demo.Folder(s.store.Dir())); err != nil {
 		return config.Profile{}, err
 	}
-	p, err := s.store.CreateProfile(s.msgs.T(Languages[0], "demo.profileName", ""))
+	name, err := s.freeName(s.msgs.T(Languages[0], "demo.profileName", ""))
+	if err != nil {
+		return config.Profile{}, err
+	}
+	p, err := s.store.CreateProfile(name)
 	if err != nil {
 		return p, err
 	}
 	_, err = s.store.Save(p.ID, demoSettings(time.Now()), nil)
 	return p, err
+}
+
+// freeName is base, or base with the first number no profile is named by.
+func (s *Services) freeName(base string) (string, error) {
+	ps, err := s.store.Profiles()
+	if err != nil {
+		return "", err
+	}
+	taken := map[string]bool{}
+	for _, p := range ps {
+		taken[p.Name] = true
+	}
+	name := base
+	for n := 2; taken[name]; n++ {
+		name = fmt.Sprintf("%s %d", base, n)
+	}
+	return name, nil
 }
 
 // demoSettings are the demo profile's: the demo's shop and administration
@@ -93,6 +115,11 @@ func (s *Services) ResetDemo() (config.Profile, error) {
 	for _, id := range old {
 		if err := s.store.DeleteProfile(id); err != nil {
 			return p, err
+		}
+	}
+	if name, err := s.freeName(s.msgs.T(Languages[0], "demo.profileName", "")); err == nil && name != p.Name && len(old) > 0 {
+		if q, err := s.store.RenameProfile(p.ID, name); err == nil { // the old demo's name is free now
+			p = q
 		}
 	}
 	s.events.Emit(EventProfilesChanged, nil)
