@@ -124,7 +124,7 @@ func TestDemoStockFollowsSnelStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	var arts []struct {
-		Artikelcode  string `json:"artikelcode"`
+		Artikelcode   string `json:"artikelcode"`
 		VrijeVoorraad int    `json:"vrijeVoorraad"`
 	}
 	if err := client.Do(ctx, "GET", "artikelen", map[string][]string{"$top": {"500"}}, nil, &arts); err != nil {
