@@ -114,6 +114,7 @@ bench: deps
 	go test -run XXX -bench . -benchtime 3x ./backend/opencart/mysql/
 	go test -run XXX -bench BenchmarkImport1000 -benchtime 1x ./backend/orderimport/
 	go test -run XXX -bench BenchmarkStockExport20k -benchtime 1x ./backend/stockexport/
+	go test -run XXX -bench BenchmarkFirstStartToWorkingDemo -benchtime 5x .
 
 ## soak: 10,000 orders through `s-connect run orders` under SnelStart's faults, three kills and
 ## a MariaDB restart: every order exactly once (not part of `make test`; at most 15 minutes)
