@@ -8,6 +8,7 @@ package connect
 import (
 	"context"
 	"errors"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -126,8 +127,9 @@ func demoFolder(ctx context.Context, v map[string]string) (string, error) {
 	return folder, demo.Ensure(ctx, folder)
 }
 
-// SnelStart builds the SnelStart client of a profile.
+// SnelStart builds the SnelStart client of a profile (v is left as it is).
 func SnelStart(v map[string]string) (*snelstart.Client, error) {
+	v = maps.Clone(v)
 	if err := SnelStartValues(context.Background(), v); err != nil {
 		return nil, err
 	}
