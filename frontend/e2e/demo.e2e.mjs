@@ -69,6 +69,7 @@ describe('the demo on a first start', () => {
       await w.tab(tab);
       assert.equal(await page.getByText('Dit veld is verplicht').count(), 0, `${tab}: a field to fill in`);
     }
+    assert.equal(await page.locator('[data-action=removeBridge]').count(), 0, 'the demo shop has no bridge to remove');
     await page.click('[data-action=testOpenCart]');
     assert.match(await w.report(), /Verbinding geslaagd met de demowinkel/);
     await w.tab('snelstart');
