@@ -184,12 +184,14 @@ func handOver(dir string, stdout, stderr io.Writer) int {
 		}
 		resp.Body.Close()
 		if resp.StatusCode == http.StatusOK {
-			fmt.Fprintf(stdout, "S-Connect already runs (process %d): its window was brought forward.\n", info.PID)
+			fmt.Fprintf(stdout, "S-Connect draait al (proces %d): het venster is naar voren gehaald.\n"+
+				"S-Connect already runs (process %d): its window was brought forward.\n", info.PID, info.PID)
 			return 0
 		}
 		lastErr = errors.New(resp.Status)
 	}
-	fmt.Fprintln(stderr, "s-connect: S-Connect already runs for this settings folder, but does not answer:", lastErr)
+	fmt.Fprintf(stderr, "s-connect: S-Connect draait al op deze instellingen, maar antwoordt niet. Sluit het (systeemvak: Afsluiten) en start opnieuw.\n"+
+		"S-Connect already runs for this settings folder, but does not answer (%v).\n", lastErr)
 	return 1
 }
 

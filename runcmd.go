@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/s-connect/s-connect/app"
@@ -26,13 +24,13 @@ const (
 // of the codes above.
 func runTask(svc *app.Services, args []string, profileID uint, preview bool, wait time.Duration, stdout, stderr io.Writer) int {
 	if len(args) != 1 {
-		fmt.Fprintln(stderr, "usage: s-connect run [--preview] [--profile ID] [--wait 15m] orders|ordersStock")
+		fmt.Fprintln(stderr, svc.Text("cli.runUsage", "s-connect run [--preview] [--profile ID] [--wait 15m] orders|ordersStock"))
 		return exitUsage
 	}
 	if profileID == 0 {
 		ps, err := svc.Profiles.List()
 		if err != nil || len(ps) == 0 {
-			fmt.Fprintln(stderr, "s-connect run: no profile")
+			fmt.Fprintln(stderr, "s-connect run:", svc.Text("cli.noProfile", ""))
 			return exitFailed
 		}
 		profileID = ps[0].ID
@@ -57,12 +55,7 @@ func runTask(svc *app.Services, args []string, profileID uint, preview bool, wai
 	if err != nil {
 		return fail(err)
 	}
-	states := make([]string, 0, len(res.Counts))
-	for k, n := range res.Counts {
-		states = append(states, fmt.Sprintf("%s %d", k, n))
-	}
-	sort.Strings(states)
-	fmt.Fprintf(stdout, "s-connect run %s: %s (%s)\n", args[0], res.Run.Message, strings.Join(states, ", "))
+	fmt.Fprintf(stdout, "s-connect run %s: %s (%s)\n", args[0], res.Run.Message, svc.CountsText(res.Counts))
 	if res.Run.Held > 0 {
 		return exitHeld
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -81,7 +82,8 @@ type Report struct {
 // so far and the orders whose create may have reached SnelStart.
 type runner struct {
 	*Job
-	k *Knowledge
+	k       *Knowledge
+	started time.Time // after the profile's lock was taken: no earlier run sends any more
 
 	mu        sync.Mutex // results' elements and unsettled, from the senders
 	results   []Result
@@ -107,6 +109,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	if j.Settle <= 0 {
 		j.Settle = DefaultSettle
 	}
+	started := time.Now()
 	calls := j.Client.Requests()
 	j.track = newTracker(j.OnOrder)
 	k, ci, err := loadStatic(ctx, j.Client, j.Settings, j.Shop.Name)
@@ -118,7 +121,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		// OpenCart stores amounts in its default currency; SnelStart books euros.
 		rep.Warnings = append(rep.Warnings, Note{"currency", cur})
 	}
-	r := &runner{Job: &j, k: k}
+	r := &runner{Job: &j, k: k, started: started}
 	finish := func(err error) (*Report, error) {
 		rep.Results = r.results
 		var otherwise []string // orders whose VAT SnelStart computed otherwise
@@ -143,12 +146,9 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	}
 	q := j.Query
 	q.Limit = j.PageSize
-	if j.Settings.RefundCredit {
-		// An order in a refund status is credited, not booked (OpenCart
-		// itself counts Reversed among the processing statuses).
-		if q.Statuses = withoutRefunds(q.Statuses, j.Shop.SaleStatuses(), j.Settings.RefundStatuses); len(q.Statuses) == 0 {
-			return finish(r.refunds(ctx))
-		}
+	var left bool
+	if q.Statuses, left = SaleStatuses(q.Statuses, j.Shop, j.Settings); !left {
+		return finish(r.refunds(ctx))
 	}
 	for {
 		orders, next, err := j.Shop.Orders(ctx, q)
@@ -305,7 +305,13 @@ func (r *runner) alreadyThere(it item, p *Plan, vo *snelstart.Verkooporder) Resu
 // loadForPage looks up, in batches, the products, customers and articles
 // of a page of orders.
 func (r *runner) loadForPage(ctx context.Context, orders []opencart.Order) error {
-	k := r.k
+	return r.k.loadPage(ctx, r.Client, r.Shop, r.Settings, orders, true)
+}
+
+// loadPage looks up, in batches, the products and articles of a page of
+// orders, and the customers when asked (planning an order's amounts needs
+// none).
+func (k *Knowledge) loadPage(ctx context.Context, c *snelstart.Client, shop *opencart.Shop, s Settings, orders []opencart.Order, customers bool) error {
 	var productIDs []string
 	for _, o := range orders {
 		for _, l := range o.Lines {
@@ -315,8 +321,8 @@ func (r *runner) loadForPage(ctx context.Context, orders []opencart.Order) error
 	if k.Products == nil {
 		k.Products = map[int]opencart.Product{}
 	}
-	if f := r.Settings.CodeField; (f != "" && f != "model" && f != "product_id") || r.Shop.Schema().Has("product_option_value", "sku") {
-		products, err := r.Shop.ProductsByCode(ctx, "product_id", unique(productIDs))
+	if f := s.CodeField; (f != "" && f != "model" && f != "product_id") || shop.Schema().Has("product_option_value", "sku") {
+		products, err := shop.ProductsByCode(ctx, "product_id", unique(productIDs))
 		if err != nil {
 			return err
 		}
@@ -327,7 +333,7 @@ func (r *runner) loadForPage(ctx context.Context, orders []opencart.Order) error
 	var codes []string
 	for _, o := range orders {
 		for _, l := range o.Lines {
-			main, more := lineCodes(l, r.Settings, k)
+			main, more := lineCodes(l, s, k)
 			codes = append(append(codes, main), more...)
 		}
 	}
@@ -335,9 +341,11 @@ func (r *runner) loadForPage(ctx context.Context, orders []opencart.Order) error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		custErr = k.loadCustomers(ctx, r.Client, r.Settings, orders)
+		if customers {
+			custErr = k.loadCustomers(ctx, c, s, orders)
+		}
 	}()
-	artErr := k.loadArticles(ctx, r.Client, codes)
+	artErr := k.loadArticles(ctx, c, codes)
 	<-done
 	return errors.Join(custErr, artErr)
 }
@@ -459,7 +467,10 @@ func (r *runner) record(o opencart.Order, prev config.LedgerEntry, state string,
 	return res
 }
 
-// failure describes a failed SnelStart call as a hold code.
+// failure describes a failed SnelStart call as a hold code. The user reads
+// SnelStart's own words (a refusal) or a message of ours, never a Go
+// error: the Arg of "snelstart_error" is the technical text, which the
+// message does not show and the program logs (app: logDetails).
 func failure(err error) *Hold {
 	var ae *snelstart.APIError
 	switch {
@@ -469,6 +480,26 @@ func failure(err error) *Hold {
 		return &Hold{"uncertain", ""}
 	case errors.Is(err, snelstart.ErrRateLimited), errors.Is(err, snelstart.ErrServer), errors.Is(err, snelstart.ErrNetwork), errors.Is(err, snelstart.ErrTimeout):
 		return &Hold{"snelstart_unavailable", ""}
+	case errors.Is(err, snelstart.ErrInvalidClientKey), errors.Is(err, snelstart.ErrInvalidSubscriptionKey),
+		errors.Is(err, snelstart.ErrUnauthorized), errors.Is(err, snelstart.ErrForbidden):
+		return &Hold{"snelstart_access", ""}
+	case errors.As(err, &ae) && errors.Is(err, snelstart.ErrValidation) && len(ae.ModelState) > 0:
+		return &Hold{"snelstart_refused", modelStateText(ae.ModelState)}
 	}
 	return &Hold{"snelstart_error", err.Error()}
+}
+
+// modelStateText is SnelStart's refusal of a body it could not bind, in
+// its own words: "field: message; …", by field.
+func modelStateText(ms map[string][]string) string {
+	fields := make([]string, 0, len(ms))
+	for f := range ms {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = f + ": " + strings.Join(ms[f], " ")
+	}
+	return strings.Join(parts, "; ")
 }

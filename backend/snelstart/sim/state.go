@@ -62,7 +62,3 @@ func (s *Server) Load(r io.Reader) error {
 	s.btwtarieven = st.BTW
 	return nil
 }
-
-// Writes counts the API calls that changed the administration, so a caller
-// saves only what changed.
-func (s *Server) Writes() int64 { return s.writes.Load() }
