@@ -117,6 +117,9 @@ describe('the demo on a first start', () => {
     await w.tab('execution');
     await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=history] tbody tr')]
       .some((r) => /Planning/.test(r.textContent) && /Geslaagd/.test(r.textContent)), null, { timeout: 240000 });
+    // The orders list reloads on its own after the history: wait for it.
+    await page.waitForFunction((known) => [...document.querySelectorAll('[data-testid=orders] tbody tr[data-order]')]
+      .some((r) => !known.includes(Number(r.dataset.order))), [...booked], { timeout: 30000 }).catch(() => {});
     const now = await bookedOrders();
     const fresh = now.filter(([id]) => !booked.has(id));
     assert.ok(fresh.length >= 1, 'the scheduled run booked the new demo order');
