@@ -94,7 +94,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runTask(svc, fl.Args(), uint(*profile), *preview, *wait, stdout, stderr)
 	}
 	// serve runs the Planning tab's tasks in the background.
-	planner, err := startPlanner(svc, stderr)
+	planner, err := startPlanner(svc, false, stderr) // serve has no tray to resume a pause from
 	if err != nil {
 		return 1
 	}
@@ -115,13 +115,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// startPlanner starts the scheduler of the Planning tab's tasks.
-func startPlanner(svc *app.Services, stderr io.Writer) (*schedule.Scheduler, error) {
+// startPlanner starts the scheduler of the Planning tab's tasks, paused
+// (the tray's *Pauzeren*) before any run can start when paused is true.
+func startPlanner(svc *app.Services, paused bool, stderr io.Writer) (*schedule.Scheduler, error) {
 	planner, err := schedule.New(svc.Store(), svc.RunScheduled, nil, svc.Log())
 	if err != nil {
 		fmt.Fprintln(stderr, "s-connect:", err)
 		return nil, err
 	}
+	planner.SetPaused(paused)
 	svc.SetPlanner(planner)
 	// One process of the settings folder (the desktop program or serve)
 	// runs the schedule; another takes over when it ends.

@@ -93,6 +93,9 @@ type runner struct {
 	pending      map[string]*pendingCreate
 	madeRelaties map[string]*snelstart.Relatie
 	noReturns    bool // refunds on, and the shop's return table cannot be read (credits.go)
+	// noRefundActions: refunds on, and no return action is named as one
+	// that gives money back (credits.go).
+	noRefundActions bool
 }
 
 // Run imports the orders of Job.Query. One failing order never stops the
@@ -140,6 +143,9 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		}
 		if r.noReturns {
 			rep.Warnings = append(rep.Warnings, Note{"returns_unreadable", ""})
+		}
+		if r.noRefundActions {
+			rep.Warnings = append(rep.Warnings, Note{"return_actions_unknown", ""})
 		}
 		rep.Calls = j.Client.Requests() - calls
 		return rep, err
