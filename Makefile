@@ -9,7 +9,7 @@ DESKTOP_TAGS := desktop,production,webkit2_41
 FRONTEND_SRC := $(shell find frontend/src frontend/public frontend/index.html frontend/vite.config.ts -type f 2>/dev/null)
 GO_SRC := $(shell find . -name '*.go' -not -path './frontend/node_modules/*') go.mod go.sum
 
-.PHONY: run test deps deps-run build desktop frontend vet go-test fuzz frontend-test e2e screenshot bench soak license package clean tray-test traybench
+.PHONY: run test deps deps-run build desktop frontend vet go-test fuzz frontend-test e2e screenshot screenshots bench soak license package clean tray-test traybench
 
 ## run: build and start S-Connect — the window when there is a display, else the browser UI (serve)
 run: deps-run
@@ -115,6 +115,7 @@ bench: deps
 	go test -run XXX -bench . -benchtime 3x ./backend/opencart/mysql/
 	go test -run XXX -bench BenchmarkImport1000 -benchtime 1x ./backend/orderimport/
 	go test -run XXX -bench BenchmarkStockExport20k -benchtime 1x ./backend/stockexport/
+	go test -run XXX -bench BenchmarkFirstStartToWorkingDemo -benchtime 5x .
 
 ## soak: 10,000 orders through `s-connect run orders` under SnelStart's faults, three kills and
 ## a MariaDB restart: every order exactly once (not part of `make test`; at most 15 minutes)
@@ -136,6 +137,11 @@ tray-test: bin/s-connect-bench
 ## above 80 MiB PSS in the tray or when goroutines, open files or memory grow over the runs
 traybench: bin/s-connect-bench
 	go run ./desktop/desktoptest/traybench -bin bin/s-connect-bench -key bin/e2e-license.key -duration $${DURATION:-1h}
+
+## screenshots: the README's pictures of the main tabs and a finished demo run, from the demo
+## (serve in Chromium), into docs/screenshots
+screenshots: deps bin/s-connect
+	cd frontend && SCONNECT_BIN=$(CURDIR)/bin/s-connect node e2e/screenshots.mjs $(CURDIR)/docs/screenshots
 
 ## screenshot: the desktop window under Xvfb, for the README
 screenshot: bin/s-connect-desktop

@@ -66,6 +66,7 @@ func runDesktop(dir string, minimized bool, stdout, stderr io.Writer) int {
 	defer planner.Shutdown()
 	stopBackups := dailyBackups(svc)
 	defer stopBackups()
+	defer demoOrders(svc, planner)()
 
 	token := app.NewToken()
 	srv, err := app.StartServer(svc, frontend.Dist(), "127.0.0.1:0", token)

@@ -27,6 +27,7 @@ import (
 
 	"github.com/s-connect/s-connect/app"
 	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/demo"
 	"github.com/s-connect/s-connect/backend/lock"
 	"github.com/s-connect/s-connect/backend/schedule"
 	"github.com/s-connect/s-connect/frontend"
@@ -100,6 +101,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer planner.Shutdown()
 	stopBackups := dailyBackups(svc)
 	defer stopBackups()
+	defer demoOrders(svc, planner)()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -127,6 +129,15 @@ func startPlanner(svc *app.Services, paused bool, stderr io.Writer) (*schedule.S
 	// runs the schedule; another takes over when it ends.
 	planner.StartExclusive(svc.SchedulerLockPath(), svc.ProcessName(), 30*time.Second)
 	return planner, nil
+}
+
+// demoOrders lets new orders come into the demo shop while this process
+// runs the schedule (one process of the settings folder does); it returns
+// what stops them.
+func demoOrders(svc *app.Services, planner *schedule.Scheduler) func() {
+	ctx, cancel := context.WithCancel(context.Background())
+	go demo.Arrivals(ctx, svc.DemoFolder(), demo.Every(), planner.Scheduling, svc.Log())
+	return cancel
 }
 
 // configDir is the settings folder: dir, or the user's.

@@ -318,6 +318,7 @@ func TestDeleteWithAnUnreadablePasswordListsTheBridge(t *testing.T) {
 	if err := s.EnsureProfile(); err != nil {
 		t.Fatal(err)
 	}
+	leaveDemo(t, s)
 	p, err := store.CreateProfile("Tweede winkel")
 	if err != nil {
 		t.Fatal(err)

@@ -35,7 +35,7 @@ func (t *Tasks) Check(profileID uint, from, to string) (*reconcile.Report, error
 	if err != nil {
 		return nil, periodError(err)
 	}
-	v, err := t.s.store.Values(profileID)
+	v, err := t.s.connValues(profileID)
 	if err != nil {
 		return nil, err
 	}

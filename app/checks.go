@@ -19,7 +19,7 @@ type ShopList struct {
 // ShopOptions lists the shop's order statuses ("orderStatuses") or stores
 // ("stores"), so the user picks them by name instead of typing numbers.
 func (c *Connections) ShopOptions(profileID uint, list string) (*ShopList, error) {
-	v, err := c.s.store.Values(profileID)
+	v, err := c.s.connValues(profileID)
 	if err != nil {
 		return nil, err
 	}

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/connect"
 	"github.com/s-connect/s-connect/backend/snelstart"
 )
 
@@ -66,12 +66,12 @@ const connectTimeout = 45 * time.Second
 // snelstartClient returns the profile's client, made anew when its settings
 // changed. missing lists required settings that are empty.
 func (c *Connections) snelstartClient(profileID uint) (*snelstart.Client, []string, error) {
-	v, err := c.s.store.Values(profileID)
+	v, err := c.s.connValues(profileID)
 	if err != nil {
 		return nil, nil, err
 	}
-	if v["snelstart.subscriptionKey"] == "" {
-		v["snelstart.subscriptionKey"] = config.BuiltinSubscriptionKey
+	if err := connect.SnelStartValues(context.Background(), v); err != nil {
+		return nil, nil, err
 	}
 	fp := strings.Join([]string{v["snelstart.clientKey"], v["snelstart.subscriptionKey"], v["snelstart.apiBaseURL"], v["snelstart.authBaseURL"]}, "\x00")
 	c.mu.Lock()

@@ -33,7 +33,22 @@ func newTestServices(t *testing.T) *Services {
 	if err := s.EnsureProfile(); err != nil {
 		t.Fatal(err)
 	}
+	leaveDemo(t, s)
 	return s
+}
+
+// leaveDemo turns the first-start demo profile into an ordinary one, as a
+// user setting up their own shop does: the tests give it their shop and
+// administration.
+func leaveDemo(t testing.TB, s *Services) {
+	t.Helper()
+	ps, err := s.store.Profiles()
+	if err != nil || len(ps) == 0 {
+		t.Fatal(ps, err)
+	}
+	if _, err := s.Settings.Save(ps[0].ID, map[string]string{"snelstart.type": "online", "shop.transport": "bridge"}, nil); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func newTestServer(t *testing.T) (*Services, *httptest.Server, *Broker) {

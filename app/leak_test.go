@@ -38,6 +38,7 @@ func TestNoSecretLeavesItsPlace(t *testing.T) {
 	if err := s.EnsureProfile(); err != nil {
 		t.Fatal(err)
 	}
+	leaveDemo(t, s)
 	priv := testKey(t)
 
 	const clientKey, subscriptionKey, dbPassword = "sk-klant-4b7f2e91c0", "abo-a93c17d2e8", "db-geheim-5e1a77"

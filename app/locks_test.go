@@ -92,7 +92,7 @@ func TestConnectionTestNamesAProfileOnTheSameAdministration(t *testing.T) {
 	rep, _ := s.Connections.TestSnelStart(second.ID)
 	shared := rep.Steps[2] // after the company step
 	if !rep.OK || shared.Step != "sharedAdministration" || !strings.Contains(shared.Message, "Kenmerkvoorvoegsel") ||
-		!strings.Contains(shared.Message, "Demowinkel") {
+		!strings.Contains(shared.Message, "‘Demo’") {
 		t.Fatalf("second profile: %+v", rep)
 	}
 	s.store.Save(second.ID, map[string]string{"sales.referencePrefix": "B-"}, nil)

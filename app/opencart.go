@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/connect"
+	"github.com/s-connect/s-connect/backend/demo"
 	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/opencart/mysql"
 	"github.com/s-connect/s-connect/backend/sshconn"
@@ -18,7 +20,7 @@ import (
 // TestOpenCart runs *Verbinding testen* on the Koppeling OpenCart tab, for
 // the bridge (over FTP/SFTP and the webshop URL) or the direct database.
 func (c *Connections) TestOpenCart(profileID uint) (TestReport, error) {
-	v, err := c.s.store.Values(profileID)
+	v, err := c.s.connValues(profileID)
 	if err != nil {
 		return TestReport{}, err
 	}
@@ -26,10 +28,30 @@ func (c *Connections) TestOpenCart(profileID uint) (TestReport, error) {
 	r := &reporter{t: func(key, arg string) string { return c.s.msgs.T(lang, key, arg) }}
 	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
 	defer cancel()
-	if v["shop.transport"] == "mysql" {
+	switch v["shop.transport"] {
+	case "mysql":
 		return c.testMySQL(ctx, r, profileID, v)
+	case demo.Kind:
+		return c.testDemo(ctx, r, v)
 	}
 	return c.testBridge(ctx, r, profileID, v)
+}
+
+// testDemo opens the demo shop as a run does and reads its orders.
+func (c *Connections) testDemo(ctx context.Context, r *reporter, v map[string]string) (TestReport, error) {
+	conn, err := connect.OpenShop(ctx, v)
+	if err != nil {
+		return r.fail("shop", r.t("test.demo.failed", err.Error()))
+	}
+	defer conn.Close()
+	r.pass("shop", r.t("test.demo.shop", conn.Shop.Name+" (OpenCart "+conn.Shop.Version()+")"))
+	orders, _, err := conn.Shop.Orders(ctx, connect.Selection(v))
+	if err != nil {
+		return r.fail("orders", r.t("test.demo.failed", err.Error()))
+	}
+	r.pass("orders", r.t("test.demo.orders", strconv.Itoa(len(orders))))
+	r.rep.OK, r.rep.Summary = true, r.t("test.demo.success", conn.Shop.Name)
+	return r.rep, nil
 }
 
 // reporter collects the steps of a connection test.

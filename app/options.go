@@ -26,7 +26,7 @@ const maxOptionValues = 500
 // OptionValues lists the shop's option values whose product, model, option
 // or value contains query (all when empty), at most maxOptionValues.
 func (c *Connections) OptionValues(profileID uint, query string) ([]OptionValue, error) {
-	v, err := c.s.store.Values(profileID)
+	v, err := c.s.connValues(profileID)
 	if err != nil {
 		return nil, err
 	}

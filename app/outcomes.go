@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/connect"
 	"github.com/s-connect/s-connect/backend/orderimport"
 )
 
@@ -19,6 +20,9 @@ import (
 type RunView struct {
 	config.Run
 	Message string `json:"message"`
+	// Demo marks a run of the demo profile: booked into the demo
+	// administration, not a real one.
+	Demo bool `json:"demo"`
 }
 
 // RunProgress is the event of a run or preview that took an order in hand.
@@ -33,6 +37,9 @@ type RunProgress struct {
 func (a *Services) runView(r config.Run, lang string) RunView {
 	t := func(key, arg string) string { return a.msgs.T(lang, key, arg) }
 	v := RunView{Run: r}
+	if pv, err := a.store.View(r.ProfileID); err == nil {
+		v.Demo = connect.IsDemo(pv.Values)
+	}
 	switch r.State {
 	case config.RunOK:
 		v.Message = t("run.outcome.ok", "")

@@ -186,3 +186,7 @@ func (p *Program) SetLanguage(lang string) error {
 	p.s.changed()
 	return nil
 }
+
+// ResetDemo is *Demo opnieuw maken*: the demo as on a first start, in a new
+// demo profile that replaces the old one (see Services.ResetDemo).
+func (p *Profiles) ResetDemo() (config.Profile, error) { return p.s.ResetDemo() }

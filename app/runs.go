@@ -178,7 +178,7 @@ func (t *Tasks) Preview(profileID uint, task string) ([]orderimport.Result, erro
 // after it on the same connection (in a preview: planned against what the
 // import would do); only, when set, limits it to those orders.
 func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []int, stock bool) (*orderimport.Report, *stockexport.Report, error) {
-	v, err := t.s.store.Values(profileID)
+	v, err := t.s.connValues(profileID)
 	if err != nil {
 		return nil, nil, err
 	}

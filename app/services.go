@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/connect"
 )
 
 // BuildInfo says which build this is.
@@ -137,36 +138,14 @@ const (
 	EventRunProgress     = "run:progress"
 )
 
-// EnsureProfile creates the demo profile when the store has none, so a new
-// user sees a filled-in example instead of an empty window (B12).
-func (s *Services) EnsureProfile() error {
-	ps, err := s.store.Profiles()
-	if err != nil || len(ps) > 0 {
-		return err
+// connValues are a profile's settings for connecting: with the settings
+// folder, where the demo keeps its shop and administration.
+func (s *Services) connValues(profileID uint) (map[string]string, error) {
+	v, err := s.store.Values(profileID)
+	if err == nil {
+		v[connect.FolderKey] = s.store.Dir()
 	}
-	p, err := s.store.CreateProfile(s.msgs.T(Languages[0], "demo.profileName", ""))
-	if err != nil {
-		return err
-	}
-	_, err = s.store.Save(p.ID, demoSettings, nil)
-	return err
-}
-
-// demoSettings fill the demo profile with a believable example shop.
-var demoSettings = map[string]string{
-	"shop.ftp.host":              "ftp.voorbeeldwinkel.nl",
-	"shop.ftp.user":              "webshop",
-	"shop.ftp.root":              "/public_html/",
-	"shop.url":                   "https://www.voorbeeldwinkel.nl/",
-	"sales.template":             "Webshop",
-	"sales.shippingArticle":      "VERZEND",
-	"sales.discountArticle":      "KORTING",
-	"sales.discountArticleByVat": "9=KORTING-LAAG\n0=KORTING-GEEN",
-	"sales.voucherArticle":       "CADEAUBON",
-	"sales.paymentFeeArticle":    "BETAALKOSTEN",
-	"sales.differenceArticle":    "VERSCHIL",
-	"articles.revenueGroup":      "Omzet hoog",
-	"articles.revenueGroupByVat": "9=Omzet laag\n21=Omzet hoog\n0=Omzet vrijgesteld",
+	return v, err
 }
 
 // Store is the settings store (for the scheduler, built in main).

@@ -24,6 +24,9 @@ type SaveResult struct {
 func (st *Settings) Save(profileID uint, changes map[string]string, clear []string) (SaveResult, error) {
 	var res SaveResult
 	before, berr := st.s.store.Values(profileID)
+	if berr == nil {
+		changes = leavingDemo(before, changes)
+	}
 	saved, err := st.s.store.Save(profileID, changes, clear)
 	if err != nil {
 		return res, err

@@ -27,7 +27,7 @@ type Suggestions struct {
 // Suggest proposes the Aansluiting settings from what SnelStart and the
 // shop say (backend/suggest makes the proposals); nothing is saved.
 func (c *Connections) Suggest(profileID uint) (*Suggestions, error) {
-	v, err := c.s.store.Values(profileID)
+	v, err := c.s.connValues(profileID)
 	if err != nil {
 		return nil, err
 	}

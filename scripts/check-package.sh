@@ -14,4 +14,9 @@ grep -aq 'Nullsoft' "$installer" || fail "$installer is not an NSIS installer"
 go version -m "$exe" | grep -q -- "-X main.version=$version" || fail "$exe does not carry version $version"
 [ "$("$linux" version | cut -d' ' -f2)" = "$version" ] || fail "$linux says $("$linux" version)"
 tar -tzf "build/bin/s-connect-$version-linux-amd64.tar.gz" | grep -c 's-connect.desktop' >/dev/null || fail "the Linux archive lacks the .desktop file"
-echo "check-package: $exe, $installer and $linux are version $version"
+# The installer stays small enough to mail and download quickly (B12: the
+# demo is inside it): at most 20 MB.
+size=$(stat -c %s "$installer")
+max=$((20 * 1000 * 1000))
+[ "$size" -le "$max" ] || fail "$installer is $size bytes, more than $max"
+echo "check-package: $exe, $installer and $linux are version $version; the installer is $size bytes (at most $max)"

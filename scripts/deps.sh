@@ -23,6 +23,8 @@ if [ "$what" = test ]; then
   pkgs+=(dbus-daemon dbus-bin gnome-keyring libsecret-tools)
   # make package: the Windows build (cgo for SQLite) and its installer.
   pkgs+=(nsis gcc-mingw-w64-x86-64 file)
+  # The demo's end-to-end test reads the demo shop's SQLite file.
+  pkgs+=(sqlite3)
 fi
 
 missing=()

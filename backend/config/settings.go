@@ -61,7 +61,7 @@ func buildSettings() []Setting {
 		{Key: "profile.name", Kind: KindText, Default: "Mijn webshop", Required: true, MaxLen: 60},
 
 		// Koppeling SnelStart (F3). Local SQL/MDB are not offered until they work.
-		{Key: "snelstart.type", Kind: KindChoice, Default: "online", Choices: choices("online")},
+		{Key: "snelstart.type", Kind: KindChoice, Default: "online", Choices: choices("online", "demo")},
 		{Key: "snelstart.clientKey", Kind: KindSecret, Required: true, ShowIf: online},
 		{Key: "snelstart.subscriptionKey", Kind: KindSecret, Required: BuiltinSubscriptionKey == "", ShowIf: online},
 		{Key: "snelstart.administration", Kind: KindReadOnly, ReadOnly: true, ShowIf: online},
@@ -72,7 +72,8 @@ func buildSettings() []Setting {
 		{Key: "snelstart.authBaseURL", Kind: KindURL, Default: snelstart.DefaultAuthBaseURL, Required: true, Advanced: true, ShowIf: online},
 
 		// Koppeling OpenCart (F4)
-		{Key: "shop.transport", Kind: KindChoice, Default: "bridge", Choices: choices("bridge", "mysql")},
+		// demo: the demo shop in the settings folder (backend/demo), nothing to fill in.
+		{Key: "shop.transport", Kind: KindChoice, Default: "bridge", Choices: choices("bridge", "mysql", "demo")},
 		{Key: "shop.since", Kind: KindDateTime, Required: true,
 			defaultFunc: func(now time.Time) string { return now.Format(DateTimeLayout) }},
 		// Explicit FTPS is the default; plain FTP needs shop.ftp.plainOK too.
@@ -95,7 +96,7 @@ func buildSettings() []Setting {
 		{Key: "shop.ftp.root", Kind: KindPath, ShowIf: bridge},
 		{Key: "shop.url", Kind: KindURL, Required: true, ShowIf: bridge},
 		{Key: "shop.allowHTTP", Kind: KindBool, Default: "false", ShowIf: bridge},
-		{Key: "shop.tablePrefix", Kind: KindText, Pattern: `[A-Za-z0-9_]{0,32}`, MaxLen: 32},
+		{Key: "shop.tablePrefix", Kind: KindText, Pattern: `[A-Za-z0-9_]{0,32}`, MaxLen: 32, ShowIf: is("shop.transport", "bridge", "mysql")},
 		// The bridge belongs to this profile alone: a copy makes its own.
 		{Key: "shop.bridge.path", Kind: KindReadOnly, ReadOnly: true, Local: true, ShowIf: bridge},
 		{Key: "shop.bridge.secret", Kind: KindSecret, ReadOnly: true, Hidden: true, Local: true},

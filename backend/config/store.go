@@ -79,6 +79,9 @@ func DefaultDir() (string, error) {
 	return filepath.Join(base, "s-connect"), nil
 }
 
+// Dir is the settings folder the store lives in.
+func (s *Store) Dir() string { return s.dir }
+
 // Open opens (creating when needed) the store in dir and migrates it to the
 // latest version.
 func Open(dir string) (*Store, error) { return openAt(dir, LatestVersion) }

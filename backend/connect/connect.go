@@ -8,14 +8,17 @@ package connect
 import (
 	"context"
 	"errors"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/demo"
 	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/opencart/bridge"
 	"github.com/s-connect/s-connect/backend/opencart/mysql"
+	"github.com/s-connect/s-connect/backend/opencart/sqlite"
 	"github.com/s-connect/s-connect/backend/snelstart"
 	"github.com/s-connect/s-connect/backend/sshconn"
 )
@@ -81,10 +84,54 @@ func OpenShop(ctx context.Context, v map[string]string) (*Conn, error) {
 	return c, nil
 }
 
-// SnelStart builds the SnelStart client of a profile.
-func SnelStart(v map[string]string) (*snelstart.Client, error) {
+// FolderKey is where the caller puts the settings folder among a
+// profile's values (it is no setting: a copied folder works where it is):
+// the demo keeps its shop and administration there.
+const FolderKey = "connect.folder"
+
+// IsDemo reports whether a profile is the demo: its shop and its
+// SnelStart both the demo's. Only then a run needs no licence.
+func IsDemo(v map[string]string) bool {
+	return v["shop.transport"] == demo.Kind && v["snelstart.type"] == demo.Kind
+}
+
+// SnelStartValues completes the SnelStart settings of v in place: the
+// subscription key a vendor build carries, and for the demo the address and
+// keys of its administration (served by this process).
+func SnelStartValues(ctx context.Context, v map[string]string) error {
+	if v["snelstart.type"] == demo.Kind {
+		folder, err := demoFolder(ctx, v)
+		if err != nil {
+			return err
+		}
+		url, err := demo.SnelStartURL(folder)
+		if err != nil {
+			return err
+		}
+		v["snelstart.apiBaseURL"], v["snelstart.authBaseURL"] = url+"v2/", url
+		v["snelstart.clientKey"], v["snelstart.subscriptionKey"] = demo.ClientKey, demo.SubscriptionKey
+		return nil
+	}
 	if v["snelstart.subscriptionKey"] == "" {
 		v["snelstart.subscriptionKey"] = config.BuiltinSubscriptionKey
+	}
+	return nil
+}
+
+// demoFolder is the demo's folder, made on first use.
+func demoFolder(ctx context.Context, v map[string]string) (string, error) {
+	if v[FolderKey] == "" {
+		return "", errors.New("connect: the demo needs the settings folder")
+	}
+	folder := demo.Folder(v[FolderKey])
+	return folder, demo.Ensure(ctx, folder)
+}
+
+// SnelStart builds the SnelStart client of a profile (v is left as it is).
+func SnelStart(v map[string]string) (*snelstart.Client, error) {
+	v = maps.Clone(v)
+	if err := SnelStartValues(context.Background(), v); err != nil {
+		return nil, err
 	}
 	client, missing, err := snelstart.FromSettings(v)
 	if err != nil {
@@ -97,8 +144,21 @@ func SnelStart(v map[string]string) (*snelstart.Client, error) {
 }
 
 // transport opens the shop's transport: the database directly (optionally
-// through the SSH tunnel) or the bridge installed on the server.
+// through the SSH tunnel), the bridge installed on the server, or the demo
+// shop's file.
 func (c *Conn) transport(ctx context.Context, v map[string]string) (opencart.Transport, error) {
+	if v["shop.transport"] == demo.Kind {
+		folder, err := demoFolder(ctx, v)
+		if err != nil {
+			return nil, err
+		}
+		t, err := sqlite.Open(ctx, demo.ShopPath(folder), demo.Prefix)
+		if err != nil {
+			return nil, err
+		}
+		c.onClose(func() { t.Close() })
+		return t, nil
+	}
 	if v["shop.transport"] == "mysql" {
 		dbcfg, tunnel, missing := mysql.FromSettings(v)
 		if len(missing) > 0 {

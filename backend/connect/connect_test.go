@@ -79,3 +79,38 @@ func TestSelection(t *testing.T) {
 		t.Fatalf("query %+v", q)
 	}
 }
+
+// The demo is a kind of connection like the others: the profile's values
+// name it, the settings folder locates it, and nothing else is needed.
+func TestDemoConnection(t *testing.T) {
+	v := map[string]string{"shop.transport": "demo", "snelstart.type": "demo"}
+	if !IsDemo(v) {
+		t.Fatal("not a demo profile")
+	}
+	if _, err := Open(context.Background(), v); err == nil {
+		t.Fatal("opened the demo without the settings folder")
+	}
+	v[FolderKey] = t.TempDir()
+	c, err := Open(context.Background(), v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ci, err := c.SnelStart.CompanyInfo(context.Background())
+	if err != nil || ci.AdministratieNaam == "" {
+		t.Fatalf("demo administration: %+v %v", ci, err)
+	}
+	orders, _, err := c.Shop.Orders(context.Background(), Selection(v))
+	if err != nil || c.Shop.Version() != "4.1" || len(orders) == 0 {
+		t.Fatalf("demo shop %s: %d orders, %v", c.Shop.Version(), len(orders), err)
+	}
+	// Half a demo is no demo: a real administration needs its keys.
+	v["snelstart.type"] = "online"
+	var ne *NeedsSettingsError
+	if IsDemo(v) {
+		t.Fatal("still a demo with a real administration")
+	}
+	if _, err := Open(context.Background(), v); !errors.As(err, &ne) {
+		t.Fatalf("a real administration without keys: %v", err)
+	}
+}

@@ -60,7 +60,7 @@ func StartShop(tb testsvc.TB, ctx context.Context, release int, every time.Durat
 	tb.Cleanup(func() { srv.Close() })
 	base := "http://" + ln.Addr().String() + "/"
 	return &Shop{HostKey: sshd.HostKey, DB: sdb.DB, Settings: map[string]string{
-		"snelstart.clientKey": "bench-koppelsleutel", "snelstart.subscriptionKey": "bench-abonnement",
+		"snelstart.type": "online", "snelstart.clientKey": "bench-koppelsleutel", "snelstart.subscriptionKey": "bench-abonnement",
 		"snelstart.apiBaseURL": base + "v2/", "snelstart.authBaseURL": base,
 		"shop.transport": "mysql", "shop.since": "2020-01-01T00:00", "shop.url": ShopURL,
 		"shop.db.host": "127.0.0.1", "shop.db.port": strconv.Itoa(sdb.Port), "shop.db.name": sdb.Database,

@@ -120,6 +120,8 @@ export function windowHelpers(page) {
     field,
     /** Fills Koppeling SnelStart (the open tab) with the simulator's keys and addresses. */
     async fillSnelStart(sim) {
+      // A first start has the demo profile: its own administration first.
+      await field('snelstart.type').locator('select').selectOption('online');
       await field('snelstart.clientKey').locator('input').fill(sim.clientKey);
       await field('snelstart.subscriptionKey').locator('input').fill(sim.subscriptionKey);
       await page.getByRole('button', { name: 'Geavanceerd tonen' }).click();

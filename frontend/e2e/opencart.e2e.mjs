@@ -13,6 +13,8 @@ before(async () => {
   w = windowHelpers(page);
   ({ field, tab } = w);
   await page.click('[role=tablist] [data-tab=opencart]');
+  // The first start's profile is the demo: the user picks the bridge for their own shop.
+  await field('shop.transport').locator('select').selectOption('bridge');
 });
 
 after(async () => {

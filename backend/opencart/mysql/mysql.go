@@ -17,6 +17,7 @@ import (
 	driver "github.com/go-sql-driver/mysql"
 
 	"github.com/s-connect/s-connect/backend/opencart"
+	"github.com/s-connect/s-connect/backend/opencart/sqlquery"
 	"github.com/s-connect/s-connect/backend/tlspin"
 )
 
@@ -232,75 +233,11 @@ func (t *Transport) findPrefix(ctx context.Context) (string, error) {
 // Schema implements opencart.Transport.
 func (t *Transport) Schema(context.Context) (opencart.Schema, error) { return t.schema, nil }
 
-func quote(name string) string { return "`" + name + "`" }
-
 // Select implements opencart.Transport: the query is checked against the
 // whitelist and the schema, names are quoted, every value is bound.
 func (t *Transport) Select(ctx context.Context, q opencart.Query) ([]opencart.Row, error) {
-	if err := q.Check(t.schema); err != nil {
-		return nil, err
-	}
-	var b strings.Builder
-	args := make([]any, 0, 8)
-	b.WriteString("SELECT ")
-	for i, c := range q.Columns {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(quote(c))
-	}
-	b.WriteString(" FROM " + quote(t.schema.Prefix+q.Table))
-	for i, w := range q.Where {
-		if i == 0 {
-			b.WriteString(" WHERE ")
-		} else {
-			b.WriteString(" AND ")
-		}
-		if w.Op == "in" {
-			b.WriteString(quote(w.Column) + " IN (" + strings.TrimSuffix(strings.Repeat("?,", len(w.Values)), ",") + ")")
-		} else {
-			b.WriteString(quote(w.Column) + " " + w.Op + " ?")
-		}
-		args = append(args, w.Values...)
-	}
-	for i, c := range q.OrderBy {
-		if i == 0 {
-			b.WriteString(" ORDER BY ")
-		} else {
-			b.WriteString(", ")
-		}
-		b.WriteString(quote(c))
-	}
-	b.WriteString(" LIMIT " + strconv.Itoa(q.Checked()))
 	ctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
 	defer cancel()
-	rows, err := t.db.QueryContext(ctx, b.String(), args...)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
-	cols, err := rows.Columns()
-	if err != nil {
-		return nil, err
-	}
-	raw := make([]sql.RawBytes, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range raw {
-		ptrs[i] = &raw[i]
-	}
-	var out []opencart.Row
-	for rows.Next() {
-		if err := rows.Scan(ptrs...); err != nil {
-			return nil, err
-		}
-		r := make(opencart.Row, len(cols))
-		for i, c := range cols {
-			r[c] = string(raw[i]) // NULL reads as ""
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return out, q.CheckRows(len(out))
+	rows, err := sqlquery.Select(ctx, t.db, t.schema, q)
+	return rows, classify(err)
 }

@@ -2,12 +2,10 @@ package mysql
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/s-connect/s-connect/backend/opencart"
+	"github.com/s-connect/s-connect/backend/opencart/sqlquery"
 )
 
 // UpdateQuantities implements opencart.Transport.
@@ -15,86 +13,6 @@ func (t *Transport) UpdateQuantities(ctx context.Context, table string, changes 
 	ctx, cancel := context.WithTimeout(ctx, t.cfg.Timeout)
 	defer cancel()
 	now := time.Now().In(t.zone).Format("2006-01-02 15:04:05")
-	res, err := updateQuantities(ctx, t.db, t.schema, table, changes, now)
+	res, err := sqlquery.UpdateQuantities(ctx, t.db, t.schema, table, changes, now)
 	return res, classify(err)
-}
-
-func quoteAll(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
-
-// updateQuantities changes a batch in three statements: one UPDATE whose
-// WHERE holds each row to the quantity it was read with (so a sale that
-// came in between is kept: the row no longer matches), a read of what the
-// rows hold now, and the products' date_modified. now is a DATETIME in the
-// shop's zone.
-func updateQuantities(ctx context.Context, db *sql.DB, s opencart.Schema, table string, changes []opencart.QuantityChange, now string) (opencart.StockResult, error) {
-	var res opencart.StockResult
-	key, ok := opencart.StockTables[table]
-	if !ok || !s.HasTable(table) {
-		return res, fmt.Errorf("opencart/mysql: no stock in %q", table)
-	}
-	want := make(map[int]int, len(changes))
-	ids := make([]any, 0, len(changes))
-	var b strings.Builder
-	args := make([]any, 0, 4*len(changes)+1)
-	b.WriteString("UPDATE " + quote(s.Prefix+table) + " SET `quantity` = CASE " + quote(key))
-	var from strings.Builder
-	var condArgs []any
-	for _, c := range changes {
-		if _, dup := want[c.ID]; dup {
-			continue // one change per row in a batch: the first
-		}
-		want[c.ID] = c.To
-		ids = append(ids, c.ID)
-		b.WriteString(" WHEN ? THEN ?")
-		args = append(args, c.ID, c.To)
-		from.WriteString(" WHEN ? THEN ?")
-		condArgs = append(condArgs, c.ID, c.From)
-	}
-	if len(ids) == 0 {
-		return res, nil
-	}
-	b.WriteString(" END")
-	if table == "product" {
-		b.WriteString(", `date_modified` = ?")
-		args = append(args, now)
-	}
-	// The key range finds the rows; the CASE holds each to what was read
-	// (4.1's NULL reads as 0, as everywhere else).
-	b.WriteString(" WHERE " + quote(key) + " IN (" + quoteAll(len(ids)) + ") AND COALESCE(`quantity`, 0) = CASE " + quote(key) + from.String() + " END")
-	args = append(append(args, ids...), condArgs...)
-	r, err := db.ExecContext(ctx, b.String(), args...)
-	if err != nil {
-		return res, err
-	}
-	n, err := r.RowsAffected()
-	if err != nil {
-		return res, err
-	}
-	res.Changed = int(n)
-	rows, err := db.QueryContext(ctx, "SELECT "+quote(key)+", COALESCE(`quantity`, 0) FROM "+quote(s.Prefix+table)+" WHERE "+quote(key)+" IN ("+quoteAll(len(ids))+")", ids...)
-	if err != nil {
-		return res, err
-	}
-	var written []any
-	for rows.Next() {
-		var id, qty int
-		if err := rows.Scan(&id, &qty); err != nil {
-			rows.Close()
-			return res, err
-		}
-		res.Matched++
-		if qty == want[id] {
-			written = append(written, id)
-		} else {
-			res.Moved = append(res.Moved, opencart.Quantity{ID: id, Quantity: qty})
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil || table != "product_option_value" || len(written) == 0 {
-		return res, err
-	}
-	// The product changed too, for anything that syncs on date_modified.
-	_, err = db.ExecContext(ctx, "UPDATE "+quote(s.Prefix+"product")+" SET `date_modified` = ? WHERE `product_id` IN (SELECT `product_id` FROM "+
-		quote(s.Prefix+table)+" WHERE `product_option_value_id` IN ("+quoteAll(len(written))+"))", append([]any{now}, written...)...)
-	return res, err
 }

@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -146,5 +147,34 @@ func TestRelatieKeepsEveryFieldAndPutReplacesIt(t *testing.T) {
 	got["telefoonn"] = "x"
 	if rec := do(s, tok, "PUT", path, got); rec.Code != 400 || !strings.Contains(rec.Body.String(), "telefoonn") {
 		t.Fatalf("misspelt field: %d %s", rec.Code, rec.Body)
+	}
+}
+
+// What Save wrote, Load brings back in a new server: objects with their
+// ids, the company info with the next order number, the VAT rates.
+func TestSaveLoad(t *testing.T) {
+	a := New(Options{})
+	a.SeedDefault()
+	a.SetCompany(map[string]any{"volgendVerkoopordernummer": 42})
+	var buf bytes.Buffer
+	if err := a.Save(&buf); err != nil {
+		t.Fatal(err)
+	}
+	b := New(Options{})
+	if err := b.Load(&buf); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range collections {
+		if x, y := a.All(c), b.All(c); fmt.Sprint(x) != fmt.Sprint(y) || (c == "artikelen" && len(y) == 0) {
+			t.Fatalf("%s after Load: %d objects, want %d", c, len(y), len(x))
+		}
+	}
+	art := b.All("artikelen")[0]
+	b.Patch("artikelen", art["id"].(string), map[string]any{"omschrijving": "x"})
+	if got := b.All("artikelen")[0]["omschrijving"]; got != "x" {
+		t.Fatalf("an object loaded is not found by its id: %v", got)
+	}
+	if fmt.Sprint(b.company["volgendVerkoopordernummer"]) != "42" || len(b.btwtarieven) != 3 {
+		t.Fatalf("company %v, btw %v", b.company["volgendVerkoopordernummer"], b.btwtarieven)
 	}
 }

@@ -10,7 +10,7 @@ import type { StockView } from './stock';
 
 export interface Run {
   id: number; task: string; trigger: string; startedAt: string; finishedAt: string | null;
-  state: string; summary: string; held: number; fix: string; message: string;
+  state: string; summary: string; held: number; fix: string; message: string; demo?: boolean;
 }
 export interface TaskStatus { task: string; interval: string; nextRun: string; lastRun: Run | null; lastOk: Run | null }
 export interface Entry {
