@@ -14,6 +14,7 @@ import (
 	"github.com/s-connect/s-connect/app"
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/snelstart/sim"
 	"github.com/s-connect/s-connect/backend/testsvc"
 	"github.com/s-connect/s-connect/backend/tlspin"
@@ -23,7 +24,7 @@ import (
 // exits 3 on differences, 1 with a Dutch reason for a bad period, 2 on a
 // wrong command line — and writes nothing to SnelStart.
 func TestCheckCommand(t *testing.T) {
-	sdb := fixture.NewShopDB(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 12, Products: 10, Customers: 8, Seed: 4})
+	sdb := fixturetest.NewShopDB(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 12, Products: 10, Customers: 8, Seed: 4})
 	sm := sim.New(sim.Options{ClientKeys: map[string][]string{"k": nil}, SubscriptionKeys: []string{"s"}})
 	sm.SeedDefault()
 	srv := httptest.NewServer(sm)

@@ -17,6 +17,7 @@ import (
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/license"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/snelstart/sim"
 	"github.com/s-connect/s-connect/backend/testsvc"
 	"github.com/s-connect/s-connect/backend/tlspin"
@@ -30,7 +31,7 @@ func TestRunCommandOutcomesAndExitCodes(t *testing.T) {
 	license.PublicKey = base64.StdEncoding.EncodeToString(pub)
 	defer func() { license.PublicKey = old }()
 
-	sdb := fixture.NewShopDB(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 30, Products: 10, Customers: 8, Seed: 4})
+	sdb := fixturetest.NewShopDB(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 30, Products: 10, Customers: 8, Seed: 4})
 	sm := sim.New(sim.Options{ClientKeys: map[string][]string{"k": nil}, SubscriptionKeys: []string{"s"}})
 	sm.SeedDefault()
 	srv := httptest.NewServer(sm)

@@ -16,6 +16,7 @@ import (
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/license"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/snelstart/sim"
 )
 
@@ -27,7 +28,7 @@ type runEnv struct {
 	dir     string
 	profile uint
 	sim     *sim.Server
-	shop    *fixture.ShopDB
+	shop    *fixturetest.ShopDB
 	want    []int // the orders that must reach SnelStart (in a sale status)
 }
 
@@ -40,7 +41,7 @@ func newRunEnv(t testing.TB, fc fixture.Config, faults sim.Faults) *runEnv {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	e.shop = fixture.NewShopDB(t, fc)
+	e.shop = fixturetest.NewShopDB(t, fc)
 	for _, o := range e.shop.Shop.Sales() {
 		e.want = append(e.want, o.ID)
 	}

@@ -13,21 +13,21 @@ import (
 	"testing"
 
 	"github.com/s-connect/s-connect/backend/config"
-	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/remotefs"
 )
 
 // bridgeProfile fills the first profile with a hosted shop reached over
 // protocol; an FTPS server's certificate is not trusted yet.
-func bridgeProfile(t *testing.T, s *Services, protocol string) (uint, *fixture.Hosted) {
+func bridgeProfile(t *testing.T, s *Services, protocol string) (uint, *fixturetest.Hosted) {
 	t.Helper()
-	h := fixture.NewHosted(t, "4.0", 12)
+	h := fixturetest.NewHosted(t, "4.0", 12)
 	ps, _ := s.store.Profiles()
 	saveShop(t, s, ps[0].ID, h, protocol)
 	return ps[0].ID, h
 }
 
-func saveShop(t *testing.T, s *Services, id uint, h *fixture.Hosted, protocol string) {
+func saveShop(t *testing.T, s *Services, id uint, h *fixturetest.Hosted, protocol string) {
 	t.Helper()
 	port := map[string]int{"ftp": h.FTP.Plain, "ftps-explicit": h.FTP.Explicit, "ftps-implicit": h.FTP.Implicit}[protocol]
 	if _, err := s.Settings.Save(id, map[string]string{"shop.transport": "bridge", "shop.ftp.protocol": protocol,
@@ -40,7 +40,7 @@ func saveShop(t *testing.T, s *Services, id uint, h *fixture.Hosted, protocol st
 
 // trustedProfile is bridgeProfile over explicit FTPS (the default) with the
 // certificate trusted, as after the user's yes.
-func trustedProfile(t *testing.T, s *Services) (uint, *fixture.Hosted) {
+func trustedProfile(t *testing.T, s *Services) (uint, *fixturetest.Hosted) {
 	t.Helper()
 	id, h := bridgeProfile(t, s, "ftps-explicit")
 	if err := s.Connections.Trust(id, TrustTLS, remotefs.CertFingerprint(h.FTP.Cert)); err != nil {
@@ -50,7 +50,7 @@ func trustedProfile(t *testing.T, s *Services) (uint, *fixture.Hosted) {
 }
 
 // bridgeDir is the profile's bridge folder on this machine ("" for none).
-func bridgeDir(t *testing.T, s *Services, id uint, h *fixture.Hosted) string {
+func bridgeDir(t *testing.T, s *Services, id uint, h *fixturetest.Hosted) string {
 	t.Helper()
 	v, err := s.store.View(id)
 	if err != nil {
@@ -64,7 +64,7 @@ func bridgeDir(t *testing.T, s *Services, id uint, h *fixture.Hosted) string {
 }
 
 // bridgeFolders lists the bridge folders in the shop.
-func bridgeFolders(t *testing.T, h *fixture.Hosted) []string {
+func bridgeFolders(t *testing.T, h *fixturetest.Hosted) []string {
 	t.Helper()
 	found, _ := filepath.Glob(filepath.Join(h.Local, "sc-*"))
 	return found
@@ -185,7 +185,7 @@ func TestBridgeBelongsToOneProfile(t *testing.T) {
 		t.Fatalf("original after the copy went: %s %s", steps(rep), rep.Summary)
 	}
 	// Another folder (a second shop on the account): the old bridge goes.
-	other := fixture.NewHosted(t, "3.0", 3)
+	other := fixturetest.NewHosted(t, "3.0", 3)
 	if res, err := s.Settings.Save(id, map[string]string{"shop.ftp.root": other.Dir, "shop.url": other.URL}, nil); err != nil || len(res.LeftBehind) != 0 {
 		t.Fatalf("move: %+v %v", res, err)
 	}

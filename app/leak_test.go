@@ -12,7 +12,7 @@ import (
 
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/license"
-	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/remotefs"
 	"github.com/s-connect/s-connect/backend/snelstart/sim"
 )
@@ -46,7 +46,7 @@ func TestNoSecretLeavesItsPlace(t *testing.T) {
 	sm.SeedDefault()
 	srv := httptest.NewServer(sm)
 	defer srv.Close()
-	h := fixture.NewHosted(t, "4.0", 30)
+	h := fixturetest.NewHosted(t, "4.0", 30)
 	ps, _ := store.Profiles()
 	id := ps[0].ID
 	if _, err := s.Settings.Save(id, map[string]string{

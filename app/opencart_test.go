@@ -6,13 +6,14 @@ import (
 	"testing"
 
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/testsvc"
 	"github.com/s-connect/s-connect/backend/tlspin"
 )
 
 func shopProfile(t *testing.T, s *Services) (uint, map[string]string) {
 	t.Helper()
-	sdb := fixture.NewShopDB(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 40, Products: 10, Customers: 5, Seed: 1})
+	sdb := fixturetest.NewShopDB(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 40, Products: 10, Customers: 5, Seed: 1})
 	name, port := sdb.Database, sdb.Port
 	ps, _ := s.store.Profiles()
 	settings := map[string]string{"shop.transport": "mysql", "shop.db.host": "127.0.0.1", "shop.db.port": strconv.Itoa(port),

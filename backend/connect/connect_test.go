@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/snelstart/sim"
 	"github.com/s-connect/s-connect/backend/testsvc"
 	"github.com/s-connect/s-connect/backend/tlspin"
@@ -46,7 +47,7 @@ func TestOpenNeedsSettings(t *testing.T) {
 // A direct database profile opens the shop and SnelStart, and Close lets go
 // of the database.
 func TestOpenDirect(t *testing.T) {
-	sdb := fixture.NewShopDB(t, fixture.Config{Version: "4.0", Prefix: "oc_", Orders: 5, Products: 5, Customers: 2, Seed: 3})
+	sdb := fixturetest.NewShopDB(t, fixture.Config{Version: "4.0", Prefix: "oc_", Orders: 5, Products: 5, Customers: 2, Seed: 3})
 	v := simSettings(t)
 	// Over TLS (the default), the test server's certificate accepted.
 	for k, val := range map[string]string{"shop.transport": "mysql", "shop.db.host": "127.0.0.1", "shop.db.port": strconv.Itoa(sdb.Port),

@@ -12,6 +12,7 @@ import (
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/opencart/mysql"
 	"github.com/s-connect/s-connect/backend/orderimport"
 	"github.com/s-connect/s-connect/backend/snelstart/sim"
@@ -371,7 +372,7 @@ func TestTwoShopsInOneAdministration(t *testing.T) {
 // secondShop is another shop (another seed, the same order numbers) with
 // its own profile, booking into w's administration.
 func secondShop(t testing.TB, w *world, seed uint64) *world {
-	sdb := fixture.NewShopDB(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 60, Products: 80, Customers: 60, Seed: seed})
+	sdb := fixturetest.NewShopDB(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 60, Products: 80, Customers: 60, Seed: seed})
 	tr, err := mysql.Open(context.Background(), mysql.Config{Host: "127.0.0.1", Port: sdb.Port, Database: sdb.Database, User: "root", Prefix: "oc_"})
 	if err != nil {
 		t.Fatal(err)

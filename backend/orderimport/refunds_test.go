@@ -13,6 +13,7 @@ import (
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/opencart/mysql"
 	"github.com/s-connect/s-connect/backend/orderimport"
 )
@@ -338,7 +339,7 @@ func (o oldBridge) Schema(ctx context.Context) (opencart.Schema, error) {
 // Returns that cannot be read are said in the run, not skipped in silence;
 // refunded orders are credited all the same.
 func TestUnreadableReturnsAreSaid(t *testing.T) {
-	sdb := fixture.NewShopDB(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 30, Products: 30, Customers: 20, GuestPercent: -1, Seed: 8})
+	sdb := fixturetest.NewShopDB(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 30, Products: 30, Customers: 20, GuestPercent: -1, Seed: 8})
 	tr, err := mysql.Open(context.Background(), mysql.Config{Host: "127.0.0.1", Port: sdb.Port, Database: sdb.Database, User: "root", Prefix: "oc_"})
 	if err != nil {
 		t.Fatal(err)

@@ -17,6 +17,7 @@ import (
 	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/opencart/bridge"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/opencart/mysql"
 	"github.com/s-connect/s-connect/backend/orderimport"
 	"github.com/s-connect/s-connect/backend/remotefs"
@@ -46,7 +47,7 @@ func newWorld(t testing.TB, version string, orders int, faults sim.Faults) *worl
 
 func newWorldSized(t testing.TB, fc fixture.Config, simOpts ...func(*sim.Options)) *world {
 	t.Helper()
-	sdb := fixture.NewShopDB(t, fc)
+	sdb := fixturetest.NewShopDB(t, fc)
 	ctx := context.Background()
 	tr, err := mysql.Open(ctx, mysql.Config{Host: "127.0.0.1", Port: sdb.Port, Database: sdb.Database, User: "root", Prefix: "oc_"})
 	if err != nil {
@@ -60,7 +61,7 @@ func newWorldSized(t testing.TB, fc fixture.Config, simOpts ...func(*sim.Options
 // into a shop folder served by PHP, as on a hosting account.
 func newBridgeWorld(t testing.TB, version string, orders int) *world {
 	t.Helper()
-	h := fixture.NewHosted(t, version, orders)
+	h := fixturetest.NewHosted(t, version, orders)
 	ctx := context.Background()
 	fsys, err := remotefs.Dial(ctx, remotefs.Config{Protocol: remotefs.FTPSExplicit, Host: "127.0.0.1", Port: h.FTP.Explicit,
 		User: h.FTP.User, Password: h.FTP.Password, CertFingerprint: remotefs.CertFingerprint(h.FTP.Cert)})

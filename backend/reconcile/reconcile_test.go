@@ -20,6 +20,7 @@ import (
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/opencart/mysql"
 	"github.com/s-connect/s-connect/backend/orderimport"
 	"github.com/s-connect/s-connect/backend/reconcile"
@@ -65,7 +66,7 @@ func newWorld(t *testing.T, version string) *world { return newWorldOf(t, versio
 
 func newWorldOf(t *testing.T, version string, orders int) *world {
 	t.Helper()
-	sdb := fixture.NewShopDB(t, fixture.Config{Version: version, Prefix: "oc_", Orders: orders, Products: 60, Customers: 30, Seed: 11, Base: base})
+	sdb := fixturetest.NewShopDB(t, fixture.Config{Version: version, Prefix: "oc_", Orders: orders, Products: 60, Customers: 30, Seed: 11, Base: base})
 	ctx := context.Background()
 	tr, err := mysql.Open(ctx, mysql.Config{Host: "127.0.0.1", Port: sdb.Port, Database: sdb.Database, User: "root", Prefix: "oc_"})
 	if err != nil {

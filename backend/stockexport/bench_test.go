@@ -18,6 +18,7 @@ import (
 	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/opencart/bridge"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/opencart/mysql"
 	"github.com/s-connect/s-connect/backend/remotefs"
 	"github.com/s-connect/s-connect/backend/snelstart"
@@ -191,7 +192,7 @@ const (
 // articles change and an incremental pass writes exactly those 100.
 func BenchmarkStockExport20k(b *testing.B) {
 	const n = 20000
-	sdb := fixture.NewShopDB(b, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 200, Products: n, Customers: 100, Seed: 12})
+	sdb := fixturetest.NewShopDB(b, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 200, Products: n, Customers: 100, Seed: 12})
 	s := sim.New(sim.Options{ClientKeys: map[string][]string{"k": nil}, SubscriptionKeys: []string{"s"}})
 	s.SeedDefault()
 	var group map[string]any

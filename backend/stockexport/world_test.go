@@ -14,6 +14,7 @@ import (
 	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/opencart/bridge"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/opencart/mysql"
 	"github.com/s-connect/s-connect/backend/orderimport"
 	"github.com/s-connect/s-connect/backend/remotefs"
@@ -68,7 +69,7 @@ func newWorld(t *testing.T, version, transport string) *world {
 	w := &world{t: t, version: version, now: time.Now().Add(time.Hour)}
 	ctx := context.Background()
 	if transport == "bridge" {
-		h := fixture.NewHosted(t, version, 60)
+		h := fixturetest.NewHosted(t, version, 60)
 		w.db, w.fix = h.DB, h.Shop
 		// Installed as S-Connect installs it: over explicit FTPS, the
 		// server's certificate trusted.
@@ -90,7 +91,7 @@ func newWorld(t *testing.T, version, transport string) *world {
 			return c
 		}
 	} else {
-		sdb := fixture.NewShopDB(t, fixture.Config{Version: version, Prefix: "oc_", Orders: 60, Products: 40, Customers: 20, Seed: 9})
+		sdb := fixturetest.NewShopDB(t, fixture.Config{Version: version, Prefix: "oc_", Orders: 60, Products: 40, Customers: 20, Seed: 9})
 		w.db, w.fix = sdb.DB, sdb.Shop
 		w.open = func() opencart.Transport {
 			m, err := mysql.Open(ctx, mysql.Config{Host: "127.0.0.1", Port: sdb.Port, Database: sdb.Database, User: "root", Prefix: "oc_"})

@@ -13,6 +13,7 @@ import (
 	"github.com/s-connect/s-connect/backend/connect"
 	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/snelstart"
 	"github.com/s-connect/s-connect/backend/snelstart/sim"
 	"github.com/s-connect/s-connect/backend/testsvc"
@@ -55,7 +56,7 @@ func idOf(sm *sim.Server, resource, field, value string) string {
 // would.
 func shop(t *testing.T, version string, sql ...string) *opencart.Shop {
 	t.Helper()
-	sdb := fixture.NewShopDB(t, fixture.Config{Version: version, Prefix: "oc_", Orders: 3, Products: 3, Customers: 2, Seed: 7})
+	sdb := fixturetest.NewShopDB(t, fixture.Config{Version: version, Prefix: "oc_", Orders: 3, Products: 3, Customers: 2, Seed: 7})
 	for _, q := range sql {
 		if _, err := sdb.DB.Exec(q); err != nil {
 			t.Fatal(q, err)

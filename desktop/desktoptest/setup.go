@@ -16,6 +16,7 @@ import (
 
 	"github.com/s-connect/s-connect/backend/license"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/snelstart/sim"
 	"github.com/s-connect/s-connect/backend/testsvc"
 )
@@ -42,7 +43,7 @@ func StartShop(tb testsvc.TB, ctx context.Context, release int, every time.Durat
 	if release > 0 {
 		orders = 400
 	}
-	sdb := fixture.NewShopDB(tb, fixture.Config{Version: "4.0", Prefix: "oc_", Orders: orders, Products: 40, Customers: 60, Seed: 9})
+	sdb := fixturetest.NewShopDB(tb, fixture.Config{Version: "4.0", Prefix: "oc_", Orders: orders, Products: 40, Customers: 60, Seed: 9})
 	if release > 0 {
 		if err := fixture.ReleaseOrders(ctx, sdb.DB, "oc_", release, every); err != nil {
 			tb.Fatal(err)

@@ -23,6 +23,7 @@ import (
 	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/opencart/bridge"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/opencart/mysql"
 	"github.com/s-connect/s-connect/backend/remotefs"
 	"github.com/s-connect/s-connect/backend/testsvc"
@@ -31,7 +32,7 @@ import (
 func TestMain(m *testing.M) { testsvc.Main(m) }
 
 type installed struct {
-	h      *fixture.Hosted
+	h      *fixturetest.Hosted
 	fs     remotefs.FS
 	inst   bridge.Installation
 	client *bridge.Client
@@ -40,12 +41,12 @@ type installed struct {
 
 func install(t *testing.T, version string, orders int) *installed {
 	t.Helper()
-	return installAs(t, fixture.NewHosted(t, version, orders))
+	return installAs(t, fixturetest.NewHosted(t, version, orders))
 }
 
 // installAs installs the bridge over explicit FTPS (the default), the
 // server's certificate accepted.
-func installAs(t *testing.T, h *fixture.Hosted) *installed {
+func installAs(t *testing.T, h *fixturetest.Hosted) *installed {
 	t.Helper()
 	ctx := context.Background()
 	fsys, err := remotefs.Dial(ctx, remotefs.Config{Protocol: remotefs.FTPSExplicit, Host: "127.0.0.1", Port: h.FTP.Explicit,
@@ -121,7 +122,7 @@ func TestParityWithTheDirectTransport(t *testing.T) {
 			if shopB.Version() != version || shopB.Version() != shopD.Version() || shopB.Schema().Version == "" {
 				t.Fatalf("versions: bridge %s (%s) direct %s", shopB.Version(), shopB.Schema().Version, shopD.Version())
 			}
-			fixture.CheckStockWrites(t, shopB, in.h.DB, "oc_")
+			fixturetest.CheckStockWrites(t, shopB, in.h.DB, "oc_")
 			if _, err := os.Stat(filepath.Join(in.h.Local, "system/storage/cache/cache.product.1.123")); !os.IsNotExist(err) {
 				t.Fatal("the product cache was not cleared after a stock write")
 			}
@@ -228,7 +229,7 @@ func fetch(t *testing.T, method, url string, body []byte, h http.Header) string 
 
 // serverNotFound is what the web server itself answers for path when
 // nothing is there: its page for another missing path, with path in it.
-func serverNotFound(t *testing.T, h *fixture.Hosted, path string) string {
+func serverNotFound(t *testing.T, h *fixturetest.Hosted, path string) string {
 	t.Helper()
 	other := "/sc-0123456789abcdef/0123456789abcdef.php"
 	return strings.ReplaceAll(fetch(t, http.MethodGet, h.URL+other, nil, nil), other, path)
@@ -542,7 +543,7 @@ func TestPermissionsFollowTheWebServer(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			web := testsvc.WebUser(t, "scweb"+c.name, c.group)
-			h := fixture.NewHostedAs(t, "4.0", 2, web)
+			h := fixturetest.NewHostedAs(t, "4.0", 2, web)
 			fsys, err := remotefs.Dial(ctx, remotefs.Config{Protocol: remotefs.FTPSExplicit, Host: "127.0.0.1", Port: h.FTP.Explicit,
 				User: h.FTP.User, Password: h.FTP.Password, CertFingerprint: remotefs.CertFingerprint(h.FTP.Cert)})
 			if err != nil {

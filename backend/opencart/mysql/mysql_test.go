@@ -12,6 +12,7 @@ import (
 
 	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/opencart/mysql"
 	"github.com/s-connect/s-connect/backend/testsvc"
 )
@@ -36,7 +37,7 @@ func newShopTB(b *testing.B, version string, orders, products int) *shopDB {
 
 func newShopSized(t testing.TB, version, prefix string, orders, products int) *shopDB {
 	t.Helper()
-	sdb := fixture.NewShopDB(t, fixture.Config{Version: version, Prefix: prefix, Orders: orders, Products: products, Customers: 30, Seed: 42})
+	sdb := fixturetest.NewShopDB(t, fixture.Config{Version: version, Prefix: prefix, Orders: orders, Products: products, Customers: 30, Seed: 42})
 	return &shopDB{db: sdb.DB, fix: sdb.Shop, prefix: prefix,
 		cfg: mysql.Config{Host: "127.0.0.1", Port: sdb.Port, Database: sdb.Database, User: "root", Prefix: prefix}}
 }
@@ -252,7 +253,7 @@ func TestStockWritesEveryVersion(t *testing.T) {
 		t.Run(version, func(t *testing.T) {
 			s := newShop(t, version, "oc_", 5)
 			_, shop := open(t, s.cfg)
-			fixture.CheckStockWrites(t, shop, s.db, "oc_")
+			fixturetest.CheckStockWrites(t, shop, s.db, "oc_")
 		})
 	}
 }

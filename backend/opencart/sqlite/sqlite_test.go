@@ -9,6 +9,7 @@ import (
 
 	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/opencart/sqlite"
 )
 
@@ -124,7 +125,7 @@ func TestStockWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	fixture.CheckStockWrites(t, shop, db, "oc_")
+	fixturetest.CheckStockWrites(t, shop, db, "oc_")
 }
 
 // The whitelist holds here too, and a value is data, never SQL.

@@ -12,7 +12,7 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 	"github.com/s-connect/s-connect/backend/remotefs"
 	"github.com/s-connect/s-connect/backend/testsvc"
 	"github.com/s-connect/s-connect/backend/tlspin"
@@ -32,7 +32,7 @@ func main() {
 	if len(os.Args) > 1 {
 		version = os.Args[1]
 	}
-	h := fixture.NewHosted(env, version, 25)
+	h := fixturetest.NewHosted(env, version, 25)
 	info := map[string]any{"ftpHost": "127.0.0.1", "ftpPort": h.FTP.Plain, "ftpsPort": h.FTP.Explicit,
 		"certFingerprint": remotefs.CertFingerprint(h.FTP.Cert), "ftpUser": h.FTP.User,
 		"ftpPassword": h.FTP.Password, "root": h.Dir, "url": h.URL, "shopName": "Wijnhandel ’t Vaatje",
