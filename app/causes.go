@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/s-connect/s-connect/backend/connect"
+	"github.com/s-connect/s-connect/backend/demo"
 	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/opencart/bridge"
 	"github.com/s-connect/s-connect/backend/opencart/mysql"
@@ -173,6 +174,11 @@ func runCause(err error, v map[string]string) Cause {
 		return Cause{Code: "import_not_set", Key: "err.import_not_set", Arg: strings.Join(ne.Keys, ","), Fix: fix}
 	case errors.Is(err, connect.ErrNotConnected):
 		return Cause{Code: "import_not_connected", Key: "err.import_not_connected", Fix: "opencart"}
+	case errors.Is(err, connect.ErrHalfDemo):
+		if v["shop.transport"] == demo.Kind {
+			return Cause{Code: "import_half_demo", Key: "err.import_half_demo_shop", Fix: "opencart"}
+		}
+		return Cause{Code: "import_half_demo", Key: "err.import_half_demo_snelstart", Fix: "snelstart"}
 	case isSnelStart(err):
 		return snelstartCause(err, "")
 	case viaSSH && (errors.Is(err, sshconn.ErrAuth) || errors.Is(err, sshconn.ErrHostKeyChanged) || errors.As(err, new(*sshconn.UnknownHostKeyError))):

@@ -51,9 +51,19 @@ func (c *Conn) Close() {
 
 func (c *Conn) onClose(f func()) { c.closers = append(c.closers, f) }
 
+// ErrHalfDemo is a profile with the demo on one side only: the demo shop
+// with a real administration would book made-up orders into it, a real
+// shop with the demo administration would get the demo's stock. A run (or
+// a preview) needs both sides the demo's or neither; testing each side
+// alone still works, so a demo can be moved to the real shop step by step.
+var ErrHalfDemo = errors.New("connect: the demo's shop and the demo administration only go together")
+
 // Open connects to SnelStart and to the shop as the profile's settings say.
 // On error nothing is left open.
 func Open(ctx context.Context, v map[string]string) (*Conn, error) {
+	if (v["shop.transport"] == demo.Kind) != (v["snelstart.type"] == demo.Kind) {
+		return nil, ErrHalfDemo
+	}
 	client, err := SnelStart(v)
 	if err != nil {
 		return nil, err

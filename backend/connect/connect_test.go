@@ -111,7 +111,28 @@ func TestDemoConnection(t *testing.T) {
 	if IsDemo(v) {
 		t.Fatal("still a demo with a real administration")
 	}
-	if _, err := Open(context.Background(), v); !errors.As(err, &ne) {
+	if _, err := SnelStart(v); !errors.As(err, &ne) {
 		t.Fatalf("a real administration without keys: %v", err)
+	}
+	// Nor does a run take one: the demo shop's made-up orders would be
+	// booked into a real administration, even one with its keys filled in;
+	// and a real shop would get the demo administration's stock.
+	v["snelstart.clientKey"], v["snelstart.subscriptionKey"] = "a-real-key", "a-real-subscription"
+	if _, err := Open(context.Background(), v); !errors.Is(err, ErrHalfDemo) {
+		t.Fatalf("the demo shop with a real administration: %v", err)
+	}
+	real := map[string]string{"shop.transport": "mysql", "shop.db.host": "127.0.0.1", "shop.db.name": "shop",
+		"shop.db.user": "u", "snelstart.type": "demo", FolderKey: v[FolderKey]}
+	if _, err := Open(context.Background(), real); !errors.Is(err, ErrHalfDemo) {
+		t.Fatalf("a real shop with the demo administration: %v", err)
+	}
+	// Each side alone can still be tested while the demo is moved over.
+	shop, err := OpenShop(context.Background(), v)
+	if err != nil {
+		t.Fatalf("the demo shop alone: %v", err)
+	}
+	shop.Close()
+	if _, err := SnelStart(real); err != nil {
+		t.Fatalf("the demo administration alone: %v", err)
 	}
 }
