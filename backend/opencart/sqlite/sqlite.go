@@ -119,7 +119,7 @@ var (
 	autoIncrement = regexp.MustCompile("(?m)^(\\s*)(`[a-z_]+`) [a-z]+\\([0-9]+\\) NOT NULL AUTO_INCREMENT")
 	// Amounts and dates stay text, as MySQL hands them out: "12.5000", not
 	// the 12.5 a NUMERIC column would make of it.
-	textTypes   = regexp.MustCompile(`\b(decimal\([0-9]+,[0-9]+\)|datetime|date)\b`)
+	textTypes   = regexp.MustCompile(`\bdecimal\([0-9]+,[0-9]+\)|\bdatetime\b|\bdate\b`) // no \b after ")": none is there
 	danglingCom = regexp.MustCompile(`,(\s*)\)\s*$`)
 )
 

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/s-connect/s-connect/backend/opencart"
@@ -160,3 +162,51 @@ func TestNotAShop(t *testing.T) {
 		t.Fatalf("empty file: %v", err)
 	}
 }
+
+// The file holds what OpenCart's MySQL tables hold: amounts as four-decimal
+// text ("215.8704", "0.0000"), not the binary floats SQLite makes of a
+// decimal column, and dates as text; HTML special characters escaped as
+// OpenCart's request cleaning stores them.
+func TestStoredAsOpenCartStoresIt(t *testing.T) {
+	_, _, _, path := newShop(t, "4.1", 20)
+	db, err := sqlite.OpenDB(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []string{
+		"SELECT total FROM oc_order", "SELECT value FROM oc_order_total",
+		"SELECT price FROM oc_order_product", "SELECT tax FROM oc_order_product", "SELECT price FROM oc_product",
+	} {
+		col, from, _ := strings.Cut(strings.TrimPrefix(q, "SELECT "), " ")
+		rows, err := db.Query("SELECT typeof(" + col + "), " + col + " " + from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			var typ, v string
+			if err := rows.Scan(&typ, &v); err != nil {
+				t.Fatal(err)
+			}
+			if typ != "text" || !fourDecimals.MatchString(v) {
+				t.Errorf("%s: %s %q, want four-decimal text as OpenCart's decimal(15,4)", q, typ, v)
+			}
+			n++
+		}
+		rows.Close()
+		if n == 0 {
+			t.Errorf("%s: no rows", q)
+		}
+	}
+	var typ, added string
+	if err := db.QueryRow("SELECT typeof(date_added), date_added FROM oc_order LIMIT 1").Scan(&typ, &added); err != nil || typ != "text" || len(added) != 19 {
+		t.Fatalf("date_added: %s %q %v", typ, added, err)
+	}
+	var escaped int
+	if err := db.QueryRow("SELECT count(*) FROM oc_product_description WHERE name LIKE '%&amp;%' OR name LIKE '%&lt;%'").Scan(&escaped); err != nil || escaped == 0 {
+		t.Fatalf("no escaped product names (%d, %v): OpenCart stores & and < as &amp; and &lt;", escaped, err)
+	}
+}
+
+var fourDecimals = regexp.MustCompile(`^-?[0-9]+\.[0-9]{4}$`)
