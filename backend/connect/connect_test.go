@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,5 +137,35 @@ func TestDemoConnection(t *testing.T) {
 	shop.Close()
 	if _, err := SnelStart(real); err != nil {
 		t.Fatalf("the demo administration alone: %v", err)
+	}
+}
+
+// A demo profile runs without a licence, so whatever else it carries — a
+// profile edited by hand, or imported, with a real shop's and a real
+// administration's values next to "demo" — it reaches only the demo's own
+// SQLite shop and the simulator in this process.
+func TestDemoReachesOnlyTheDemo(t *testing.T) {
+	v := map[string]string{"shop.transport": "demo", "snelstart.type": "demo", FolderKey: t.TempDir(),
+		"shop.url": "https://www.example.nl", "shop.db.host": "192.0.2.1", "shop.db.name": "shop", "shop.db.user": "u",
+		"shop.bridge.path": "sconnect.php", "shop.bridge.secret": "s",
+		"snelstart.apiBaseURL": "https://b2bapi.example.nl/v2/", "snelstart.authBaseURL": "https://auth.example.nl/",
+		"snelstart.clientKey": "a-real-key", "snelstart.subscriptionKey": "a-real-subscription"}
+	c, err := Open(context.Background(), v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	ci, err := c.SnelStart.CompanyInfo(context.Background())
+	if err != nil || !strings.HasPrefix(ci.AdministratieNaam, "Demo") {
+		t.Fatalf("the administration reached: %+v %v", ci, err)
+	}
+	if _, _, err := c.Shop.Orders(context.Background(), Selection(v)); err != nil || c.Shop.Version() != "4.1" {
+		t.Fatalf("the shop reached: %s %v", c.Shop.Version(), err)
+	}
+	if _, err := os.Stat(filepath.Join(v[FolderKey], "demo", "webshop.sqlite")); err != nil {
+		t.Fatalf("the demo shop's file: %v", err)
+	}
+	if v["snelstart.apiBaseURL"] != "https://b2bapi.example.nl/v2/" {
+		t.Fatal("Open changed the caller's values")
 	}
 }
