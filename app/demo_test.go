@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"testing"
@@ -198,5 +199,28 @@ func TestLeavingAndResettingTheDemo(t *testing.T) {
 	}
 	if v, _ := s.store.Values(again.ID); v["planning.ordersStock.interval"] != "15m" {
 		t.Fatalf("the planning chosen in the same save: %q", v["planning.ordersStock.interval"])
+	}
+}
+
+// The licence is checked on the values a run uses: a demo profile saved as
+// a real one between the check before the run (passed: the demo needs no
+// licence) and the run itself does not run without a licence.
+func TestRunOfADemoSavedAsRealNeedsTheLicence(t *testing.T) {
+	s := start(t, t.TempDir())
+	p := onlyProfile(t, s)
+	if err := s.License.require(p.ID, config.TaskOrders); err != nil {
+		t.Fatalf("the demo needs a licence: %v", err)
+	}
+	if _, err := s.Settings.Save(p.ID, map[string]string{"shop.transport": "mysql", "shop.db.host": "127.0.0.1",
+		"shop.db.name": "shop", "shop.db.user": "u", "snelstart.type": "online", "snelstart.clientKey": "k"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := s.Tasks.importOrders(p.ID, config.TaskOrders, false, nil, false)
+	var le *LicenseError
+	if !errors.As(err, &le) {
+		t.Fatalf("a run of the profile now real: %v, want the licence refused", err)
+	}
+	if _, _, err := s.Tasks.importOrders(p.ID, config.TaskOrders, true, nil, false); errors.As(err, &le) {
+		t.Fatal("a preview needs no licence")
 	}
 }

@@ -171,7 +171,16 @@ func licenseKey(err error) string {
 // orders needs "orders", the task with stock also "voorraad". The preview
 // and the demo need no licence.
 func (l *License) require(profileID uint, task string) error {
-	if v, err := l.s.store.Values(profileID); err == nil && connect.IsDemo(v) {
+	v, err := l.s.store.Values(profileID)
+	if err != nil {
+		v = nil // no profile: the licence decides
+	}
+	return l.requireFor(profileID, task, v)
+}
+
+// requireFor is require for the profile's values v as a run will use them.
+func (l *License) requireFor(profileID uint, task string, v map[string]string) error {
+	if connect.IsDemo(v) {
 		return nil // the demo writes only into its own shop and administration
 	}
 	modules := []string{license.ModuleOrders}

@@ -182,6 +182,13 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []i
 	if err != nil {
 		return nil, nil, err
 	}
+	if !preview && !connect.IsDemo(v) {
+		// The caller checked the licence on the values it read; a save in
+		// between may have moved a demo to a real shop or administration.
+		if err := t.s.License.requireFor(profileID, task, v); err != nil {
+			return nil, nil, err
+		}
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Hour)
 	defer cancel()
 	conn, err := connect.Open(ctx, v)
