@@ -47,14 +47,16 @@ func (r *runner) prepare(ctx context.Context, o opencart.Order, p *Plan) (*Hold,
 		if pc := r.pending["relatie:"+nr.Memo]; pc != nil {
 			return nil, pc
 		}
-		made, err := r.Client.Relaties.Create(ctx, nr)
+		if pc := r.recordedCreate(o, nr); pc != nil {
+			return nil, pc // an earlier run may have made it: look first
+		}
+		made, err := r.createRelatie(ctx, o.ID, nr)
 		if errors.Is(err, snelstart.ErrMaybeWritten) {
 			return nil, r.newPending(&pendingCreate{key: "relatie:" + nr.Memo, orderID: o.ID, relatie: nr, tries: 1})
 		}
 		if err != nil {
 			return failure(err), nil
 		}
-		r.addRelatie(nr.Memo, made)
 		p.Customer = CustomerPlan{Match: "new", Existing: made}
 	case p.Customer.Update:
 		if h := r.updateCustomer(ctx, o, p); h != nil {
@@ -99,7 +101,9 @@ func (r *runner) prepare(ctx context.Context, o opencart.Order, p *Plan) (*Hold,
 }
 
 func (r *runner) newPending(pc *pendingCreate) *pendingCreate {
-	pc.since = time.Now()
+	if pc.since.IsZero() {
+		pc.since = time.Now()
+	}
 	if r.pending == nil {
 		r.pending = map[string]*pendingCreate{}
 	}
@@ -192,10 +196,7 @@ func (r *runner) createAgain(ctx context.Context, pc *pendingCreate) bool {
 			r.k.Artikelen[strings.ToLower(made.Artikelcode)] = made
 		}
 	} else {
-		var made *snelstart.Relatie
-		if made, err = r.Client.Relaties.Create(ctx, pc.relatie); err == nil {
-			r.addRelatie(pc.relatie.Memo, made)
-		}
+		_, err = r.createRelatie(ctx, pc.orderID, pc.relatie)
 	}
 	pc.tries++
 	var ae *snelstart.APIError

@@ -19,6 +19,10 @@ import (
 type Ledger interface {
 	Ledger(profileID uint, orderIDs []int) (map[int]config.LedgerEntry, error)
 	PutLedger(config.LedgerEntry) error
+	// The customer creates, by memo line: "sending" before a relatie is
+	// created, "confirmed" after (customer.go's rules are the orders').
+	CustomerCreates(profileID uint, keys []string) (map[string]config.CustomerCreate, error)
+	PutCustomerCreate(config.CustomerCreate) error
 }
 
 // DefaultSettle is Job.Settle's default. SnelStart publishes nothing on how
@@ -86,6 +90,9 @@ type runner struct {
 	// relaties made in this run by their memo line (prepare.go).
 	pending      map[string]*pendingCreate
 	madeRelaties map[string]*snelstart.Relatie
+	// intents are the customer creates earlier runs recorded for the
+	// orders at hand, by memo line (prepare.go).
+	intents map[string]config.CustomerCreate
 }
 
 // Run imports the orders of Job.Query. One failing order never stops the
@@ -220,7 +227,7 @@ func (r *runner) bookNew(ctx context.Context, items []item, lookup bool) error {
 	}
 	loadErr := r.loadForPage(ctx, orders)
 	wg.Wait()
-	if err := errors.Join(lookErr, loadErr); err != nil {
+	if err := errors.Join(lookErr, loadErr, r.loadIntents(orders)); err != nil {
 		return err
 	}
 	var sends []send
@@ -442,6 +449,8 @@ func failure(err error) *Hold {
 		return &Hold{"snelstart_refused", ae.Items[0].Code + " " + ae.Items[0].Message}
 	case errors.Is(err, snelstart.ErrMaybeWritten):
 		return &Hold{"uncertain", ""}
+	case errors.As(err, new(*ledgerError)):
+		return &Hold{"ledger", err.Error()}
 	case errors.Is(err, snelstart.ErrRateLimited), errors.Is(err, snelstart.ErrServer), errors.Is(err, snelstart.ErrNetwork), errors.Is(err, snelstart.ErrTimeout):
 		return &Hold{"snelstart_unavailable", ""}
 	}
