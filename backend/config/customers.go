@@ -81,3 +81,13 @@ func (s *Store) OrderState(profileID uint) (OrderState, error) {
 func (s *Store) SaveOrderState(st OrderState) error {
 	return s.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(&st).Error
 }
+
+// UnsettledOrders lists the orders of a profile a run must take up again
+// whatever changed in the shop: open (held, failed, uncertain) or left
+// "sending".
+func (s *Store) UnsettledOrders(profileID uint) ([]int, error) {
+	var ids []int
+	err := s.db.Model(&LedgerEntry{}).Where("profile_id = ? AND state IN ?", profileID, append([]string{LedgerSending}, OpenStates...)).
+		Order("order_id").Pluck("order_id", &ids).Error
+	return ids, err
+}

@@ -21,6 +21,7 @@ type OrderQuery struct {
 	StoreIDs []int // empty: every store
 	IDs      []int // only these orders (one order tried again); empty: any
 	AfterID  int   // keyset paging: orders with a higher id
+	UpToID   int   // orders with this id or lower; 0: any
 	Limit    int   // page size, default 100
 }
 
@@ -64,6 +65,9 @@ func (s *Shop) Orders(ctx context.Context, q OrderQuery) (orders []Order, next i
 		where = append(where, In("order_status_id", sortInts(statuses)))
 	} else {
 		where = append(where, Gt("order_status_id", 0))
+	}
+	if q.UpToID > 0 {
+		where = append(where, Le("order_id", q.UpToID))
 	}
 	if len(q.StoreIDs) > 0 {
 		where = append(where, In("store_id", q.StoreIDs))

@@ -46,7 +46,11 @@ type Job struct {
 	// lookup must wait before its "not there" counts (default DefaultSettle).
 	Settle   time.Duration
 	Articles ArticleMemory // when set, remembers the articles the import creates (SnelStart starts them without stock)
-	track    *tracker
+	// State keeps the watermark: when set, a run reads only what is new or
+	// changed since the last (watermark.go); nil reads the whole selection.
+	State StateStore
+	Full  bool // a full pass whatever the watermark says (Volledige controle)
+	track *tracker
 }
 
 // ArticleMemory keeps the articles S-Connect created (backend/config.Store).
@@ -75,6 +79,7 @@ type Report struct {
 	Calls          int64  // SnelStart API calls made
 	Warnings       []Note // about the whole run (a shop not in euros)
 	Administration string // companyInfo's administratieIdentifier
+	Mode           string // ModeFull or ModeIncremental
 }
 
 // runner is the state of one run: the knowledge of SnelStart, the results
@@ -93,6 +98,7 @@ type runner struct {
 	// intents are the customer creates earlier runs recorded for the
 	// orders at hand, by memo line (prepare.go).
 	intents map[string]config.CustomerCreate
+	seen    seen // the orders read (watermark.go)
 }
 
 // Run imports the orders of Job.Query. One failing order never stops the
@@ -120,7 +126,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		// OpenCart stores amounts in its default currency; SnelStart books euros.
 		rep.Warnings = append(rep.Warnings, Note{"currency", cur})
 	}
-	r := &runner{Job: &j, k: k}
+	r := &runner{Job: &j, k: k, seen: seen{ids: map[int]bool{}}}
 	finish := func(err error) (*Report, error) {
 		rep.Results = r.results
 		var otherwise []string // orders whose VAT SnelStart computed otherwise
@@ -136,27 +142,8 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		rep.Calls = j.Client.Requests() - calls
 		return rep, err
 	}
-	q := j.Query
-	q.Limit = j.PageSize
-	for {
-		orders, next, err := j.Shop.Orders(ctx, q)
-		if err != nil {
-			return finish(err)
-		}
-		j.track.page(len(orders), next != 0)
-		if len(orders) > 0 {
-			if err := r.page(ctx, orders); err != nil {
-				return finish(err)
-			}
-			r.settle(ctx, false)
-			if j.Progress != nil {
-				j.Progress(len(r.results))
-			}
-		}
-		if next == 0 {
-			break
-		}
-		q.AfterID = next
+	if err := r.readOrders(ctx, rep); err != nil {
+		return finish(err)
 	}
 	r.settle(ctx, true)
 	r.unsettledLeft()
