@@ -14,6 +14,12 @@ import (
 	"github.com/s-connect/s-connect/backend/snelstart/sim"
 )
 
+// The targets of BenchmarkImport1000 (issue 17).
+const (
+	import1000Seconds = 13.5
+	import1000Calls   = 1.2
+)
+
 // BenchmarkImport1000: 1,000 new orders (3 lines on average) of 300
 // customers, 10 % of them new to SnelStart, 200 articles that SnelStart
 // has; 50 ms latency on every SnelStart call; the client's defaults.
@@ -65,6 +71,15 @@ func BenchmarkImport1000(b *testing.B) {
 				b.ReportMetric(elapsed.Seconds(), "s/run")
 				b.ReportMetric(float64(peak.Load())/(1<<20), "MiB-peak-heap")
 				b.ReportMetric(float64(orders), "orders")
+				if !preview {
+					// The floor: every call at 50 ms, 4 in flight.
+					floor := float64(rep.Calls) / 4 * 0.050
+					b.Logf("import: %d orders, %.3f calls per order (target ≤ %.1f), %.1f s (target ≤ %.1f s; floor %.1f s at 4 in flight, %.1f s at the client's 60 calls a second)",
+						orders, float64(rep.Calls)/float64(orders), import1000Calls, elapsed.Seconds(), import1000Seconds, floor, float64(rep.Calls)/60)
+					if float64(rep.Calls)/float64(orders) > import1000Calls || elapsed.Seconds() > import1000Seconds {
+						b.Errorf("over the target: %.3f calls per order (≤ %.1f), %.1f s (≤ %.1f s)", float64(rep.Calls)/float64(orders), import1000Calls, elapsed.Seconds(), import1000Seconds)
+					}
+				}
 				b.StartTimer()
 			}
 		})

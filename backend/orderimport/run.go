@@ -117,7 +117,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	}
 	calls := j.Client.Requests()
 	j.track = newTracker(j.OnOrder)
-	k, ci, err := loadStatic(ctx, j.Client, j.Settings, j.Shop.Name)
+	k, ci, err := staticKnowledge(ctx, &j)
 	if err != nil {
 		return nil, err
 	}
