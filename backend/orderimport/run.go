@@ -99,6 +99,12 @@ type runner struct {
 	// orders at hand, by memo line (prepare.go).
 	intents map[string]config.CustomerCreate
 	seen    seen // the orders read (watermark.go)
+	// Made ahead, side by side (ahead.go): kmu guards the knowledge, the
+	// pending creates and these while the creates go on.
+	kmu           sync.Mutex
+	madeFor       map[string]int   // memo line → the order whose create made the relatie
+	failedCreates map[string]*Hold // "relatie:<memo>" or "artikel:<code>" → why its create failed
+	sending       func()           // called as a page's verkooporders start to go out
 }
 
 // Run imports the orders of Job.Query. One failing order never stops the
@@ -126,7 +132,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		// OpenCart stores amounts in its default currency; SnelStart books euros.
 		rep.Warnings = append(rep.Warnings, Note{"currency", cur})
 	}
-	r := &runner{Job: &j, k: k, seen: seen{ids: map[int]bool{}}}
+	r := &runner{Job: &j, k: k, seen: seen{ids: map[int]bool{}}, madeFor: map[string]int{}}
 	finish := func(err error) (*Report, error) {
 		rep.Results = r.results
 		var otherwise []string // orders whose VAT SnelStart computed otherwise
@@ -159,16 +165,8 @@ type item struct {
 }
 
 // page handles one page of orders: what the ledger already settles, then
-// the rest (bookNew).
-func (r *runner) page(ctx context.Context, orders []opencart.Order) error {
-	ids := make([]int, len(orders))
-	for i, o := range orders {
-		ids[i] = o.ID
-	}
-	entries, err := r.Ledger.Ledger(r.ProfileID, ids)
-	if err != nil {
-		return err
-	}
+// the rest (bookNew). entries and existing come from fetch.
+func (r *runner) page(ctx context.Context, orders []opencart.Order, entries map[int]config.LedgerEntry, existing map[string]snelstart.Verkooporder) error {
 	var todo []item
 	for _, o := range orders {
 		it := item{slot: len(r.results), order: o, entry: entries[o.ID]}
@@ -184,28 +182,26 @@ func (r *runner) page(ctx context.Context, orders []opencart.Order) error {
 			todo = append(todo, it)
 		}
 	}
-	return r.bookNew(ctx, todo, true)
+	return r.bookNew(ctx, todo, existing)
 }
 
-// bookNew plans, prepares and sends orders that are not in SnelStart as far
-// as the ledger knows: batched lookups first (lookup: also the existing
-// verkooporders by reference), then per order the customer and articles it
-// needs (one at a time, so two orders of one new customer do not make two
-// relaties), then the verkooporders, several at once.
-func (r *runner) bookNew(ctx context.Context, items []item, lookup bool) error {
-	if len(items) == 0 {
-		return nil
+// lookUp asks SnelStart, in batches, what these orders need: with
+// withExisting the verkooporders that already carry their references, and
+// the products, customers and articles (loadForPage); and reads the
+// customer creates earlier runs recorded for them.
+func (r *runner) lookUp(ctx context.Context, orders []opencart.Order, withExisting bool) (map[string]snelstart.Verkooporder, error) {
+	existing := map[string]snelstart.Verkooporder{}
+	if len(orders) == 0 {
+		return existing, nil
 	}
-	orders := make([]opencart.Order, len(items))
-	refs := make([]string, len(items))
-	for i, it := range items {
-		orders[i], refs[i] = it.order, refOf(it.order, r.Settings)
+	refs := make([]string, len(orders))
+	for i, o := range orders {
+		refs[i] = refOf(o, r.Settings)
 	}
 	// The lookups go out together: they touch different parts of the knowledge.
-	existing := map[string]snelstart.Verkooporder{}
 	var lookErr error
 	var wg sync.WaitGroup
-	if r.Settings.PaymentReference && lookup {
+	if r.Settings.PaymentReference && withExisting {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -214,14 +210,41 @@ func (r *runner) bookNew(ctx context.Context, items []item, lookup bool) error {
 	}
 	loadErr := r.loadForPage(ctx, orders)
 	wg.Wait()
-	if err := errors.Join(lookErr, loadErr, r.loadIntents(orders)); err != nil {
-		return err
+	return existing, errors.Join(lookErr, loadErr, r.loadIntents(orders))
+}
+
+// bookNew plans, prepares and sends orders that are not in SnelStart as far
+// as the ledger knows: batched lookups first (unless fetch made them:
+// existing; the orders sent again by settle are not looked up by
+// reference), then the new customers and articles side by side (ahead.go),
+// then per order what is left of its customer and articles, then the
+// verkooporders, several at once.
+func (r *runner) bookNew(ctx context.Context, items []item, existing map[string]snelstart.Verkooporder) error {
+	if len(items) == 0 {
+		return nil
+	}
+	if existing == nil {
+		orders := make([]opencart.Order, len(items))
+		for i, it := range items {
+			orders[i] = it.order
+		}
+		var err error
+		if existing, err = r.lookUp(ctx, orders, false); err != nil {
+			return err
+		}
+	}
+	plans := make([]Plan, len(items))
+	for i, it := range items {
+		plans[i] = PlanOrder(it.order, r.Settings, r.k)
+	}
+	if !r.Preview {
+		r.createAhead(ctx, items, plans)
 	}
 	var sends []send
-	for _, it := range items {
+	for i, it := range items {
 		o := it.order
 		r.track.at(o.ID)
-		p := PlanOrder(o, r.Settings, r.k)
+		p := plans[i]
 		if vo, ok := existing[refOf(o, r.Settings)]; ok {
 			r.results[it.slot] = r.alreadyThere(it, &p, &vo)
 			continue
@@ -250,6 +273,9 @@ func (r *runner) bookNew(ctx context.Context, items []item, lookup bool) error {
 		default:
 			sends = append(sends, send{item: it, plan: p})
 		}
+	}
+	if r.sending != nil {
+		r.sending() // the next page may be read and looked up meanwhile (watermark.go)
 	}
 	r.sendAll(ctx, sends)
 	return ctx.Err()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/opencart"
+	"github.com/s-connect/s-connect/backend/snelstart"
 )
 
 // Incremental runs. A run every few minutes on a shop with years of orders
@@ -168,16 +169,55 @@ func later(a, b time.Time) time.Time {
 	return a
 }
 
-// pass reads the orders of q page by page and books the ones this run has
-// not had yet.
-func (r *runner) pass(ctx context.Context, q opencart.OrderQuery) error {
-	for {
-		orders, next, err := r.Shop.Orders(ctx, q)
-		if err != nil {
-			return err
+// fetched is a page of orders read ahead, with their ledger entries and
+// the lookups of the ones that are not settled.
+type fetched struct {
+	orders   []opencart.Order
+	next     int
+	entries  map[int]config.LedgerEntry
+	existing map[string]snelstart.Verkooporder
+	err      error
+}
+
+// fetch reads a page and looks up what its unsettled orders need. It runs
+// beside the previous page's sends, which touch neither the knowledge nor
+// these orders.
+func (r *runner) fetch(ctx context.Context, q opencart.OrderQuery) *fetched {
+	f := &fetched{}
+	if f.orders, f.next, f.err = r.Shop.Orders(ctx, q); f.err != nil || len(f.orders) == 0 {
+		return f
+	}
+	ids := make([]int, len(f.orders))
+	for i, o := range f.orders {
+		ids[i] = o.ID
+	}
+	if f.entries, f.err = r.Ledger.Ledger(r.ProfileID, ids); f.err != nil {
+		return f
+	}
+	var todo []opencart.Order
+	for _, o := range f.orders {
+		if e, known := f.entries[o.ID]; !known || !config.Settled(e.State) && !mayBeInSnelStart(e) {
+			if !r.seen.ids[o.ID] {
+				todo = append(todo, o)
+			}
 		}
-		fresh := orders[:0]
-		for _, o := range orders {
+	}
+	f.existing, f.err = r.lookUp(ctx, todo, true)
+	return f
+}
+
+// pass reads the orders of q page by page and books the ones this run has
+// not had yet. The next page is read and looked up while this page's
+// verkooporders are being sent, so that the requests in flight stay busy
+// across pages.
+func (r *runner) pass(ctx context.Context, q opencart.OrderQuery) error {
+	cur := r.fetch(ctx, q)
+	for {
+		if cur.err != nil {
+			return cur.err
+		}
+		fresh := cur.orders[:0:0]
+		for _, o := range cur.orders {
 			if r.seen.ids[o.ID] {
 				continue
 			}
@@ -191,19 +231,35 @@ func (r *runner) pass(ctx context.Context, q opencart.OrderQuery) error {
 			}
 			fresh = append(fresh, o)
 		}
-		r.track.page(len(fresh), next != 0)
-		if len(fresh) > 0 {
-			if err := r.page(ctx, fresh); err != nil {
-				return err
-			}
-			r.settle(ctx, false)
-			if r.Progress != nil {
-				r.Progress(len(r.results))
+		r.track.page(len(fresh), cur.next != 0)
+		var ahead chan *fetched
+		readAhead := func() {
+			if ahead == nil && cur.next != 0 {
+				ahead = make(chan *fetched, 1)
+				next := q
+				next.AfterID = cur.next
+				go func() { ahead <- r.fetch(ctx, next) }()
 			}
 		}
-		if next == 0 {
+		r.sending = readAhead
+		err := r.page(ctx, fresh, cur.entries, cur.existing)
+		r.sending = nil
+		readAhead()
+		var following *fetched
+		if ahead != nil {
+			following = <-ahead
+		}
+		if err != nil {
+			return err
+		}
+		r.settle(ctx, false)
+		if r.Progress != nil {
+			r.Progress(len(r.results))
+		}
+		if following == nil {
 			return nil
 		}
-		q.AfterID = next
+		q.AfterID = cur.next
+		cur = following
 	}
 }
