@@ -128,7 +128,8 @@ func runChild(j childJob, res *childResult) error {
 	}
 	defer store.Close()
 	// The client as a user has it: its defaults (limiter, concurrency, retries).
-	client, err := snelstart.NewClient(snelstart.Options{APIBaseURL: j.SnelStart + "/v2/", AuthBaseURL: j.SnelStart + "/", ClientKey: "k", SubscriptionKey: "s"})
+	client, err := snelstart.NewClient(snelstart.Options{APIBaseURL: j.SnelStart + "/v2/", AuthBaseURL: j.SnelStart + "/", ClientKey: "k", SubscriptionKey: "s",
+		RequestsPerSecond: benchRate()})
 	if err != nil {
 		return err
 	}
