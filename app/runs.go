@@ -146,7 +146,7 @@ func (t *Tasks) run(profileID uint, task, trigger string, full bool) (*RunResult
 	run.Summary, run.State = string(summary), config.RunOK
 	// Three outcomes: Geslaagd; Geslaagd, N vastgehouden (orders wait for
 	// the user or the next run); Mislukt, with the cause.
-	if n := res.Counts["held"] + res.Counts["failed"]; n > 0 {
+	if n := res.Counts["held"] + res.Counts["failed"] + res.Counts["credit_held"] + res.Counts["credit_failed"]; n > 0 {
 		run.State, run.Held = config.RunHeld, n
 	}
 	if err != nil {

@@ -65,6 +65,8 @@ type LedgerEntry struct {
 	Note           string     `json:"note"`        // the user's note (handled by hand)
 	NewCustomer    bool       `json:"newCustomer"` // this order created its relatie
 	NewArticles    string     `json:"newArticles"` // artikelcodes this order created, comma-separated
+	// Credits are the order's credit orders (refunds, B7), for Uitvoering.
+	Credits []CreditEntry `json:"credits,omitempty" gorm:"-"`
 }
 
 // TableName keeps the table name GORM would give the migration's type.

@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -48,8 +49,30 @@ func (s *Store) FindOrders(profileID uint, f OrderFilter) (OrderPage, error) {
 		q = q.Limit(f.Limit)
 	}
 	page.Orders = []LedgerEntry{}
-	err := q.Find(&page.Orders).Error
-	return page, err
+	if err := q.Find(&page.Orders).Error; err != nil {
+		return page, err
+	}
+	return page, s.attachCredits(profileID, page.Orders)
+}
+
+// attachCredits adds to each order its credit orders, in one read.
+func (s *Store) attachCredits(profileID uint, orders []LedgerEntry) error {
+	ids := make([]int, len(orders))
+	at := make(map[int]int, len(orders))
+	for i, o := range orders {
+		ids[i], at[o.OrderID] = o.OrderID, i
+	}
+	credits, err := s.Credits(profileID, ids)
+	if err != nil {
+		return err
+	}
+	for _, c := range credits {
+		orders[at[c.OrderID]].Credits = append(orders[at[c.OrderID]].Credits, c)
+	}
+	for i := range orders {
+		slices.SortFunc(orders[i].Credits, func(a, b CreditEntry) int { return strings.Compare(a.Reference, b.Reference) })
+	}
+	return nil
 }
 
 // LedgerEntryOf returns one order's entry.

@@ -148,7 +148,28 @@ var migrations = []migration{
 		}
 		return tx.Migrator().AutoMigrate(&createdArticle{}, &stockState{}, &stockResult{})
 	}},
-	{8, "order import: customer creates under the ledger, the watermark of incremental runs", func(tx *gorm.DB) error {
+	{8, "refunds as credit orders: their own ledger, keyed by the credit reference", func(tx *gorm.DB) error {
+		type creditEntry struct {
+			ProfileID      uint   `gorm:"primaryKey;autoIncrement:false"`
+			Reference      string `gorm:"primaryKey;size:60"`
+			OrderID        int    `gorm:"not null;index"`
+			ReturnID       int    `gorm:"not null;default:0"`
+			State          string `gorm:"size:20;not null"`
+			Attempts       int    `gorm:"not null;default:0"`
+			Customer       string `gorm:"not null;default:''"`
+			Relatiecode    int    `gorm:"not null;default:0"`
+			VerkooporderID string `gorm:"size:40;not null;default:''"`
+			Nummer         int    `gorm:"not null;default:0"`
+			Total          string `gorm:"size:20;not null;default:''"`
+			Reason         string `gorm:"not null;default:''"`
+			Payload        string `gorm:"not null;default:''"`
+			Answer         string `gorm:"not null;default:''"`
+			UpdatedAt      time.Time
+			BookedAt       *time.Time
+		}
+		return tx.Migrator().AutoMigrate(&creditEntry{})
+	}},
+	{9, "order import: customer creates under the ledger, the watermark of incremental runs", func(tx *gorm.DB) error {
 		type customerCreate struct {
 			ProfileID uint   `gorm:"primaryKey;autoIncrement:false"`
 			Key       string `gorm:"primaryKey;size:200"`

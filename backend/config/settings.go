@@ -138,6 +138,10 @@ func buildSettings() []Setting {
 		{Key: "sales.differenceThreshold", Kind: KindMoney, Default: "0.05", Required: true},
 		{Key: "sales.defaultArticle", Kind: KindArticle, PickList: "artikelen", MaxLen: articleN,
 			Required: true, RequiredIf: is("articles.processing", "standaard-artikelcode")},
+		// Refunds (B7): an order moved to one of these statuses after it was
+		// booked becomes a credit verkooporder; off, refunds stay by hand.
+		{Key: "sales.refundCredit", Kind: KindBool, Default: "false"},
+		{Key: "sales.refundStatuses", Kind: KindIDList, Default: "11,12,13", Required: true, ShowIf: is("sales.refundCredit", "true")},
 
 		// Aansluiting → Artikelen (F6)
 		{Key: "articles.codeField", Kind: KindChoice, Default: "model",
@@ -210,6 +214,7 @@ var Tabs = []Tab{
 			{ID: "salesArticles", Keys: []string{"sales.shippingArticle", "sales.discountArticle", "sales.discountArticleByVat",
 				"sales.voucherArticle", "sales.paymentFeeArticle"}},
 			{ID: "salesDifference", Keys: []string{"sales.differenceArticle", "sales.differenceThreshold", "sales.defaultArticle"}},
+			{ID: "salesRefunds", Keys: []string{"sales.refundCredit", "sales.refundStatuses"}},
 		}},
 		{ID: "articles", Sections: []Section{
 			{ID: "articles", Keys: []string{"articles.codeField", "articles.revenueGroup", "articles.revenueGroupByVat", "articles.processing"}},

@@ -198,7 +198,7 @@ func checkValue(s *Setting, val string) (code, arg string) {
 		if !idListRE.MatchString(val) {
 			return "id_list", ""
 		}
-		if s.Key == "shop.orderStatuses" {
+		if s.Key == "shop.orderStatuses" || s.Key == "sales.refundStatuses" {
 			for _, id := range strings.Split(val, ",") {
 				if n, _ := strconv.Atoi(id); n == 0 {
 					return "status_zero", ""

@@ -58,10 +58,11 @@ type Shop struct {
 	Language int            // the default language_id
 	// Processing and Complete are config_processing_status and
 	// config_complete_status: the statuses in which stock is reserved.
-	Processing []int
-	Complete   []int
-	countries  map[int]string // country_id → ISO code, filled as orders need them
-	tax        taxes
+	Processing    []int
+	Complete      []int
+	countries     map[int]string // country_id → ISO code, filled as orders need them
+	refundActions map[int]string // return_action_id → name, of the actions that give money back
+	tax           taxes
 }
 
 // Options for NewShop.

@@ -117,6 +117,9 @@ var Whitelist = map[string][]string{
 	"order_total":   {"order_total_id", "order_id", "code", "title", "value", "sort_order"},
 	"order_voucher": {"order_voucher_id", "order_id", "code", "description", "amount"},
 	"order_status":  {"order_status_id", "language_id", "name"},
+	// Returns (B7): what was sent back and what the shop did about it.
+	"return":        {"return_id", "order_id", "product_id", "product", "model", "quantity", "return_action_id", "date_added"},
+	"return_action": {"return_action_id", "language_id", "name"},
 	"product": {"product_id", "master_id", "model", "sku", "upc", "ean", "jan", "isbn", "mpn", "quantity", "subtract",
 		"status", "price", "date_modified"},
 	"product_code":         {"product_code_id", "product_id", "code", "value"},

@@ -3,8 +3,8 @@ package orderimport_test
 import (
 	"context"
 	"os"
-	"strconv"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"

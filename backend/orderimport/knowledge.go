@@ -218,6 +218,30 @@ func memoHasLine(memo, line string) bool {
 // orderreferentie): the profile's prefix and the order number.
 func refOf(o opencart.Order, s Settings) string { return s.ReferencePrefix + strconv.Itoa(o.ID) }
 
+// CreditReference is the reference of a credit verkooporder (B7) for the
+// order with reference ref: "<ref>-C" for the whole order, "<ref>-C<id>"
+// for one return (OpenCart's return_id). The one place of this format: the
+// reconciliation matches credit orders by it.
+func CreditReference(ref string, returnID int) string {
+	if returnID == 0 {
+		return ref + "-C"
+	}
+	return ref + "-C" + strconv.Itoa(returnID)
+}
+
+// creditDescription is the omschrijving of a credit verkooporder: the
+// original order's reference and, when known, its verkoopordernummer.
+func creditDescription(ref string, nummer int, returnID int) string {
+	out := "Credit webshop order " + ref
+	if returnID > 0 {
+		out += " retour " + strconv.Itoa(returnID)
+	}
+	if nummer > 0 {
+		out += " (verkooporder " + strconv.Itoa(nummer) + ")"
+	}
+	return out
+}
+
 // existingOrders finds the verkooporders that already carry these
 // references: without a ledger (another PC, a lost database) nothing is
 // booked twice.

@@ -252,6 +252,12 @@ func notThisOrder(vo *snelstart.Verkooporder, e config.LedgerEntry, p *Plan) *Ho
 	if sameRel && sameTotal {
 		return nil
 	}
+	return &Hold{"reference_taken", takenBy(vo)}
+}
+
+// takenBy describes a verkooporder that carries a reference not ours:
+// kenmerk · ordernummer · totaal.
+func takenBy(vo *snelstart.Verkooporder) string {
 	nummer, total := "?", "?"
 	if vo.Nummer != nil {
 		nummer = strconv.Itoa(*vo.Nummer)
@@ -259,7 +265,7 @@ func notThisOrder(vo *snelstart.Verkooporder, e config.LedgerEntry, p *Plan) *Ho
 	if vo.TotaalInclusiefBtw != nil {
 		total = euro(vo.TotaalInclusiefBtw.Decimal)
 	}
-	return &Hold{"reference_taken", vo.Betalingskenmerk + " · " + nummer + " · " + total}
+	return vo.Betalingskenmerk + " · " + nummer + " · " + total
 }
 
 // payloadRelatie is the relatie id of a verkooporder as the ledger sent it.

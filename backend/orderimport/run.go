@@ -66,7 +66,11 @@ type Result struct {
 	Relatiecode int    `json:"relatiecode"`
 	Nummer      int    `json:"nummer"`
 	Reason      *Hold  `json:"reason,omitempty"`
-	Plan        *Plan  `json:"plan,omitempty"` // in a preview
+	// Kind "credit": a credit verkooporder of a refund (credits.go), with
+	// its own reference; "" is the order itself.
+	Kind      string `json:"kind,omitempty"`
+	Reference string `json:"reference,omitempty"`
+	Plan      *Plan  `json:"plan,omitempty"` // in a preview
 	// vatOtherwise: SnelStart's totals of the created order are not the
 	// ones the plan checked the VAT with (see roundedOtherwise).
 	vatOtherwise bool
@@ -95,6 +99,7 @@ type runner struct {
 	// relaties made in this run by their memo line (prepare.go).
 	pending      map[string]*pendingCreate
 	madeRelaties map[string]*snelstart.Relatie
+	noReturns    bool // refunds on, and the shop's return table cannot be read (credits.go)
 	// intents are the customer creates earlier runs recorded for the
 	// orders at hand, by memo line (prepare.go).
 	intents map[string]config.CustomerCreate
@@ -137,6 +142,10 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		rep.Results = r.results
 		var otherwise []string // orders whose VAT SnelStart computed otherwise
 		for _, res := range r.results {
+			if res.Kind == "credit" {
+				rep.Counts["credit_"+res.State]++
+				continue
+			}
 			rep.Counts[res.State]++
 			if res.vatOtherwise {
 				otherwise = append(otherwise, strconv.Itoa(res.OrderID))
@@ -145,14 +154,27 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		if len(otherwise) > 0 {
 			rep.Warnings = append(rep.Warnings, Note{"vat_rounding", strings.Join(otherwise, ", ")})
 		}
+		if r.noReturns {
+			rep.Warnings = append(rep.Warnings, Note{"returns_unreadable", ""})
+		}
 		rep.Calls = j.Client.Requests() - calls
 		return rep, err
+	}
+	if j.Settings.RefundCredit {
+		// An order in a refund status is credited, not booked (OpenCart
+		// itself counts Reversed among the processing statuses).
+		if j.Query.Statuses = withoutRefunds(j.Query.Statuses, j.Shop.SaleStatuses(), j.Settings.RefundStatuses); len(j.Query.Statuses) == 0 {
+			return finish(r.refunds(ctx))
+		}
 	}
 	if err := r.readOrders(ctx, rep); err != nil {
 		return finish(err)
 	}
 	r.settle(ctx, true)
 	r.unsettledLeft()
+	if err := r.refunds(ctx); err != nil {
+		return finish(err)
+	}
 	return finish(ctx.Err())
 }
 

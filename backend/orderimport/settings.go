@@ -44,6 +44,10 @@ type Settings struct {
 	CustomerProcessing   string            // aanmaken | aanmaken-bijwerken | handmatig
 	DefaultCustomer      int               // relatiecode for handmatig
 	OptionMap            map[int]string    // product_option_value_id → artikelcode (Opties als artikel)
+	// RefundCredit: a booked order that moves to one of RefundStatuses, or
+	// one of its returns refunded, becomes a credit verkooporder (B7).
+	RefundCredit   bool
+	RefundStatuses []int
 }
 
 // SettingsFrom reads the settings of a profile.
@@ -66,7 +70,8 @@ func SettingsFrom(v map[string]string) Settings {
 		RevenueGroup: v["articles.revenueGroup"], RevenueGroupByVat: rateMap(v["articles.revenueGroupByVat"]),
 		ArticleProcessing: v["articles.processing"], MatchBy: v["customers.matchBy"],
 		CustomerProcessing: v["customers.processing"], DefaultCustomer: code,
-		OptionMap: config.OptionMap(v["articles.optionMap"]),
+		OptionMap:    config.OptionMap(v["articles.optionMap"]),
+		RefundCredit: v["sales.refundCredit"] == "true", RefundStatuses: idList(v["sales.refundStatuses"]),
 	}
 }
 
@@ -89,6 +94,17 @@ func (s Settings) Articles() []string {
 	out := []string{s.ShippingArticle, s.DiscountArticle, s.VoucherArticle, s.PaymentFeeArticle, s.DifferenceArticle, s.DefaultArticle}
 	for _, code := range s.DiscountArticleByVat {
 		out = append(out, code)
+	}
+	return out
+}
+
+// idList reads an idList setting ("11,12,13").
+func idList(text string) []int {
+	var out []int
+	for _, part := range strings.Split(text, ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(part)); err == nil && n > 0 {
+			out = append(out, n)
+		}
 	}
 	return out
 }

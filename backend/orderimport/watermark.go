@@ -89,7 +89,12 @@ func (r *runner) readOrders(ctx context.Context, rep *Report) error {
 	}
 	sel := selection(q, r.Shop)
 	started := time.Now()
-	full := r.Full || st.Watermark.IsZero() || st.Selection != sel || st.LastFull == nil || started.Sub(*st.LastFull) > FullEvery
+	// Refunds as credit orders read the returns of the orders a run reads:
+	// a return added to an order booked long ago does not change the
+	// order's date_modified, so those runs read every order (until returns
+	// have a watermark of their own).
+	full := r.Full || r.Settings.RefundCredit || st.Watermark.IsZero() || st.Selection != sel || st.LastFull == nil ||
+		started.Sub(*st.LastFull) > FullEvery
 	if !full {
 		rep.Mode = ModeIncremental
 		stepped, err := r.incremental(ctx, q, st)
@@ -253,6 +258,9 @@ func (r *runner) pass(ctx context.Context, q opencart.OrderQuery) error {
 			return err
 		}
 		r.settle(ctx, false)
+		if err := r.creditReturns(ctx, fresh); err != nil {
+			return err
+		}
 		if r.Progress != nil {
 			r.Progress(len(r.results))
 		}

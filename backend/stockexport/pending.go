@@ -38,6 +38,9 @@ func PendingFrom(results []orderimport.Result) *Pending {
 	p := &Pending{}
 	for _, r := range results {
 		switch {
+		case r.Kind == "credit" && r.State != "planned":
+			// A credit found or not made changes no stock this run; a planned
+			// one (below) raises it by its negative quantities.
 		case r.State == "exists":
 			p.Settled = append(p.Settled, r.OrderID)
 		case r.State == "planned" && r.Plan != nil:

@@ -199,6 +199,9 @@ describe('configuration window', () => {
     await page.locator('.dialog input').fill('Tweede winkel');
     await page.locator('.dialog button[type=submit]').click();
     await page.waitForFunction(() => document.querySelector('#profile-select option:checked')?.textContent === 'Tweede winkel');
+    // The setup assistant is offered; going back leaves the tabs.
+    await page.locator('.dialog', { hasText: 'installatie-assistent' }).waitFor();
+    await page.locator('.dialog button.secondary').click();
     await openTab(['opencart']);
     assert.equal(await page.locator('[data-key="shop.ftp.host"] input').inputValue(), '', 'a new profile starts empty');
 

@@ -364,7 +364,9 @@ func (s *Server) vatRate(art map[string]any) decimal.Decimal {
 }
 
 // reserveStock lowers vrijeVoorraad of the ordered articles (and of a
-// recipe's components) [I: reference §4.8].
+// recipe's components) [I: reference §4.8]. A negative quantity (a credit
+// order) raises it the same way; the reference says nothing of negative
+// quantities, so this is an assumption (docs/refunds.md).
 func (s *Server) reserveStock(o map[string]any) {
 	regels, _ := o["regels"].([]any)
 	for _, rv := range regels {

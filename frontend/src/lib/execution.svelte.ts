@@ -17,6 +17,11 @@ export interface Entry {
   orderId: number; state: string; customer: string; relatiecode: number; nummer: number; total: string; reason: string;
   shopAdded: string; bookedAt: string | null; updatedAt: string; note: string; newCustomer: boolean; newArticles: string;
   attempts: number;
+  credits?: Credit[]; // the order's credit orders (refunds)
+}
+/** A credit order of a refund, listed under its order. */
+export interface Credit {
+  reference: string; returnId: number; state: string; nummer: number; total: string; reason: string; updatedAt: string;
 }
 export interface Attempt { attempt: number; sentAt: string; payload: string; outcome: string; answer: string; answeredAt: string | null }
 export interface Overview { bookedToday: number; bookedWeek: number; heldNow: number; days: { date: string; orders: number; revenue: string }[] }

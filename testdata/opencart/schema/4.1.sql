@@ -365,3 +365,35 @@ CREATE TABLE `{PREFIX}tax_rule` (
   `priority` int(5) DEFAULT '1',
   PRIMARY KEY (`tax_rule_id`)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+-- Returns (B7): a product of an order sent back, with what the shop did about it
+-- (return_action: Refunded, Credit Issued, ...; the ids differ per version).
+CREATE TABLE `{PREFIX}return` (
+  `return_id` int(11) NOT NULL AUTO_INCREMENT,
+  `order_id` int(11) DEFAULT '0',
+  `customer_id` int(11) DEFAULT '0',
+  `firstname` varchar(32) DEFAULT NULL,
+  `lastname` varchar(32) DEFAULT NULL,
+  `email` varchar(96) DEFAULT NULL,
+  `telephone` varchar(32) DEFAULT NULL,
+  `product_id` int(11) DEFAULT '0',
+  `product` varchar(255) DEFAULT NULL,
+  `model` varchar(64) DEFAULT NULL,
+  `quantity` int(4) DEFAULT '0',
+  `opened` tinyint(1) DEFAULT '0',
+  `return_reason_id` int(11) DEFAULT '0',
+  `return_action_id` int(11) DEFAULT '0',
+  `return_status_id` int(11) DEFAULT '0',
+  `comment` text DEFAULT NULL,
+  `date_ordered` date DEFAULT NULL,
+  `date_added` datetime DEFAULT NULL,
+  `date_modified` datetime DEFAULT NULL,
+  PRIMARY KEY (`return_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
+
+CREATE TABLE `{PREFIX}return_action` (
+  `return_action_id` int(11) NOT NULL AUTO_INCREMENT,
+  `language_id` int(11) DEFAULT '0',
+  `name` varchar(64) DEFAULT NULL,
+  PRIMARY KEY (`return_action_id`,`language_id`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;

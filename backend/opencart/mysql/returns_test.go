@@ -1,0 +1,49 @@
+package mysql_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/s-connect/s-connect/backend/opencart"
+	"github.com/s-connect/s-connect/backend/opencart/fixture"
+)
+
+// The refunded returns of every version read back as written: only the
+// actions that gave money back (whose ids differ in 4.1), the product name
+// as typed (the shop stores it escaped), in one read for a page of orders.
+func TestReturnsRoundTripEveryVersion(t *testing.T) {
+	for _, version := range fixture.Versions {
+		t.Run(version, func(t *testing.T) {
+			s := newShop(t, version, "oc_", 150)
+			tr, _ := open(t, s.cfg)
+			c := &counting{Transport: tr}
+			shop, err := opencart.NewShop(context.Background(), c, opencart.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []int
+			for _, o := range s.fix.Orders {
+				ids = append(ids, o.ID)
+			}
+			before := c.selects.Load()
+			got, err := shop.Returns(context.Background(), ids)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if reads := c.selects.Load() - before; reads != 2 { // the actions once, the returns once
+				t.Fatalf("%d reads for the returns of %d orders", reads, len(ids))
+			}
+			if len(s.fix.Returns) < 5 {
+				t.Fatalf("the fixture wrote only %d refunded returns", len(s.fix.Returns))
+			}
+			if x, y, ok := same(got, s.fix.Returns); !ok {
+				t.Fatalf("returns differ:\n got %s\nwant %s", x, y)
+			}
+			var all, escaped int
+			s.db.QueryRow("SELECT COUNT(*), SUM(comment LIKE '%&lt;kapot&gt; &amp;%') FROM oc_return").Scan(&all, &escaped)
+			if all <= len(got) || escaped != all {
+				t.Fatalf("%d returns written (%d escaped), %d refunded: want other actions too", all, escaped, len(got))
+			}
+		})
+	}
+}

@@ -1,0 +1,441 @@
+package orderimport
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/opencart"
+	"github.com/s-connect/s-connect/backend/snelstart"
+)
+
+// Refunds (B7). A booked order that moves to a refund status becomes a
+// credit verkooporder: the plan of the order, made by the same code as its
+// booking, with every quantity negated. A refunded return of a booked order
+// credits only the returned product, with the returned quantity. Each
+// credit has its own reference (CreditReference) and its own ledger entry,
+// and is looked up in SnelStart by that reference before it is created, so
+// it is booked once — across crashes and other PCs. See docs/refunds.md.
+
+// CreditLedger keeps the credit orders (backend/config.Store).
+type CreditLedger interface {
+	Credits(profileID uint, orderIDs []int) (map[string]config.CreditEntry, error)
+	PutCredit(config.CreditEntry) error
+}
+
+// credit is one credit order to book: of a whole order, or of one return.
+type credit struct {
+	order opencart.Order
+	ret   *opencart.Return // nil: the whole order
+	ref   string           // the credit's reference
+	orig  config.LedgerEntry
+	entry config.CreditEntry
+	known bool // entry exists
+}
+
+func (r *runner) credits() CreditLedger {
+	if !r.Settings.RefundCredit {
+		return nil
+	}
+	cl, _ := r.Ledger.(CreditLedger)
+	return cl
+}
+
+// creditReturns credits the refunded returns of a page of orders: one read
+// of the shop's returns for the whole page.
+func (r *runner) creditReturns(ctx context.Context, orders []opencart.Order) error {
+	cl := r.credits()
+	if cl == nil {
+		return nil
+	}
+	if !r.Shop.Schema().HasTable("return") {
+		// Every supported version has it: a bridge placed by an older
+		// S-Connect does not allow it yet. Said, not silently skipped.
+		r.noReturns = true
+		return nil
+	}
+	ids := make([]int, len(orders))
+	for i, o := range orders {
+		ids[i] = o.ID
+	}
+	returns, err := r.Shop.Returns(ctx, ids)
+	if err != nil || len(returns) == 0 {
+		return err
+	}
+	byID := map[int]opencart.Order{}
+	var with []int
+	for _, o := range orders {
+		byID[o.ID] = o
+	}
+	for _, ret := range returns {
+		with = append(with, ret.OrderID)
+	}
+	entries, credits, err := r.ledgersOf(cl, with)
+	if err != nil {
+		return err
+	}
+	var todo []credit
+	for i := range returns {
+		ret := &returns[i]
+		o := byID[ret.OrderID]
+		ref := refOf(o, r.Settings)
+		if _, whole := credits[CreditReference(ref, 0)]; whole {
+			continue // the whole order is credited: its returns with it
+		}
+		c := credit{order: o, ret: ret, ref: CreditReference(ref, ret.ID), orig: entries[o.ID]}
+		c.entry, c.known = credits[c.ref]
+		todo = append(todo, c)
+	}
+	return r.bookCredits(ctx, cl, todo)
+}
+
+// refunds credits the booked orders in a refund status, page by page, with
+// the run's selection of stores and dates.
+func (r *runner) refunds(ctx context.Context) error {
+	cl := r.credits()
+	if cl == nil || len(r.Settings.RefundStatuses) == 0 || ctx.Err() != nil {
+		return nil
+	}
+	q := r.Query
+	q.Statuses, q.AfterID, q.Limit = r.Settings.RefundStatuses, 0, r.PageSize
+	for {
+		orders, next, err := r.Shop.Orders(ctx, q)
+		if err != nil {
+			return err
+		}
+		ids := make([]int, len(orders))
+		for i, o := range orders {
+			ids[i] = o.ID
+		}
+		entries, credits, err := r.ledgersOf(cl, ids)
+		if err != nil {
+			return err
+		}
+		var todo []credit
+		for _, o := range orders {
+			c := credit{order: o, ref: CreditReference(refOf(o, r.Settings), 0), orig: entries[o.ID]}
+			c.entry, c.known = credits[c.ref]
+			if !c.known && returnCredited(credits, o.ID) {
+				// Crediting the whole order would credit the returned
+				// products twice: the rest is for the bookkeeper.
+				r.addCredit(c, Result{State: "held", Customer: customerName(o), Reason: &Hold{"partly_credited", ""}})
+				continue
+			}
+			todo = append(todo, c)
+		}
+		if err := r.bookCredits(ctx, cl, todo); err != nil {
+			return err
+		}
+		if next == 0 {
+			return nil
+		}
+		q.AfterID = next
+	}
+}
+
+// withoutRefunds are the statuses the import reads (chosen, or else the
+// shop's sale statuses) less the refund statuses.
+func withoutRefunds(chosen, sale, refund []int) []int {
+	if len(chosen) == 0 {
+		chosen = sale
+	}
+	var out []int
+	for _, st := range chosen {
+		if st > 0 && !slices.Contains(refund, st) {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// returnCredited reports whether a return of the order has a credit that
+// is, or may be, in SnelStart.
+func returnCredited(credits map[string]config.CreditEntry, orderID int) bool {
+	for _, e := range credits {
+		if e.OrderID == orderID && e.ReturnID > 0 && (e.State == config.LedgerConfirmed || mayBeInSnelStart(config.LedgerEntry{State: e.State})) {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *runner) ledgersOf(cl CreditLedger, ids []int) (map[int]config.LedgerEntry, map[string]config.CreditEntry, error) {
+	entries, err := r.Ledger.Ledger(r.ProfileID, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	credits, err := cl.Credits(r.ProfileID, ids)
+	return entries, credits, err
+}
+
+// bookCredits books the credits of a page: the settled ones are skipped,
+// the rest looked up in SnelStart by reference (in batches) before any is
+// created.
+func (r *runner) bookCredits(ctx context.Context, cl CreditLedger, todo []credit) error {
+	var open []credit
+	var refs []string
+	for _, c := range todo {
+		switch {
+		case c.known && config.Settled(c.entry.State):
+			r.addCredit(c, Result{State: "skipped", Customer: c.entry.Customer, Relatiecode: c.entry.Relatiecode, Nummer: c.entry.Nummer})
+		case c.orig.State != config.LedgerConfirmed:
+			r.notBooked(cl, c)
+		default:
+			open = append(open, c)
+			refs = append(refs, c.ref)
+			if payloadRelatie(c.orig.Payload) == "" {
+				refs = append(refs, refOf(c.order, r.Settings)) // its customer is the original's
+			}
+		}
+	}
+	if len(open) == 0 {
+		return nil
+	}
+	found, err := existingOrders(ctx, r.Client, refs)
+	if err != nil {
+		return err
+	}
+	orders := make([]opencart.Order, len(open))
+	for i, c := range open {
+		orders[i] = c.order
+	}
+	if err := r.loadForPage(ctx, orders); err != nil {
+		return err
+	}
+	for _, c := range open {
+		if vo, ok := found[c.ref]; ok {
+			if want := payloadRelatie(c.orig.Payload); want != "" && (vo.Relatie == nil || !strings.EqualFold(vo.Relatie.ID, want)) {
+				// Another shop's credit in the same administration (rule 4
+				// of docs/exactly-once.md): not ours.
+				r.addCredit(c, r.creditRecord(cl, c, config.LedgerHeld, &Hold{"reference_taken", takenBy(&vo)}))
+				continue
+			}
+			r.addCredit(c, r.creditConfirmed(cl, c, &vo, "exists"))
+			continue
+		}
+		if c.known && (c.entry.State == config.LedgerSending || c.entry.State == config.LedgerUncertain) &&
+			time.Since(c.entry.UpdatedAt) < time.Duration(lookups)*r.Settle+r.Client.RequestTimeout() {
+			// Sent a moment ago and not to be seen yet: SnelStart may show
+			// it late (docs/exactly-once.md). The next run looks again.
+			r.addCredit(c, Result{State: "failed", Customer: c.entry.Customer, Reason: &Hold{"uncertain", ""}})
+			continue
+		}
+		orig := found[refOf(c.order, r.Settings)]
+		p := r.creditPlan(c, &orig)
+		switch {
+		case r.Preview:
+			state := "planned"
+			if p.Held != nil {
+				state = "held"
+			}
+			r.addCredit(c, Result{State: state, Customer: customerName(c.order), Reason: p.Held, Plan: &p})
+		case p.Held != nil:
+			r.addCredit(c, r.creditRecord(cl, c, config.LedgerHeld, p.Held))
+		default:
+			r.addCredit(c, r.sendCredit(ctx, cl, c, &p))
+		}
+	}
+	return ctx.Err()
+}
+
+// notBooked: an order refunded that S-Connect never booked is not
+// credited. Said once when nothing will book it any more: an order handled
+// by hand or ignored, or one in a refund status (the import does not read
+// those) unless it may be in SnelStart after all. A return of an order
+// still open is said each run: the order may be booked later, and its
+// return credited then.
+func (r *runner) notBooked(cl CreditLedger, c credit) {
+	res := Result{State: "not_booked", Customer: customerName(c.order), Reason: &Hold{"not_booked", ""}}
+	final := c.orig.State == config.LedgerHandled || c.orig.State == config.LedgerIgnored
+	if c.ret == nil {
+		final = !mayBeInSnelStart(c.orig)
+	}
+	if !final {
+		r.addCredit(c, res)
+		return
+	}
+	if !r.Preview {
+		e := c.entry
+		e.ProfileID, e.Reference, e.OrderID, e.State, e.Reason = r.ProfileID, c.ref, c.order.ID, config.LedgerIgnored, "not_booked()"
+		if c.ret != nil {
+			e.ReturnID = c.ret.ID
+		}
+		if err := cl.PutCredit(e); err != nil {
+			res = Result{State: "failed", Reason: &Hold{"ledger", err.Error()}}
+		}
+	}
+	r.addCredit(c, res)
+}
+
+func (r *runner) addCredit(c credit, res Result) {
+	res.OrderID, res.Kind, res.Reference = c.order.ID, "credit", c.ref
+	r.results = append(r.results, res)
+}
+
+// creditPlan is the credit order: the plan of the order (or of its
+// returned part) negated, for the original's customer.
+func (r *runner) creditPlan(c credit, orig *snelstart.Verkooporder) Plan {
+	src, returnID, day := c.order, 0, c.order.Modified
+	if c.ret != nil {
+		src, returnID, day = returnedPart(c.order, *c.ret), c.ret.ID, c.ret.Added
+	}
+	p := PlanOrder(src, r.Settings, r.k)
+	if c.ret != nil && len(src.Lines) == 0 {
+		p.Held = &Hold{"return_product_unknown", c.ret.Product}
+	}
+	if p.Held != nil {
+		return p
+	}
+	rel := payloadRelatie(c.orig.Payload)
+	if rel == "" && orig.Relatie != nil {
+		rel = orig.Relatie.ID
+	}
+	if rel == "" {
+		p.Held = &Hold{"original_missing", refOf(c.order, r.Settings)}
+		return p
+	}
+	for i, l := range p.Lines {
+		if l.ArticleID == "" {
+			a := r.k.Artikelen[strings.ToLower(l.Code)]
+			if a == nil {
+				p.Held = &Hold{"article_unknown", l.Code}
+				return p
+			}
+			p.Lines[i].ArticleID = a.ID
+			p.Order.Regels[i].Artikel = &snelstart.Ref{ID: a.ID}
+		}
+	}
+	p.NewArticles, p.Customer.New, p.Customer.Update = nil, nil, false
+	negate(&p)
+	p.Reference = c.ref
+	vo := &p.Order
+	vo.Relatie = &snelstart.Ref{ID: rel}
+	vo.Betalingskenmerk, vo.Orderreferentie, vo.Memo = c.ref, c.ref, ""
+	vo.Omschrijving = creditDescription(refOf(c.order, r.Settings), c.orig.Nummer, returnID)
+	if !day.IsZero() {
+		vo.Datum = snelstart.Time{Time: day.In(amsterdam)}
+	}
+	return p
+}
+
+// negate turns a plan into its credit: every quantity, line total and
+// total the other way round; prices stay as they were.
+func negate(p *Plan) {
+	for i := range p.Lines {
+		p.Lines[i].Quantity, p.Lines[i].Total = p.Lines[i].Quantity.Neg(), p.Lines[i].Total.Neg()
+		p.Order.Regels[i].Aantal = snelstart.NumberOf(p.Lines[i].Quantity)
+	}
+	p.Total, p.TotalExcl, p.ShopTotal, p.Difference = p.Total.Neg(), p.TotalExcl.Neg(), p.ShopTotal.Neg(), p.Difference.Neg()
+}
+
+// returnedPart is the part of an order a return gives back: the returned
+// quantity of the product's line, and the shop's sub_total, tax rows and
+// total for that part alone (shipping, fees and discounts stay with the
+// order).
+func returnedPart(o opencart.Order, ret opencart.Return) opencart.Order {
+	part := o
+	part.Lines, part.Totals, part.Vouchers = nil, nil, nil
+	var l *opencart.Line
+	for i := range o.Lines {
+		if o.Lines[i].ProductID == ret.ProductID {
+			l = &o.Lines[i]
+			break
+		}
+	}
+	if l == nil {
+		part.Total = decimal.Zero
+		return part // no line of that product: planned empty and held below
+	}
+	line := *l
+	line.Quantity = min(ret.Quantity, l.Quantity)
+	qty := decimal.NewFromInt(int64(line.Quantity))
+	line.Total = line.Price.Mul(qty)
+	part.Lines = []opencart.Line{line}
+	_, rates, _ := taxRows(o)
+	rate := lineRate(line, rates)
+	sub, tax := line.Total, line.Tax.Mul(qty).Round(4)
+	part.Totals = append(part.Totals, opencart.Total{Code: "sub_total", Title: "Subtotaal", Value: sub, SortOrder: 1})
+	if !tax.IsZero() {
+		for _, t := range o.Totals {
+			if t.Code == "tax" && t.Rate != nil && t.Rate.Equal(rate) {
+				part.Totals = append(part.Totals, opencart.Total{Code: "tax", Title: t.Title, Value: tax, SortOrder: t.SortOrder, Rate: t.Rate})
+				break
+			}
+		}
+	}
+	part.Total = sub.Add(tax)
+	part.Totals = append(part.Totals, opencart.Total{Code: "total", Title: "Totaal", Value: part.Total, SortOrder: 9})
+	return part
+}
+
+// sendCredit creates a credit order under its ledger entry: "sending"
+// before, the outcome after.
+func (r *runner) sendCredit(ctx context.Context, cl CreditLedger, c credit, p *Plan) Result {
+	payload, _ := json.Marshal(p.Order)
+	e := r.creditEntry(c)
+	e.State, e.Payload, e.Attempts, e.Reason, e.Total = config.LedgerSending, string(payload), c.entry.Attempts+1, "", p.Total.StringFixed(2)
+	e.Customer, e.Relatiecode = c.orig.Customer, c.orig.Relatiecode
+	if err := cl.PutCredit(e); err != nil {
+		return Result{State: "failed", Reason: &Hold{"ledger", err.Error()}}
+	}
+	c.entry, c.known = e, true
+	vo, err := r.Client.Verkooporders.Create(ctx, &p.Order)
+	switch {
+	case err == nil:
+		return r.creditConfirmed(cl, c, vo, "created")
+	case errors.Is(err, snelstart.ErrMaybeWritten):
+		c.entry.Answer = err.Error()
+		return r.creditRecord(cl, c, config.LedgerUncertain, &Hold{"uncertain", ""})
+	}
+	c.entry.Answer = err.Error()
+	return r.creditRecord(cl, c, config.LedgerFailed, failure(err))
+}
+
+func (r *runner) creditEntry(c credit) config.CreditEntry {
+	e := c.entry
+	e.ProfileID, e.Reference, e.OrderID = r.ProfileID, c.ref, c.order.ID
+	if c.ret != nil {
+		e.ReturnID = c.ret.ID
+	}
+	if e.Customer == "" {
+		e.Customer, e.Relatiecode = c.orig.Customer, c.orig.Relatiecode
+	}
+	return e
+}
+
+func (r *runner) creditConfirmed(cl CreditLedger, c credit, vo *snelstart.Verkooporder, state string) Result {
+	e := r.creditEntry(c)
+	e.State, e.VerkooporderID, e.Reason = config.LedgerConfirmed, vo.ID, ""
+	if vo.Nummer != nil {
+		e.Nummer = *vo.Nummer
+	}
+	if vo.TotaalInclusiefBtw != nil {
+		e.Total = vo.TotaalInclusiefBtw.StringFixed(2)
+	}
+	if r.Preview {
+		return Result{State: state, Customer: e.Customer, Relatiecode: e.Relatiecode, Nummer: e.Nummer}
+	}
+	if err := cl.PutCredit(e); err != nil {
+		return Result{State: "failed", Reason: &Hold{"ledger", err.Error()}}
+	}
+	return Result{State: state, Customer: e.Customer, Relatiecode: e.Relatiecode, Nummer: e.Nummer}
+}
+
+func (r *runner) creditRecord(cl CreditLedger, c credit, state string, why *Hold) Result {
+	e := r.creditEntry(c)
+	e.State, e.Reason = state, why.String()
+	if !r.Preview {
+		_ = cl.PutCredit(e) // a failed write leaves the credit to the next run, which looks it up first
+	}
+	res := Result{State: "failed", Customer: e.Customer, Relatiecode: e.Relatiecode, Reason: why}
+	if state == config.LedgerHeld {
+		res.State = "held"
+	}
+	return res
+}

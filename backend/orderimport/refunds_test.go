@@ -1,0 +1,341 @@
+package orderimport_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/opencart"
+	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/mysql"
+	"github.com/s-connect/s-connect/backend/orderimport"
+)
+
+// refundSettings: Terugbetalingen als creditorder on, with the shipped
+// refund statuses (Refunded, Reversed, Chargeback).
+func (w *world) refundSettings() orderimport.Settings {
+	s := w.settings()
+	s.RefundCredit = true
+	return s
+}
+
+// byReference is every verkooporder in the simulator by betalingskenmerk,
+// with how many carry it.
+func (w *world) byReference() (map[string]map[string]any, map[string]int) {
+	one, n := map[string]map[string]any{}, map[string]int{}
+	for _, vo := range w.sim.All("verkooporders") {
+		ref, _ := vo["betalingskenmerk"].(string)
+		one[ref] = vo
+		n[ref]++
+	}
+	return one, n
+}
+
+func (w *world) credits() int {
+	_, n := w.byReference()
+	c := 0
+	for ref, k := range n {
+		if strings.Contains(ref, "-C") {
+			c += k
+		}
+	}
+	return c
+}
+
+func regels(vo map[string]any) []map[string]any {
+	var out []map[string]any
+	for _, r := range vo["regels"].([]any) {
+		out = append(out, r.(map[string]any))
+	}
+	return out
+}
+
+func num(v any) decimal.Decimal { return decimal.RequireFromString(fmt.Sprint(v)) }
+
+func (w *world) setStatus(t testing.TB, orderID, status int) {
+	t.Helper()
+	if _, err := w.db.Exec("UPDATE oc_order SET order_status_id = ?, date_modified = NOW() WHERE order_id = ?", status, orderID); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// stock is every article's vrijeVoorraad by id.
+func (w *world) stock() map[string]decimal.Decimal {
+	out := map[string]decimal.Decimal{}
+	for _, a := range w.sim.All("artikelen") {
+		out[a["id"].(string)] = num(a["vrijeVoorraad"])
+	}
+	return out
+}
+
+// A fully refunded order and the shop's refunded returns each become one
+// credit verkooporder — the original's lines negated, for its customer,
+// referencing it — and stay one over further runs; an order refunded that
+// was never booked is said to be so, once, and not credited; the stock of
+// every credited line is back.
+func TestRefundsAreCreditedOnce(t *testing.T) {
+	w := knownWorld(t, 60)
+	s := w.refundSettings()
+	sales := map[int]bool{} // with refunds on, a sale in a refund status is not booked
+	for _, o := range w.statusOrders() {
+		if o.StatusID != 12 {
+			sales[o.ID] = true
+		}
+	}
+	var returns []opencart.Return
+	for _, r := range w.fix.Returns {
+		if sales[r.OrderID] {
+			returns = append(returns, r)
+		}
+	}
+	neverBooked := 0
+	for _, o := range w.fix.Orders {
+		if o.StatusID == 11 || o.StatusID == 12 || o.StatusID == 13 {
+			neverBooked++
+		}
+	}
+	if len(returns) == 0 || neverBooked == 0 {
+		t.Fatalf("the fixture has %d refunded returns of sales and %d refunded orders: the test needs both", len(returns), neverBooked)
+	}
+
+	first := w.runWith(t, s, nil)
+	if first.Counts["created"] != len(sales) || first.Counts["credit_created"] != len(returns) || first.Counts["credit_not_booked"] != neverBooked {
+		t.Fatalf("first run: %v; want %d orders, %d return credits, %d not booked", first.Counts, len(sales), len(returns), neverBooked)
+	}
+	for _, r := range first.Results {
+		if r.Kind == "credit" && r.State == "not_booked" && (r.Reason == nil || r.Reason.Code != "not_booked") {
+			t.Fatalf("not booked without its reason: %+v", r)
+		}
+	}
+	vos, n := w.byReference()
+	for _, ret := range returns {
+		ref := orderimport.CreditReference(fmt.Sprint(ret.OrderID), ret.ID)
+		credit, orig := vos[ref], vos[fmt.Sprint(ret.OrderID)]
+		if n[ref] != 1 {
+			t.Fatalf("return %d: %d credit orders %q", ret.ID, n[ref], ref)
+		}
+		if credit["relatie"].(map[string]any)["id"] != orig["relatie"].(map[string]any)["id"] ||
+			!strings.Contains(credit["omschrijving"].(string), fmt.Sprint(ret.OrderID)) || credit["orderreferentie"] != ref {
+			t.Fatalf("return %d: credit %v for the customer of %v", ret.ID, credit["omschrijving"], orig["relatie"])
+		}
+		// Only the returned product, at the original's price, its quantity negative.
+		lines := regels(credit)
+		if len(lines) != 1 || !num(lines[0]["aantal"]).Equal(decimal.NewFromInt(int64(-ret.Quantity))) {
+			t.Fatalf("return %d of %d: credit lines %v", ret.ID, ret.Quantity, lines)
+		}
+		found := false
+		for _, l := range regels(orig) {
+			if l["artikel"].(map[string]any)["id"] == lines[0]["artikel"].(map[string]any)["id"] && num(l["stuksprijs"]).Equal(num(lines[0]["stuksprijs"])) {
+				found = true
+			}
+		}
+		if !found || !num(credit["totaalInclusiefBtw"]).IsNegative() {
+			t.Fatalf("return %d: %v is no line of the original %v", ret.ID, lines[0], regels(orig))
+		}
+	}
+
+	// A booked order without a return is refunded in full.
+	var full opencart.Order
+	returned := map[int]bool{}
+	for _, r := range w.fix.Returns {
+		returned[r.OrderID] = true
+	}
+	for _, o := range w.statusOrders() {
+		if sales[o.ID] && !returned[o.ID] && len(o.Lines) > 1 {
+			full = o
+			break
+		}
+	}
+	w.setStatus(t, full.ID, 11)
+	// The preview shows the credit with its negative lines and writes nothing.
+	count := w.sim.Count("verkooporders")
+	preview, err := orderimport.Run(context.Background(), orderimport.Job{ProfileID: w.prof, Shop: w.shop, Client: w.client,
+		Ledger: w.store, Settings: s, Preview: true})
+	if err != nil || preview.Counts["credit_planned"] != 1 || w.sim.Count("verkooporders") != count {
+		t.Fatalf("preview: %v %v", preview.Counts, err)
+	}
+	for _, r := range preview.Results {
+		if r.Kind == "credit" && r.State == "planned" && (r.Plan == nil || r.Reference != fmt.Sprint(full.ID)+"-C" || !r.Plan.Lines[0].Quantity.IsNegative()) {
+			t.Fatalf("planned credit %+v", r)
+		}
+	}
+	before := w.stock()
+	second := w.runWith(t, s, nil)
+	if second.Counts["credit_created"] != 1 || second.Counts["created"] != 0 || second.Counts["credit_not_booked"] != 0 {
+		t.Fatalf("second run: %v", second.Counts)
+	}
+	vos, n = w.byReference()
+	ref := orderimport.CreditReference(fmt.Sprint(full.ID), 0)
+	credit, orig := vos[ref], vos[fmt.Sprint(full.ID)]
+	if n[ref] != 1 || !num(credit["totaalInclusiefBtw"]).Equal(num(orig["totaalInclusiefBtw"]).Neg()) {
+		t.Fatalf("full refund: %d credits %q, total %v for %v", n[ref], ref, credit["totaalInclusiefBtw"], orig["totaalInclusiefBtw"])
+	}
+	want := fmt.Sprintf("Credit webshop order %d (verkooporder %v)", full.ID, orig["nummer"])
+	if credit["omschrijving"] != want {
+		t.Fatalf("omschrijving %q, want %q", credit["omschrijving"], want)
+	}
+	a, b := regels(orig), regels(credit)
+	if len(a) != len(b) {
+		t.Fatalf("credit has %d lines, the original %d", len(b), len(a))
+	}
+	after := w.stock()
+	raised := 0
+	for i := range a {
+		if a[i]["artikel"].(map[string]any)["id"] != b[i]["artikel"].(map[string]any)["id"] ||
+			!num(a[i]["stuksprijs"]).Equal(num(b[i]["stuksprijs"])) || !num(a[i]["aantal"]).Neg().Equal(num(b[i]["aantal"])) {
+			t.Fatalf("line %d: %v credits %v", i, b[i], a[i])
+		}
+		// Stock follows: the credited quantity is back.
+		id := b[i]["artikel"].(map[string]any)["id"].(string)
+		if code := w.article(id); code != "" && a[i]["aantal"] != nil && !num(a[i]["aantal"]).IsZero() {
+			if !after[id].Sub(before[id]).Equal(num(a[i]["aantal"])) {
+				t.Fatalf("article %s: stock %v → %v after crediting %v", code, before[id], after[id], a[i]["aantal"])
+			}
+			raised++
+		}
+	}
+	if raised == 0 {
+		t.Fatal("no stock-controlled article on the credited order")
+	}
+
+	third := w.runWith(t, s, nil)
+	if third.Counts["credit_created"] != 0 || third.Counts["credit_exists"] != 0 || third.Counts["credit_not_booked"] != 0 ||
+		third.Counts["credit_skipped"] != len(returns)+1+neverBooked || w.credits() != len(returns)+1 {
+		t.Fatalf("third run: %v, %d credit orders", third.Counts, w.credits())
+	}
+}
+
+// article is the code of a stock-controlled article, "" for another.
+func (w *world) article(id string) string {
+	for _, a := range w.sim.All("artikelen") {
+		if a["id"] == id && a["voorraadControle"] == true {
+			return a["artikelcode"].(string)
+		}
+	}
+	return ""
+}
+
+// Off by default: refunds and returns stay out of SnelStart.
+func TestRefundsAreNotCreditedByDefault(t *testing.T) {
+	w := knownWorld(t, 40)
+	if w.settings().RefundCredit {
+		t.Fatal("Terugbetalingen als creditorder is on by default")
+	}
+	w.runWith(t, w.settings(), nil)
+	w.setStatus(t, w.statusOrders()[0].ID, 11)
+	rep := w.runWith(t, w.settings(), nil)
+	if w.credits() != 0 || len(w.fix.Returns) == 0 {
+		t.Fatalf("%d credit orders with the setting off (%v)", w.credits(), rep.Counts)
+	}
+	for k := range rep.Counts {
+		if strings.HasPrefix(k, "credit_") {
+			t.Fatalf("credits counted with the setting off: %v", rep.Counts)
+		}
+	}
+}
+
+// agedCredits is the credit ledger an hour later.
+type agedCredits struct{ *config.Store }
+
+func (a agedCredits) Credits(profileID uint, ids []int) (map[string]config.CreditEntry, error) {
+	m, err := a.Store.Credits(profileID, ids)
+	for ref, e := range m {
+		e.UpdatedAt = e.UpdatedAt.Add(-time.Hour)
+		m[ref] = e
+	}
+	return m, err
+}
+
+// A crash between the create and the ledger's "confirmed" leaves the credit
+// in "sending": the next run finds it by its reference and does not create
+// it again. A crash before the create left: not to be seen, it waits until
+// SnelStart would show it, then goes — once.
+func TestCreditAfterACrashIsBookedOnce(t *testing.T) {
+	w := knownWorld(t, 40)
+	s := w.refundSettings()
+	w.runWith(t, s, nil)
+	var booked []opencart.Order
+	for _, o := range w.statusOrders() {
+		if o.StatusID != 12 { // a refund status: not booked with refunds on
+			booked = append(booked, o)
+		}
+	}
+	o := booked[0]
+	w.setStatus(t, o.ID, 13)
+	if rep := w.runWith(t, s, nil); rep.Counts["credit_created"] != 1 {
+		t.Fatalf("refund run: %v", rep.Counts)
+	}
+	ref := orderimport.CreditReference(fmt.Sprint(o.ID), 0)
+	entries, _ := w.store.Credits(w.prof, []int{o.ID})
+	e := entries[ref]
+	if e.State != config.LedgerConfirmed || e.Nummer == 0 {
+		t.Fatalf("credit entry %+v", e)
+	}
+	// The crash after the create.
+	e.State, e.VerkooporderID, e.Nummer = config.LedgerSending, "", 0
+	w.store.PutCredit(e)
+	rep := w.runWith(t, s, nil)
+	_, n := w.byReference()
+	if rep.Counts["credit_exists"] != 1 || n[ref] != 1 {
+		t.Fatalf("after the crash: %v, %d credit orders", rep.Counts, n[ref])
+	}
+	entries, _ = w.store.Credits(w.prof, []int{o.ID})
+	if entries[ref].State != config.LedgerConfirmed || entries[ref].Nummer == 0 {
+		t.Fatalf("not confirmed after the lookup: %+v", entries[ref])
+	}
+
+	// The crash before the create left: another order, in "sending".
+	o2 := booked[1]
+	ref2 := orderimport.CreditReference(fmt.Sprint(o2.ID), 0)
+	w.store.PutCredit(config.CreditEntry{ProfileID: w.prof, Reference: ref2, OrderID: o2.ID, State: config.LedgerSending, Attempts: 1})
+	w.setStatus(t, o2.ID, 11)
+	rep = w.runWith(t, s, nil)
+	if _, n = w.byReference(); n[ref2] != 0 || rep.Counts["credit_failed"] != 1 {
+		t.Fatalf("sent while it may still show: %v, %d", rep.Counts, n[ref2])
+	}
+	for run := 0; run < 2; run++ {
+		rep = w.runWith(t, s, agedCredits{w.store})
+	}
+	if _, n = w.byReference(); n[ref2] != 1 {
+		t.Fatalf("after the wait: %v, %d credit orders", rep.Counts, n[ref2])
+	}
+}
+
+// oldBridge is a transport whose whitelist predates the returns: a bridge
+// placed by an older S-Connect.
+type oldBridge struct{ opencart.Transport }
+
+func (o oldBridge) Schema(ctx context.Context) (opencart.Schema, error) {
+	s, err := o.Transport.Schema(ctx)
+	delete(s.Columns, "return")
+	delete(s.Columns, "return_action")
+	return s, err
+}
+
+// Returns that cannot be read are said in the run, not skipped in silence;
+// refunded orders are credited all the same.
+func TestUnreadableReturnsAreSaid(t *testing.T) {
+	sdb := fixture.NewShopDB(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 30, Products: 30, Customers: 20, GuestPercent: -1, Seed: 8})
+	tr, err := mysql.Open(context.Background(), mysql.Config{Host: "127.0.0.1", Port: sdb.Port, Database: sdb.Database, User: "root", Prefix: "oc_"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tr.Close() })
+	w := newWorldOn(t, oldBridge{tr}, sdb.DB, sdb.Shop)
+	rep := w.runWith(t, w.refundSettings(), nil)
+	said := false
+	for _, n := range rep.Warnings {
+		said = said || n.Code == "returns_unreadable"
+	}
+	if !said || len(w.fix.Returns) == 0 || rep.Counts["credit_created"] != 0 {
+		t.Fatalf("warnings %v, counts %v", rep.Warnings, rep.Counts)
+	}
+	if rep := w.runWith(t, w.settings(), nil); len(rep.Warnings) != 0 {
+		t.Fatalf("warned with refunds off: %v", rep.Warnings)
+	}
+}
