@@ -51,7 +51,7 @@ func (r *runner) createAhead(ctx context.Context, items []item, plans []Plan) {
 	}
 	next := make(chan func())
 	var wg sync.WaitGroup
-	for range min(r.Concurrency, len(jobs)) {
+	for range min(2*r.Concurrency, len(jobs)) { // the client lets Concurrency go at once; the others write the ledger meanwhile
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

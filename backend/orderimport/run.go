@@ -367,9 +367,12 @@ type send struct {
 	sends int
 }
 
-// sendAll sends verkooporders, Concurrency at once.
+// sendAll sends verkooporders, Concurrency at once. Twice as many are
+// prepared to go: while Concurrency requests are in flight (the client lets
+// no more go), the others write their ledger entries, so that the requests
+// in flight never wait for the ledger.
 func (r *runner) sendAll(ctx context.Context, sends []send) {
-	sem := make(chan struct{}, r.Concurrency)
+	sem := make(chan struct{}, 2*r.Concurrency)
 	var wg sync.WaitGroup
 	for _, s := range sends {
 		wg.Add(1)
