@@ -95,10 +95,10 @@ func (r *runner) readOrders(ctx context.Context, rep *Report) error {
 	// have a watermark of their own).
 	full := r.Full || r.Settings.RefundCredit || st.Watermark.IsZero() || st.Selection != sel || st.LastFull == nil ||
 		started.Sub(*st.LastFull) > FullEvery
+	stepped := false
 	if !full {
 		rep.Mode = ModeIncremental
-		stepped, err := r.incremental(ctx, q, st)
-		if err != nil {
+		if stepped, err = r.incremental(ctx, q, st); err != nil {
 			return err
 		}
 		full = stepped
@@ -123,6 +123,11 @@ func (r *runner) readOrders(ctx context.Context, rep *Report) error {
 		// A shop clock ahead of this one counts as this one.
 		if limit := started.Add(Overlap); m.After(limit) {
 			m = limit
+		}
+		// After a step back, the shop's clock is where its new orders are:
+		// not every run until it is back where it was must be a full pass.
+		if stepped && m.After(r.seen.oldestNew) {
+			m = r.seen.oldestNew
 		}
 		if w := m.Add(-time.Since(started) - Overlap); w.After(next.Watermark) {
 			next.Watermark = w

@@ -158,6 +158,14 @@ func TestWatermarkRunMissesNoOrder(t *testing.T) {
 		t.Fatalf("after the clock step: %s", rep.Mode)
 	}
 	w.bookedOnce(t, d.ID, newest.ID)
+	// From then on the shop's clock is where its new orders are: the next
+	// order changed on it is read by a watermark run, not by a full pass.
+	e := out[3]
+	w.sell(t, e.ID, back.Add(time.Minute), false)
+	if rep := w.runState(t, opencart.OrderQuery{}, false, nil); rep.Mode != orderimport.ModeIncremental {
+		t.Fatalf("after the step: %s", rep.Mode)
+	}
+	w.bookedOnce(t, e.ID)
 }
 
 // A wider selection (another status chosen) makes the next run a full
