@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/s-connect/s-connect/app"
+	"github.com/s-connect/s-connect/desktop/alert"
 	"github.com/s-connect/s-connect/desktop/autostart"
 	"github.com/s-connect/s-connect/desktop/instance"
 	"github.com/s-connect/s-connect/desktop/notify"
@@ -38,28 +39,29 @@ func runDesktop(dir string, minimized bool, stdout, stderr io.Writer) int {
 	}
 	dir, err := configDir(dir)
 	if err != nil {
-		fmt.Fprintln(stderr, "s-connect:", err)
-		return 1
+		return startFailed(stderr, err)
 	}
 	lock, err := instance.Acquire(dir)
 	if errors.Is(err, instance.ErrRunning) {
-		return handOver(dir, stdout, stderr)
+		if err := handOver(dir, stdout); err != nil {
+			return startFailed(stderr, err)
+		}
+		return 0
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "s-connect:", err)
-		return 1
+		return startFailed(stderr, err)
 	}
 	defer lock.Release()
 
 	svc, closeAll, err := setup(dir, "desktop")
 	if err != nil {
-		fmt.Fprintln(stderr, "s-connect:", err)
-		return 1
+		return startFailed(stderr, err)
 	}
 	defer closeAll()
-	planner, err := startPlanner(svc, stderr)
+	// *Pauzeren* as the user left it: a paused program started at login stays paused.
+	planner, err := startPlanner(svc, svc.SchedulePaused(), io.Discard)
 	if err != nil {
-		return 1
+		return startFailed(stderr, err)
 	}
 	defer planner.Shutdown()
 	stopBackups := dailyBackups(svc)
@@ -68,19 +70,16 @@ func runDesktop(dir string, minimized bool, stdout, stderr io.Writer) int {
 	token := app.NewToken()
 	srv, err := app.StartServer(svc, frontend.Dist(), "127.0.0.1:0", token)
 	if err != nil {
-		fmt.Fprintln(stderr, "s-connect:", err)
-		return 1
+		return startFailed(stderr, err)
 	}
 	defer srv.Close()
 	if err := lock.Publish(instance.Info{Addr: srv.Addr, Token: token, PID: os.Getpid()}); err != nil {
-		fmt.Fprintln(stderr, "s-connect:", err)
-		return 1
+		return startFailed(stderr, err)
 	}
 
 	exe, err := os.Executable()
 	if err != nil {
-		fmt.Fprintln(stderr, "s-connect:", err)
-		return 1
+		return startFailed(stderr, err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -133,6 +132,7 @@ func runDesktop(dir string, minimized bool, stdout, stderr io.Writer) int {
 		Pause: planner.SetPaused, Paused: planner.Paused})
 	bgReady.Done()
 	bg.Refresh()
+	bg.AnnouncePaused()
 	go bg.Watch(10*time.Minute, ctx.Done())
 	svc.Log().Info("in the tray", "api", srv.Addr, "tray", trayShown)
 	fmt.Fprintf(stdout, "S-Connect: running (api %s)\n", srv.Addr)
@@ -161,7 +161,7 @@ func defaultDir() string {
 }
 
 // handOver asks the program already running on dir to show its window.
-func handOver(dir string, stdout, stderr io.Writer) int {
+func handOver(dir string, stdout io.Writer) error {
 	var lastErr error
 	for i := 0; i < 50; i++ { // the first may still be starting: up to 5 s
 		if i > 0 {
@@ -183,12 +183,27 @@ func handOver(dir string, stdout, stderr io.Writer) int {
 		}
 		resp.Body.Close()
 		if resp.StatusCode == http.StatusOK {
-			fmt.Fprintf(stdout, "S-Connect already runs (process %d): its window was brought forward.\n", info.PID)
-			return 0
+			fmt.Fprintf(stdout, "S-Connect draait al (proces %d): het venster is naar voren gehaald.\n"+
+				"S-Connect already runs (process %d): its window was brought forward.\n", info.PID, info.PID)
+			return nil
 		}
 		lastErr = errors.New(resp.Status)
 	}
-	fmt.Fprintln(stderr, "s-connect: S-Connect already runs for this settings folder, but does not answer:", lastErr)
+	return fmt.Errorf("S-Connect draait al voor deze instellingen, maar antwoordt niet / already runs for this settings folder, but does not answer: %w", lastErr)
+}
+
+// showError shows a failure at start to the user (desktop/alert).
+var showError = alert.Error
+
+// startFailed reports why the desktop program cannot start: on stderr, and
+// in a message box, because the Windows build is a GUI program whose
+// stderr nobody sees — without it, a damaged settings database meant a
+// program that silently did not appear.
+func startFailed(stderr io.Writer, err error) int {
+	fmt.Fprintln(stderr, "s-connect:", err)
+	if aerr := showError("S-Connect", err.Error()); aerr != nil && !errors.Is(aerr, alert.ErrNoWay) {
+		fmt.Fprintln(stderr, "s-connect: the message box failed:", aerr)
+	}
 	return 1
 }
 

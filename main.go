@@ -6,6 +6,7 @@
 //	s-connect version         the version and commit
 //	s-connect run TASK        one task now: orders or ordersStock (--preview: show, write nothing;
 //	                          --full: read every order of the selection, not only what changed)
+//	s-connect check           Controle: --from YYYY-MM-DD --to YYYY-MM-DD [--csv FILE] (reads only)
 //	s-connect snelstart-sim   a simulated SnelStart administration (demo, tests)
 //	s-connect restore-settings [BACKUP]   put the newest (or that) backup of the settings back
 //
@@ -21,11 +22,13 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/s-connect/s-connect/app"
 	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/lock"
 	"github.com/s-connect/s-connect/backend/schedule"
 	"github.com/s-connect/s-connect/frontend"
 )
@@ -55,6 +58,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	wait := fl.Duration("wait", 15*time.Minute, "run: how long to wait while another process runs the profile")
 	addr := fl.String("addr", envOr("SCONNECT_ADDR", "127.0.0.1:0"), "serve: loopback address to listen on")
 	token := fl.String("token", os.Getenv("SCONNECT_TOKEN"), "serve: access token (default: random)")
+	from := fl.String("from", "", "check: the period's first day (YYYY-MM-DD)")
+	to := fl.String("to", "", "check: the period's last day (YYYY-MM-DD)")
+	csvPath := fl.String("csv", "", "check: also write the findings and totals to this CSV file")
 	minimized := fl.Bool("minimized", false, "desktop: start in the tray, without the window")
 	if err := fl.Parse(args); err != nil {
 		return 2
@@ -69,9 +75,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runDesktop(*dir, *minimized, stdout, stderr)
 	case "window":
 		return runWindow(*dir, stderr)
-	case "serve", "run":
+	case "serve", "run", "check":
 	default:
-		fmt.Fprintf(stderr, "s-connect: unknown command %q (use: serve, run, version, snelstart-sim, restore-settings, or none for the window)\n", cmd)
+		fmt.Fprintf(stderr, "s-connect: unknown command %q (use: serve, run, check, version, snelstart-sim, restore-settings, or none for the window)\n", cmd)
 		return 2
 	}
 
@@ -82,11 +88,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	defer closeAll()
 
+	if cmd == "check" {
+		return checkTask(svc, uint(*profile), *from, *to, *csvPath, stdout, stderr)
+	}
 	if cmd == "run" {
 		return runTask(svc, fl.Args(), uint(*profile), runFlags{preview: *preview, full: *full, wait: *wait}, stdout, stderr)
 	}
 	// serve runs the Planning tab's tasks in the background.
-	planner, err := startPlanner(svc, stderr)
+	planner, err := startPlanner(svc, false, stderr) // serve has no tray to resume a pause from
 	if err != nil {
 		return 1
 	}
@@ -106,13 +115,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// startPlanner starts the scheduler of the Planning tab's tasks.
-func startPlanner(svc *app.Services, stderr io.Writer) (*schedule.Scheduler, error) {
+// startPlanner starts the scheduler of the Planning tab's tasks, paused
+// (the tray's *Pauzeren*) before any run can start when paused is true.
+func startPlanner(svc *app.Services, paused bool, stderr io.Writer) (*schedule.Scheduler, error) {
 	planner, err := schedule.New(svc.Store(), svc.RunScheduled, nil, svc.Log())
 	if err != nil {
 		fmt.Fprintln(stderr, "s-connect:", err)
 		return nil, err
 	}
+	planner.SetPaused(paused)
 	svc.SetPlanner(planner)
 	// One process of the settings folder (the desktop program or serve)
 	// runs the schedule; another takes over when it ends.
@@ -132,18 +143,33 @@ func configDir(dir string) (string, error) {
 	return d, nil
 }
 
+// settingsLock is held shared by every process that has the settings open
+// (the desktop program, serve, run) and exclusively by restore-settings,
+// which must not swap the database under a running program.
+func settingsLock(dir string) string { return filepath.Join(dir, "locks", "settings.lock") }
+
 // setup opens the log and the store and builds the services.
 func setup(dir, mode string) (*app.Services, func(), error) {
 	dir, err := configDir(dir)
 	if err != nil {
 		return nil, nil, err
 	}
+	inUse, err := lock.TryAcquireShared(settingsLock(dir))
+	if errors.Is(err, lock.ErrHeld) {
+		return nil, nil, errors.New("de instellingen worden teruggezet (s-connect restore-settings); probeer het zo opnieuw.\n" +
+			"the settings are being restored (s-connect restore-settings); try again in a moment")
+	}
+	if err != nil {
+		return nil, nil, err
+	}
 	log, logFile, err := app.OpenLog(dir)
 	if err != nil {
+		inUse.Release()
 		return nil, nil, fmt.Errorf("log: %w", err)
 	}
 	store, err := config.Open(dir)
 	if err != nil {
+		inUse.Release()
 		logFile.Close()
 		var de *config.DatabaseError
 		switch {
@@ -162,6 +188,7 @@ func setup(dir, mode string) (*app.Services, func(), error) {
 	if err != nil {
 		store.Close()
 		logFile.Close()
+		inUse.Release()
 		return nil, nil, err
 	}
 	svc := app.NewServices(app.Options{Store: store, Messages: msgs, Log: log,
@@ -169,10 +196,11 @@ func setup(dir, mode string) (*app.Services, func(), error) {
 	if err := svc.EnsureProfile(); err != nil {
 		store.Close()
 		logFile.Close()
+		inUse.Release()
 		return nil, nil, fmt.Errorf("first profile: %w", err)
 	}
 	log.Info("started", "mode", mode, "version", version)
-	return svc, func() { store.Close(); logFile.Close() }, nil
+	return svc, func() { store.Close(); logFile.Close(); inUse.Release() }, nil
 }
 
 func envOr(key, def string) string {
@@ -198,7 +226,9 @@ func databaseAdvice(de *config.DatabaseError) error {
 }
 
 // restoreSettings puts a backup of the settings back (the damaged file is
-// kept beside it).
+// kept beside it). It refuses while any S-Connect process has the settings
+// open: that process would go on with the old database, or write into the
+// one put back.
 func restoreSettings(dir, backup string, stdout, stderr io.Writer) int {
 	if dir == "" {
 		d, err := config.DefaultDir()
@@ -208,6 +238,18 @@ func restoreSettings(dir, backup string, stdout, stderr io.Writer) int {
 		}
 		dir = d
 	}
+	excl, err := lock.TryAcquire(settingsLock(dir), "s-connect restore-settings")
+	if errors.Is(err, lock.ErrHeld) {
+		fmt.Fprintln(stderr, "s-connect restore-settings: S-Connect gebruikt deze instellingen nog (het programma, s-connect serve of s-connect run). "+
+			"Sluit het eerst — ook in het systeemvak: Afsluiten — en probeer het opnieuw; er is niets veranderd.\n"+
+			"S-Connect still uses these settings (the program, s-connect serve or s-connect run): quit it first — in the tray too — and try again; nothing was changed.")
+		return 1
+	}
+	if err != nil {
+		fmt.Fprintln(stderr, "s-connect restore-settings:", err)
+		return 1
+	}
+	defer excl.Release()
 	used, err := config.Restore(dir, backup)
 	if err != nil {
 		fmt.Fprintln(stderr, "s-connect restore-settings:", err)

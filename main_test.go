@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/lock"
 )
 
 func TestVersionCommand(t *testing.T) {
@@ -61,5 +64,42 @@ func TestDamagedSettingsAndTheWayBack(t *testing.T) {
 	errOut.Reset()
 	if code := run([]string{"run", "--config-dir", dir, "orders"}, &out, &errOut); strings.Contains(errOut.String(), "beschadigd") {
 		t.Fatalf("after restore: exit %d, %q", code, errOut.String())
+	}
+}
+
+// restore-settings refuses while a program has the settings open (and
+// changes nothing); once it has quit, the backup goes back.
+func TestRestoreSettingsWaitsForTheProgramToQuit(t *testing.T) {
+	dir := t.TempDir()
+	_, closeAll, err := setup(dir, "serve") // a program running on dir (it made the first backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := config.Backups(dir); len(b) == 0 {
+		t.Fatal("no backup to put back")
+	}
+	before, _ := os.ReadFile(filepath.Join(dir, "settings.db"))
+	var out, errOut bytes.Buffer
+	code := run([]string{"restore-settings", "--config-dir", dir}, &out, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "gebruikt deze instellingen nog") {
+		t.Fatalf("while the program runs: exit %d, %q %q", code, out.String(), errOut.String())
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, "settings.db"))
+	if broken, _ := filepath.Glob(filepath.Join(dir, "settings.db*.broken-*")); len(broken) > 0 || !bytes.Equal(before, after) {
+		t.Fatalf("the refused restore changed the settings: %v", broken)
+	}
+	closeAll()
+	errOut.Reset()
+	if code := run([]string{"restore-settings", "--config-dir", dir}, &out, &errOut); code != 0 {
+		t.Fatalf("after the program quit: exit %d, %q", code, errOut.String())
+	}
+	// And a program does not start while the settings are being restored.
+	l, err := lock.TryAcquire(settingsLock(dir), "s-connect restore-settings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	if _, _, err := setup(dir, "serve"); err == nil || !strings.Contains(err.Error(), "worden teruggezet") {
+		t.Fatalf("start during a restore: %v", err)
 	}
 }

@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/s-connect/s-connect/app"
@@ -33,13 +31,13 @@ type runFlags struct {
 func runTask(svc *app.Services, args []string, profileID uint, f runFlags, stdout, stderr io.Writer) int {
 	preview, wait := f.preview, f.wait
 	if len(args) != 1 {
-		fmt.Fprintln(stderr, "usage: s-connect run [--preview] [--full] [--profile ID] [--wait 15m] orders|ordersStock")
+		fmt.Fprintln(stderr, svc.Text("cli.runUsage", "s-connect run [--preview] [--full] [--profile ID] [--wait 15m] orders|ordersStock"))
 		return exitUsage
 	}
 	if profileID == 0 {
 		ps, err := svc.Profiles.List()
 		if err != nil || len(ps) == 0 {
-			fmt.Fprintln(stderr, "s-connect run: no profile")
+			fmt.Fprintln(stderr, "s-connect run:", svc.Text("cli.noProfile", ""))
 			return exitFailed
 		}
 		profileID = ps[0].ID
@@ -64,12 +62,7 @@ func runTask(svc *app.Services, args []string, profileID uint, f runFlags, stdou
 	if err != nil {
 		return fail(err)
 	}
-	states := make([]string, 0, len(res.Counts))
-	for k, n := range res.Counts {
-		states = append(states, fmt.Sprintf("%s %d", k, n))
-	}
-	sort.Strings(states)
-	fmt.Fprintf(stdout, "s-connect run %s: %s (%s)\n", args[0], res.Run.Message, strings.Join(states, ", "))
+	fmt.Fprintf(stdout, "s-connect run %s: %s (%s)\n", args[0], res.Run.Message, svc.CountsText(res.Counts))
 	if res.Run.Held > 0 {
 		return exitHeld
 	}

@@ -90,7 +90,8 @@ func TestRunCommandOutcomesAndExitCodes(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, out, errOut = run()
-	if code != exitOK || !strings.HasPrefix(out, "s-connect run orders: Geslaagd (") {
+	// The counts in Dutch, as the window says them.
+	if code != exitOK || !strings.HasPrefix(out, "s-connect run orders: Geslaagd (") || !strings.Contains(out, " × aangemaakt") {
 		t.Fatalf("ok: exit %d, %q %q", code, out, errOut)
 	}
 }

@@ -92,16 +92,23 @@ func (e *runEnv) start(t testing.TB, flags ...string) *exec.Cmd {
 	return cmd
 }
 
-// check: exactly one verkooporder per order, and every ledger entry
-// confirmed.
+// check: exactly one verkooporder per order that must be booked (and none
+// for another), and every ledger entry confirmed.
 func (e *runEnv) check(t testing.TB) {
 	t.Helper()
+	want := map[string]bool{}
+	for _, id := range e.want {
+		want[strconv.Itoa(id)] = true
+	}
 	refs := map[string]int{}
 	for _, vo := range e.sim.All("verkooporders") {
 		ref, _ := vo["betalingskenmerk"].(string)
 		refs[ref]++
 		if refs[ref] > 1 {
 			t.Fatalf("order %s booked twice", ref)
+		}
+		if !want[ref] {
+			t.Fatalf("a verkooporder for %q, which is no order to book", ref)
 		}
 	}
 	if len(refs) != len(e.want) {

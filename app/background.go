@@ -2,6 +2,7 @@ package app
 
 import (
 	"fmt"
+	"reflect"
 	goruntime "runtime"
 	"sort"
 	"strconv"
@@ -57,10 +58,12 @@ type Background struct {
 	quit   func()
 	health *health
 
-	mu      sync.Mutex
-	tasks   map[taskKey]*taskState
-	pausedF func() bool
-	pauseF  func(bool)
+	mu       sync.Mutex
+	tasks    map[taskKey]*taskState
+	pausedF  func() bool
+	pauseF   func(bool)
+	menuMu   sync.Mutex
+	lastMenu []tray.Item // what the tray shows, so an unchanged menu is not rebuilt
 }
 
 type taskKey struct {
@@ -115,10 +118,46 @@ func (bg *Background) load() {
 	}
 }
 
-// Refresh redraws the tray: menu and state.
+// Refresh redraws the tray: menu and state. It runs whenever profiles, the
+// language or settings change (Services.changed), so a profile added,
+// renamed or deleted, or a switch to English, shows in the menu at once.
+// A menu that did not change is not rebuilt: rebuilding closes a menu the
+// user may have open.
 func (bg *Background) Refresh() {
-	bg.tray.SetMenu(bg.menu())
+	bg.forgetDeleted()
+	items := bg.menu()
+	bg.menuMu.Lock()
+	if !reflect.DeepEqual(items, bg.lastMenu) {
+		bg.tray.SetMenu(items)
+		bg.lastMenu = items
+	}
+	bg.menuMu.Unlock()
 	bg.showState()
+}
+
+// changed is how Services tells that profiles, the language or settings
+// changed.
+func (bg *Background) changed() { bg.Refresh() }
+
+// forgetDeleted drops the state of the tasks of deleted profiles, so the
+// icon does not stay red for a profile that is gone.
+func (bg *Background) forgetDeleted() {
+	ps, err := bg.s.store.Profiles()
+	if err != nil {
+		return
+	}
+	exists := map[uint]bool{}
+	for _, p := range ps {
+		exists[p.ID] = true
+	}
+	bg.mu.Lock()
+	for k := range bg.tasks {
+		if !exists[k.profile] {
+			delete(bg.tasks, k)
+		}
+	}
+	bg.mu.Unlock()
+	bg.health.forgetProfiles(exists)
 }
 
 func (bg *Background) t(key, arg string) string { return bg.s.msgs.T(bg.s.language(), key, arg) }
@@ -139,7 +178,7 @@ func (bg *Background) menu() []tray.Item {
 			runs.Items = append(runs.Items, tray.Item{Title: p.Name, Items: items})
 		}
 	}
-	paused := bg.pausedF != nil && bg.pausedF()
+	paused := bg.paused()
 	return []tray.Item{
 		{ID: "open", Title: bg.t("tray.open", "")},
 		runs,
@@ -155,10 +194,7 @@ func (bg *Background) Clicked(id string) {
 	case id == "open":
 		bg.openWindow("", 0)
 	case id == "pause":
-		if bg.pauseF != nil {
-			bg.pauseF(!bg.pausedF())
-		}
-		bg.Refresh()
+		bg.SetPaused(!bg.paused())
 	case id == "quit":
 		if bg.quit != nil {
 			bg.quit()
@@ -170,6 +206,39 @@ func (bg *Background) Clicked(id string) {
 			return
 		}
 		go bg.s.Tasks.runScheduled(uint(p), parts[2], "tray")
+	}
+}
+
+func (bg *Background) paused() bool { return bg.pausedF != nil && bg.pausedF() }
+
+// SetPaused pauses or resumes every schedule (*Pauzeren*) and remembers
+// it, so that a restart — at login through autostart — stays paused.
+func (bg *Background) SetPaused(p bool) {
+	if bg.pauseF != nil {
+		bg.pauseF(p)
+	}
+	if err := bg.s.store.SetReadOnly(0, "app.paused", strconv.FormatBool(p)); err != nil {
+		bg.s.log.Error("pause: not saved", "err", err)
+	}
+	bg.s.events.Emit(EventProgramChanged, nil) // the window's Planning tab says so
+	bg.Refresh()
+}
+
+// SchedulePaused reports whether *Pauzeren* was on when the program last
+// ran; the desktop program pauses its scheduler with it before the first
+// run can start.
+func (s *Services) SchedulePaused() bool {
+	v, err := s.store.ProgramValue("app.paused")
+	return err == nil && v == "true"
+}
+
+// AnnouncePaused says, once at start, that the schedules are paused: the
+// program started at login would otherwise sit in the tray doing nothing
+// without a word.
+func (bg *Background) AnnouncePaused() {
+	if bg.paused() {
+		bg.health.announce(notify.Message{Cause: "paused", View: "planning",
+			Title: bg.t("notify.paused.title", ""), Body: bg.t("notify.paused.body", "")})
 	}
 }
 
@@ -255,14 +324,19 @@ func (bg *Background) summary() (tray.State, string) {
 		}
 		return p.Name + ": " + bg.t("task."+k.task, "")
 	}
+	// A paused schedule is always in the tooltip, also beside a failure.
+	pausedTip := ""
+	if bg.paused() {
+		pausedTip = " · " + bg.t("tray.state.paused", "")
+	}
 	switch {
 	case len(running) > 0:
-		return tray.Running, bg.t("tray.state.running", name(running[0]))
+		return tray.Running, bg.t("tray.state.running", name(running[0])) + pausedTip
 	case len(failed) > 0:
-		return tray.Failed, bg.t("tray.state.failed", name(failed[0]))
+		return tray.Failed, bg.t("tray.state.failed", name(failed[0])) + pausedTip
 	case held > 0:
-		return tray.Held, bg.t("tray.state.held", strconv.Itoa(held))
-	case bg.pausedF != nil && bg.pausedF():
+		return tray.Held, bg.t("tray.state.held", strconv.Itoa(held)) + pausedTip
+	case pausedTip != "":
 		return tray.Paused, bg.t("tray.state.paused", "")
 	}
 	return tray.Idle, bg.t("tray.state.idle", "")

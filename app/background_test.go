@@ -107,8 +107,12 @@ func TestTheTrayMenu(t *testing.T) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	if st, tip := tr.get(); st != tray.Failed || !strings.Contains(tip, "mislukt: Tweede winkel: Importeren orders") {
-		t.Fatalf("after a failed run: %s %q", st, tip)
+	// The history has the run a moment before the tray hears of it.
+	for st, tip := tr.get(); st != tray.Failed || !strings.Contains(tip, "mislukt: Tweede winkel: Importeren orders"); st, tip = tr.get() {
+		if time.Now().After(deadline) {
+			t.Fatalf("after a failed run: %s %q", st, tip)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	bg.Clicked("quit")
 	if !quit {
@@ -240,4 +244,157 @@ func TestWindowLocale(t *testing.T) {
 			t.Errorf("%q: set %q, want %q", env, got, want)
 		}
 	}
+}
+
+// The tray menu follows the profiles and the language while the program
+// runs: nobody calls Refresh here, the services do.
+func TestTheTrayMenuFollowsProfilesAndLanguage(t *testing.T) {
+	s := newTestServices(t)
+	tr := &fakeTray{}
+	paused := false
+	bg := NewBackground(s, BackgroundOptions{Tray: tr, Window: &fakeWindow{},
+		Pause: func(p bool) { paused = p }, Paused: func() bool { return paused }})
+	bg.Refresh()
+	runNow := func() []string {
+		tr.mu.Lock()
+		defer tr.mu.Unlock()
+		return titles(tr.menu[1].Items)
+	}
+	if got := runNow(); len(got) != 2 || got[0] != "Importeren orders" {
+		t.Fatalf("one profile: %q", got)
+	}
+	second, err := s.Profiles.Create("Tweede winkel")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := runNow(); len(got) != 2 || got[1] != "Tweede winkel" {
+		t.Fatalf("after adding a profile: %q", got)
+	}
+	if _, err := s.Profiles.Rename(second.ID, "Outlet"); err != nil {
+		t.Fatal(err)
+	}
+	if got := runNow(); len(got) != 2 || got[1] != "Outlet" {
+		t.Fatalf("after renaming a profile: %q", got)
+	}
+	// A failed run of the profile about to go: the icon must not stay red.
+	bg.runFinished(config.Run{ProfileID: second.ID, Task: "orders", State: config.RunFailed}, nil, errors.New("x"))
+	if _, err := s.Profiles.Delete(second.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := runNow(); len(got) != 2 || got[0] != "Importeren orders" {
+		t.Fatalf("after deleting a profile: %q", got)
+	}
+	if st, tip := tr.get(); st != tray.Idle {
+		t.Fatalf("the deleted profile's failure still shows: %s %q", st, tip)
+	}
+
+	if err := s.Program.SetLanguage("en"); err != nil {
+		t.Fatal(err)
+	}
+	tr.mu.Lock()
+	got := strings.Join(titles(tr.menu), "|")
+	tr.mu.Unlock()
+	if got != "Open|Run now|Pause||Quit" {
+		t.Fatalf("menu after switching to English: %q", got)
+	}
+	if _, tip := tr.get(); !strings.Contains(tip, "all is well") {
+		t.Fatalf("tooltip after switching to English: %q", tip)
+	}
+	// The language saved on Instellingen (Settings.Save) too.
+	ps, _ := s.Profiles.List()
+	if _, err := s.Settings.Save(ps[0].ID, map[string]string{"ui.language": "nl"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	tr.mu.Lock()
+	got = strings.Join(titles(tr.menu), "|")
+	tr.mu.Unlock()
+	if got != "Openen|Nu uitvoeren|Pauzeren||Afsluiten" {
+		t.Fatalf("menu after saving Nederlands: %q", got)
+	}
+}
+
+// Pauzeren survives a restart: the program started again (at login) keeps
+// its schedules paused and says so — the menu's tick, the tooltip beside a
+// failure, and one notification at start.
+func TestPauseSurvivesARestart(t *testing.T) {
+	s := newTestServices(t)
+	var paused bool
+	bg := NewBackground(s, BackgroundOptions{Tray: &fakeTray{}, Window: &fakeWindow{},
+		Pause: func(p bool) { paused = p }, Paused: func() bool { return paused }})
+	bg.Refresh()
+	if s.SchedulePaused() {
+		t.Fatal("paused before Pauzeren")
+	}
+	bg.Clicked("pause")
+	if !paused {
+		t.Fatal("Pauzeren did not pause")
+	}
+
+	// The restart: new services and tray on the same settings; the
+	// scheduler starts with what SchedulePaused says (desktopcmd.go).
+	restart := func() (*fakeTray, *fakeNotifier, *Background, *bool) {
+		s2 := NewServices(Options{Store: s.store, Messages: s.msgs, Log: s.log, Mode: "desktop"})
+		p2 := s2.SchedulePaused()
+		tr, n := &fakeTray{}, &fakeNotifier{}
+		bg2 := NewBackground(s2, BackgroundOptions{Tray: tr, Window: &fakeWindow{}, Notifier: n,
+			Pause: func(p bool) { p2 = p }, Paused: func() bool { return p2 }})
+		bg2.Refresh()
+		bg2.AnnouncePaused()
+		return tr, n, bg2, &p2
+	}
+	tr, n, bg2, p2 := restart()
+	if !*p2 {
+		t.Fatal("the restarted program's schedule is not paused")
+	}
+	if !bg2.s.Program.Info().Paused {
+		t.Fatal("the window is not told that the schedule is paused")
+	}
+	if !tr.menu[2].Checked {
+		t.Fatal("the restarted program's menu does not tick Pauzeren")
+	}
+	if st, tip := tr.get(); st != tray.Paused || !strings.Contains(tip, "gepauzeerd") {
+		t.Fatalf("restarted paused: %s %q", st, tip)
+	}
+	if len(n.sent) != 1 || n.sent[0].View != "planning" || !strings.Contains(n.sent[0].Title, "gepauzeerd") {
+		t.Fatalf("no word at start about the pause: %+v", n.sent)
+	}
+	ps, _ := bg2.s.store.Profiles()
+	bg2.runFinished(config.Run{ProfileID: ps[0].ID, Task: "orders", State: config.RunFailed}, nil, errors.New("x"))
+	if st, tip := tr.get(); st != tray.Failed || !strings.Contains(tip, "gepauzeerd") {
+		t.Fatalf("a failure hides the pause: %s %q", st, tip)
+	}
+
+	// Resumed: the window hears of it; restarted again: not paused, nothing said.
+	events := &recordEvents{}
+	bg2.s.SetEmitter(events)
+	bg2.Clicked("pause")
+	if got := events.names(); !strings.Contains(got, EventProgramChanged) || bg2.s.Program.Info().Paused {
+		t.Fatalf("after resuming: events %q, Info().Paused %v", got, bg2.s.Program.Info().Paused)
+	}
+	_, n, bg3, p2 := restart()
+	if *p2 || len(n.sent) != 0 || bg3.s.Program.Info().Paused {
+		t.Fatalf("after resuming and a restart: paused=%v, notifications %+v", *p2, n.sent)
+	}
+	// serve has no tray: it says nothing of a pause it does not keep.
+	bg3.Clicked("pause")
+	serve := NewServices(Options{Store: s.store, Messages: s.msgs, Log: s.log, Mode: "serve"})
+	if !serve.SchedulePaused() || serve.Program.Info().Paused {
+		t.Fatal("serve (no tray) reports a pause")
+	}
+}
+
+type recordEvents struct {
+	mu   sync.Mutex
+	seen []string
+}
+
+func (r *recordEvents) Emit(name string, _ any) {
+	r.mu.Lock()
+	r.seen = append(r.seen, name)
+	r.mu.Unlock()
+}
+func (r *recordEvents) names() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return strings.Join(r.seen, " ")
 }

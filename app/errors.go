@@ -61,7 +61,10 @@ func (a *Services) userError(err error) *Error {
 	var le *LicenseError
 	var lr *LicenseRefusedError
 	var ready *Error
+	var che *checkError
 	switch {
+	case errors.As(err, &che):
+		return &Error{Code: che.code, Message: t(che.key, che.arg), Fix: che.fix}
 	case errors.As(err, &ready):
 		return ready
 	case errors.Is(err, errRunBusy):

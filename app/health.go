@@ -3,7 +3,9 @@ package app
 import (
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -16,7 +18,9 @@ import (
 // run failed, orders are held, SnelStart refuses the key, no successful run
 // for app.staleHours. Each cause is notified once and not again until it
 // has cleared (a later run without it), so a task that fails every five
-// minutes does not flood the desktop.
+// minutes does not flood the desktop. The causes notified are kept in the
+// settings (app.notified): a restart — every login — does not notify an
+// unsolved cause again.
 type health struct {
 	s       *Services
 	n       Notifier
@@ -27,7 +31,48 @@ type health struct {
 }
 
 func newHealth(s *Services, n Notifier) *health {
-	return &health{s: s, n: n, started: time.Now(), active: map[string]bool{}}
+	h := &health{s: s, n: n, started: time.Now(), active: map[string]bool{}}
+	if v, err := s.store.ProgramValue("app.notified"); err == nil {
+		for _, c := range strings.Split(v, ",") {
+			if c != "" {
+				h.active[c] = true
+			}
+		}
+	}
+	return h
+}
+
+// save keeps the notified causes for the next start; the caller holds h.mu.
+func (h *health) save() {
+	causes := make([]string, 0, len(h.active))
+	for c := range h.active {
+		causes = append(causes, c)
+	}
+	sort.Strings(causes)
+	if err := h.s.store.SetReadOnly(0, "app.notified", strings.Join(causes, ",")); err != nil {
+		h.s.log.Warn("notifications: causes not saved", "err", err)
+	}
+}
+
+// forgetProfiles drops the causes of profiles that no longer exist, so a
+// new profile that gets a deleted one's number starts with a clean slate.
+func (h *health) forgetProfiles(exists map[uint]bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	gone := false
+	for c := range h.active {
+		parts := strings.Split(c, ":")
+		if len(parts) < 2 {
+			continue
+		}
+		if id, err := strconv.ParseUint(parts[1], 10, 32); err == nil && !exists[uint(id)] {
+			delete(h.active, c)
+			gone = true
+		}
+	}
+	if gone {
+		h.save()
+	}
 }
 
 // settings returns app.notify and app.staleHours.
@@ -150,11 +195,26 @@ func (h *health) raise(m notify.Message) {
 		return
 	}
 	h.active[m.Cause] = true
+	h.save()
+}
+
+// announce shows m when notifications are on, whether or not it was shown
+// before (what the program says once at start).
+func (h *health) announce(m notify.Message) {
+	if on, _ := h.settings(); !on || h.n == nil {
+		return
+	}
+	if err := h.n.Notify(m); err != nil {
+		h.s.log.Warn("notification", "cause", m.Cause, "err", err)
+	}
 }
 
 // clear forgets a cause: the next time it happens it is notified again.
 func (h *health) clear(cause string) {
 	h.mu.Lock()
-	delete(h.active, cause)
-	h.mu.Unlock()
+	defer h.mu.Unlock()
+	if h.active[cause] {
+		delete(h.active, cause)
+		h.save()
+	}
 }

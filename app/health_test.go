@@ -148,3 +148,36 @@ func TestNotificationsOff(t *testing.T) {
 		t.Fatalf("notified with notifications off: %+v", n.sent)
 	}
 }
+
+// A restart (every login, through autostart) does not notify a cause again
+// that was notified and is still not solved; once solved, it is notified
+// again when it comes back — also across a restart.
+func TestNotifiedCausesSurviveARestart(t *testing.T) {
+	s, h, n, p := newHealthFor(t)
+	boom := &LicenseError{Code: "license_missing", Module: "orders"}
+	h.runFinished(failedWith(s, p, "ordersStock", boom), boom)
+	h.runFinished(finished(p, "orders", config.RunHeld, 2), nil)
+	if got := n.causes(); len(got) != 2 {
+		t.Fatalf("before the restart: %v", got)
+	}
+
+	// The program starts again on the same settings: same failure, same held orders.
+	n2 := &fakeNotifier{}
+	h2 := newHealth(s, n2)
+	h2.runFinished(failedWith(s, p, "ordersStock", boom), boom)
+	h2.runFinished(finished(p, "orders", config.RunHeld, 2), nil)
+	if got := n2.causes(); len(got) != 0 {
+		t.Fatalf("after a restart the unsolved causes were notified again: %v", got)
+	}
+	// Solved (good runs of both tasks), then back: notified again.
+	h2.runFinished(finished(p, "orders", config.RunOK, 0), nil)
+	h2.runFinished(finished(p, "ordersStock", config.RunOK, 0), nil)
+	n3 := &fakeNotifier{}
+	h3 := newHealth(s, n3) // and a restart in between
+	h3.runFinished(failedWith(s, p, "ordersStock", boom), boom)
+	h3.runFinished(finished(p, "orders", config.RunHeld, 1), nil)
+	want := []string{fmt.Sprintf("failed:%d:ordersStock", p), fmt.Sprintf("held:%d", p)}
+	if got := n3.causes(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("solved and back after a restart: %v, want %v", got, want)
+	}
+}

@@ -2,8 +2,12 @@ package app
 
 import (
 	"errors"
+	"fmt"
+	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/s-connect/s-connect/backend/config"
 	"github.com/s-connect/s-connect/backend/orderimport"
@@ -84,4 +88,32 @@ func (a *Services) causeText(lang, key, arg string) string {
 // does: "Mislukt — " and the cause.
 func (a *Services) FailedText(err error) string {
 	return a.msgs.T(a.language(), "run.outcome.failed", a.userError(err).Message)
+}
+
+// CountsText says a run's counts in the user's language, as the window
+// does ("138 × aangemaakt, 20 × mislukt"): for `s-connect run`.
+func (a *Services) CountsText(counts map[string]int) string {
+	lang := a.language()
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%d × %s", counts[k], lowerFirst(a.msgs.T(lang, "result."+k, ""))))
+	}
+	if len(parts) == 0 {
+		return "0"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Text is a message in the user's language, {arg} filled in.
+func (a *Services) Text(key, arg string) string { return a.msgs.T(a.language(), key, arg) }
+
+// lowerFirst lowers only the first letter: names further on keep theirs.
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
 }

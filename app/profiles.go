@@ -75,6 +75,7 @@ func (p *Profiles) Delete(id uint) (DeleteResult, error) {
 	}
 	p.s.events.Emit(EventProfilesChanged, nil)
 	p.s.replan()
+	p.s.changed()
 	return res, nil
 }
 
@@ -124,6 +125,7 @@ func (p *Profiles) changed(pr config.Profile, err error) (config.Profile, error)
 	if err == nil {
 		p.s.events.Emit(EventProfilesChanged, pr)
 		p.s.replan()
+		p.s.changed()
 	}
 	return pr, err
 }
@@ -144,13 +146,17 @@ type ProgramInfo struct {
 	Secrets string `json:"secrets"`
 	// Autostart is what starts the program at login (nil without the desktop).
 	Autostart *autostart.Status `json:"autostart"`
+	// Paused: the tray's *Pauzeren* is on (the desktop program only; serve
+	// has no tray and runs its schedule).
+	Paused bool `json:"paused"`
 }
 
 // Info returns the build, the run mode, the configuration folder and what
 // is in place to start the program at login.
 func (p *Program) Info() ProgramInfo {
 	info := ProgramInfo{Version: p.s.build.Version, Commit: p.s.build.Commit, Mode: p.s.mode,
-		ConfigDir: p.s.dir, Language: p.s.language(), Secrets: p.s.store.SecretStore()}
+		ConfigDir: p.s.dir, Language: p.s.language(), Secrets: p.s.store.SecretStore(),
+		Paused: p.s.watch != nil && p.s.SchedulePaused()}
 	if p.s.autostart != nil {
 		if st, err := p.s.autostart.Get(); err == nil {
 			info.Autostart = &st
@@ -177,5 +183,6 @@ func (p *Program) SetLanguage(lang string) error {
 		return err
 	}
 	p.s.events.Emit(EventLanguageChanged, lang)
+	p.s.changed()
 	return nil
 }

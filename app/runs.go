@@ -125,6 +125,7 @@ func (t *Tasks) run(profileID uint, task, trigger string, full bool) (*RunResult
 	run.FinishedAt = &finished
 	res := &RunResult{}
 	if rep != nil {
+		t.s.logDetails(profileID, rep.Results)
 		res.Counts, res.Orders = rep.Counts, rep.Results
 		for _, w := range rep.Warnings {
 			res.Warnings = append(res.Warnings, t.s.msgs.T(t.s.language(), "warn."+w.Code, w.Arg))
@@ -274,4 +275,16 @@ func errString(err error) string {
 // importError gives a run's error its cause; v are the profile's settings.
 func importError(err error, v map[string]string) error {
 	return &ImportError{Cause: runCause(err, v), Err: err}
+}
+
+// logDetails writes to the log what the user's message about an order
+// leaves out: the technical text of an unexpected SnelStart answer or of
+// a failed write to the settings database ("De details staan in het
+// logbestand").
+func (s *Services) logDetails(profileID uint, results []orderimport.Result) {
+	for _, r := range results {
+		if r.Reason != nil && (r.Reason.Code == "snelstart_error" || r.Reason.Code == "ledger") {
+			s.log.Warn("order not sent", "profile", profileID, "order", r.OrderID, "reason", r.Reason.Code, "detail", r.Reason.Arg)
+		}
+	}
 }

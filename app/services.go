@@ -89,10 +89,19 @@ func (s *Services) RunScheduled(profileID uint, task string) {
 	s.Tasks.runScheduled(profileID, task, "schedule")
 }
 
-// runWatcher hears of every run (the tray and notifications).
+// runWatcher hears of every run (the tray and notifications) and of every
+// change of profiles, language or settings (the tray's menu and tooltip).
 type runWatcher interface {
 	runStarted(profileID uint, task string)
 	runFinished(run config.Run, counts map[string]int, err error)
+	changed()
+}
+
+// changed tells the tray that profiles, the language or settings changed.
+func (s *Services) changed() {
+	if s.watch != nil {
+		s.watch.changed()
+	}
 }
 
 func (s *Services) runStarted(profileID uint, task string) {
@@ -124,6 +133,7 @@ const (
 	EventProfilesChanged = "profiles:changed"
 	EventSettingsSaved   = "settings:saved"
 	EventLanguageChanged = "language:changed"
+	EventProgramChanged  = "program:changed" // Program.Info changed (Pauzeren in the tray)
 	EventRunProgress     = "run:progress"
 )
 

@@ -40,6 +40,7 @@ func (st *Settings) Save(profileID uint, changes map[string]string, clear []stri
 	}
 	st.s.replan() // first: it stores the next runs the reloaded form shows
 	st.s.events.Emit(EventSettingsSaved, profileID)
+	st.s.changed() // ui.language is saved here too
 	if v, ok := changes["app.autostart"]; ok {
 		if err := st.s.applyAutostart(v == "true"); err != nil {
 			return res, err

@@ -180,6 +180,11 @@ func buildSettings() []Setting {
 		{Key: "app.notify", Kind: KindBool, Scope: ScopeProgram, Default: "true"},
 		{Key: "app.staleHours", Kind: KindInt, Scope: ScopeProgram, Default: "24", Min: 1, Max: 720,
 			Required: true, ShowIf: is("app.notify", "true")},
+		// Kept by the tray, on no tab: *Pauzeren* survives a restart (a
+		// paused program started at login stays paused), and the causes
+		// already notified are not notified again after a restart.
+		{Key: "app.paused", Kind: KindReadOnly, Scope: ScopeProgram, Default: "false", ReadOnly: true, Hidden: true},
+		{Key: "app.notified", Kind: KindReadOnly, Scope: ScopeProgram, ReadOnly: true, Hidden: true},
 	}
 	s = append(s, taskSettings("orders")...)
 	s = append(s, taskSettings("ordersStock")...)

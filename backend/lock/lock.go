@@ -5,7 +5,9 @@
 // process that finds the lock taken can say which program holds it.
 //
 // S-Connect uses it for the scheduler (one per settings folder), for runs
-// (one per profile) and for the single desktop window. Typical use:
+// (one per profile), for the single desktop window and — shared by every
+// process that has the settings open, exclusive for restore-settings — for
+// the settings themselves. Typical use:
 //
 //	l, err := lock.TryAcquire(filepath.Join(dir, "scheduler.lock"), "s-connect serve")
 //	var held *lock.HeldError
@@ -67,15 +69,35 @@ func (e *HeldError) Is(target error) bool { return target == ErrHeld }
 // Lock is a lock this process holds. Release it once; a process that ends
 // releases its locks anyway.
 type Lock struct {
-	mu   sync.Mutex
-	f    *os.File
-	path string
+	mu     sync.Mutex
+	f      *os.File
+	path   string
+	shared bool
 }
 
 // TryAcquire takes the lock at path at once, or returns a *HeldError
 // naming its holder. program is written into the file for the others to
 // read. The folder is created when missing.
 func TryAcquire(path, program string) (*Lock, error) {
+	l, err := take(path, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.writeOwner(Owner{PID: os.Getpid(), Program: program, Since: time.Now()}); err != nil {
+		l.Release()
+		return nil, err
+	}
+	return l, nil
+}
+
+// TryAcquireShared takes the lock at path at once, shared with other
+// shared holders; it is refused (a *HeldError) while an exclusive holder
+// has it, and an exclusive TryAcquire is refused while any shared holder
+// has it — whose Owner is then unknown (PID 0): shared holders write no
+// name, as they are many.
+func TryAcquireShared(path string) (*Lock, error) { return take(path, true) }
+
+func take(path string, shared bool) (*Lock, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("lock: %w", err)
 	}
@@ -83,7 +105,7 @@ func TryAcquire(path, program string) (*Lock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lock: %w", err)
 	}
-	switch err := tryLock(f); {
+	switch err := tryLock(f, shared); {
 	case errors.Is(err, errWouldBlock):
 		f.Close()
 		owner, _ := ReadOwner(path)
@@ -92,12 +114,12 @@ func TryAcquire(path, program string) (*Lock, error) {
 		f.Close()
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
-	l := &Lock{f: f, path: path}
-	if err := l.writeOwner(Owner{PID: os.Getpid(), Program: program, Since: time.Now()}); err != nil {
-		l.Release()
-		return nil, err
+	if shared {
+		// Whatever name is in the file is an exclusive holder's that ended
+		// without releasing (killed): it holds nothing now.
+		_ = f.Truncate(0)
 	}
-	return l, nil
+	return &Lock{f: f, path: path, shared: shared}, nil
 }
 
 // Acquire waits for the lock at path until ctx ends; then it returns the
@@ -158,7 +180,9 @@ func (l *Lock) Release() error {
 	if l.f == nil {
 		return nil
 	}
-	_ = l.f.Truncate(0) // the owner's name goes with the lock
+	if !l.shared {
+		_ = l.f.Truncate(0) // the owner's name goes with the lock
+	}
 	err := unlock(l.f)
 	if cerr := l.f.Close(); err == nil {
 		err = cerr

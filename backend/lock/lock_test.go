@@ -108,3 +108,59 @@ func TestAnotherProcessHoldsTheLockUntilItDies(t *testing.T) {
 	}
 	l.Release()
 }
+
+// Shared holders (every process with the settings open) keep out an
+// exclusive one (restore-settings), and the other way round; shared ones
+// do not keep out each other. The exclusive holder's name is read; a
+// shared holder has none.
+func TestSharedAndExclusive(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "settings.lock")
+	a, err := TryAcquireShared(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := TryAcquireShared(path)
+	if err != nil {
+		t.Fatalf("second shared holder: %v", err)
+	}
+	var held *HeldError
+	if _, err := TryAcquire(path, "restore"); !errors.As(err, &held) || held.Owner.PID != 0 {
+		t.Fatalf("exclusive while shared: %v", err)
+	}
+	a.Release()
+	if _, err := TryAcquire(path, "restore"); !errors.Is(err, ErrHeld) {
+		t.Fatalf("exclusive while one shared holder is left: %v", err)
+	}
+	b.Release()
+	x, err := TryAcquire(path, "restore")
+	if err != nil {
+		t.Fatalf("exclusive after the shared holders: %v", err)
+	}
+	if _, err := TryAcquireShared(path); !errors.As(err, &held) || held.Owner.Program != "restore" {
+		t.Fatalf("shared while exclusive: %v", err)
+	}
+	x.Release()
+	c, err := TryAcquireShared(path)
+	if err != nil {
+		t.Fatalf("shared after the exclusive holder: %v", err)
+	}
+	c.Release()
+}
+
+// A shared holder clears the name an exclusive holder left when it was
+// killed: it holds nothing any more.
+func TestSharedClearsAStaleName(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "settings.lock")
+	if err := os.WriteFile(path, []byte(`{"pid":4711,"program":"killed"}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := TryAcquireShared(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Release()
+	var held *HeldError
+	if _, err := TryAcquire(path, "restore"); !errors.As(err, &held) || held.Owner.PID != 0 {
+		t.Fatalf("exclusive while shared: %v (owner %+v)", err, held)
+	}
+}

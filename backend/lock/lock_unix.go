@@ -11,11 +11,16 @@ import (
 
 var errWouldBlock = errors.New("would block")
 
-// tryLock takes flock(2)'s exclusive lock without waiting. flock belongs to
-// the open file, so two opens in one process exclude each other too.
-func tryLock(f *os.File) error {
+// tryLock takes flock(2)'s exclusive (or shared) lock without waiting.
+// flock belongs to the open file, so two opens in one process exclude each
+// other too.
+func tryLock(f *os.File, shared bool) error {
+	how := unix.LOCK_EX
+	if shared {
+		how = unix.LOCK_SH
+	}
 	for {
-		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		err := unix.Flock(int(f.Fd()), how|unix.LOCK_NB)
 		switch {
 		case err == nil:
 			return nil

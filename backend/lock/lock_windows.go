@@ -16,9 +16,15 @@ var errWouldBlock = errors.New("would block")
 // owner written at its start.
 const lockOffsetHigh = 1 // the byte at 4 GiB
 
-func tryLock(f *os.File) error {
+// tryLock takes the byte's lock without waiting; without
+// LOCKFILE_EXCLUSIVE_LOCK it is a shared one.
+func tryLock(f *os.File, shared bool) error {
 	ol := &windows.Overlapped{OffsetHigh: lockOffsetHigh}
-	err := windows.LockFileEx(windows.Handle(f.Fd()), windows.LOCKFILE_EXCLUSIVE_LOCK|windows.LOCKFILE_FAIL_IMMEDIATELY, 0, 1, 0, ol)
+	flags := uint32(windows.LOCKFILE_FAIL_IMMEDIATELY)
+	if !shared {
+		flags |= windows.LOCKFILE_EXCLUSIVE_LOCK
+	}
+	err := windows.LockFileEx(windows.Handle(f.Fd()), flags, 0, 1, 0, ol)
 	if errors.Is(err, windows.ERROR_LOCK_VIOLATION) || errors.Is(err, windows.ERROR_IO_PENDING) {
 		return errWouldBlock
 	}

@@ -13,6 +13,7 @@ import (
 // never returned.
 type OrderQuery struct {
 	AddedSince    time.Time // date_added at or after (Vanaf datum/tijd)
+	AddedBefore   time.Time // date_added before (the end of a period)
 	ModifiedSince time.Time // date_modified at or after (incremental runs)
 	// Statuses to read; empty: the shop's own statuses of a sale
 	// (SaleStatuses), so a cancelled or failed order is never booked unless
@@ -20,9 +21,12 @@ type OrderQuery struct {
 	Statuses []int
 	StoreIDs []int // empty: every store
 	IDs      []int // only these orders (one order tried again); empty: any
-	AfterID  int   // keyset paging: orders with a higher id
-	UpToID   int   // orders with this id or lower; 0: any
-	Limit    int   // page size, default 100
+	// AnyStatus reads the orders of every status but 0, whatever Statuses
+	// says: the reconciliation looks up an order SnelStart has by its id.
+	AnyStatus bool
+	AfterID   int // keyset paging: orders with a higher id
+	UpToID    int // orders with this id or lower; 0: any
+	Limit     int // page size, default 100
 }
 
 var orderColumns = []string{"order_id", "store_id", "store_name", "customer_id", "customer_group_id", "firstname",
@@ -61,7 +65,7 @@ func (s *Shop) Orders(ctx context.Context, q OrderQuery) (orders []Order, next i
 	if len(statuses) == 0 {
 		statuses = s.SaleStatuses()
 	}
-	if len(statuses) > 0 {
+	if len(statuses) > 0 && !q.AnyStatus {
 		where = append(where, In("order_status_id", sortInts(statuses)))
 	} else {
 		where = append(where, Gt("order_status_id", 0))
@@ -77,6 +81,9 @@ func (s *Shop) Orders(ctx context.Context, q OrderQuery) (orders []Order, next i
 	}
 	if !q.AddedSince.IsZero() {
 		where = append(where, Ge("date_added", s.formatTime(q.AddedSince)))
+	}
+	if !q.AddedBefore.IsZero() {
+		where = append(where, Lt("date_added", s.formatTime(q.AddedBefore)))
 	}
 	if !q.ModifiedSince.IsZero() {
 		where = append(where, Ge("date_modified", s.formatTime(q.ModifiedSince)))

@@ -16,8 +16,8 @@ import (
 )
 
 // Refunds (B7). A booked order that moves to a refund status becomes a
-// credit verkooporder: the plan of the order, made by the same code as its
-// booking, with every quantity negated. A refunded return of a booked order
+// credit verkooporder: the booked verkooporder itself with every quantity
+// negated (wholeCredit). A refunded return of a booked order
 // credits only the returned product, with the returned quantity. Each
 // credit has its own reference (CreditReference) and its own ledger entry,
 // and is looked up in SnelStart by that reference before it is created, so
@@ -33,10 +33,13 @@ type CreditLedger interface {
 type credit struct {
 	order opencart.Order
 	ret   *opencart.Return // nil: the whole order
-	ref   string           // the credit's reference
-	orig  config.LedgerEntry
-	entry config.CreditEntry
-	known bool // entry exists
+	// before is what earlier returns of the same order line gave back: a
+	// return credits at most what of the line is left.
+	before int
+	ref    string // the credit's reference
+	orig   config.LedgerEntry
+	entry  config.CreditEntry
+	known  bool // entry exists
 }
 
 func (r *runner) credits() CreditLedger {
@@ -60,6 +63,12 @@ func (r *runner) creditReturns(ctx context.Context, orders []opencart.Order) err
 		r.noReturns = true
 		return nil
 	}
+	if actions, err := r.Shop.RefundActions(ctx); err != nil || len(actions) == 0 {
+		// No action named as one that gives money back: the shop's returns
+		// cannot be told apart. Said, not silently skipped.
+		r.noRefundActions = err == nil
+		return err
+	}
 	ids := make([]int, len(orders))
 	for i, o := range orders {
 		ids[i] = o.ID
@@ -81,14 +90,20 @@ func (r *runner) creditReturns(ctx context.Context, orders []opencart.Order) err
 		return err
 	}
 	var todo []credit
+	given := map[int]int{} // order line id → quantity returned so far (returns in id order)
 	for i := range returns {
 		ret := &returns[i]
 		o := byID[ret.OrderID]
 		ref := refOf(o, r.Settings)
-		if _, whole := credits[CreditReference(ref, 0)]; whole {
-			continue // the whole order is credited: its returns with it
+		before := 0
+		if l := returnedLine(o, *ret); l != nil {
+			before = given[l.ID]
+			given[l.ID] += ret.Quantity
 		}
-		c := credit{order: o, ret: ret, ref: CreditReference(ref, ret.ID), orig: entries[o.ID]}
+		if e, whole := credits[CreditReference(ref, 0)]; whole && e.State != config.LedgerIgnored {
+			continue // the whole order is (being) credited: its returns with it
+		}
+		c := credit{order: o, ret: ret, ref: CreditReference(ref, ret.ID), orig: entries[o.ID], before: before}
 		c.entry, c.known = credits[c.ref]
 		todo = append(todo, c)
 	}
@@ -121,13 +136,17 @@ func (r *runner) refunds(ctx context.Context) error {
 		for _, o := range orders {
 			c := credit{order: o, ref: CreditReference(refOf(o, r.Settings), 0), orig: entries[o.ID]}
 			c.entry, c.known = credits[c.ref]
-			if !c.known && returnCredited(credits, o.ID) {
+			inSnelStart := c.known && (config.Settled(c.entry.State) || mayBeInSnelStart(config.LedgerEntry{State: c.entry.State}))
+			if credited := returnCredited(credits, o.ID); !inSnelStart && credited != "" {
 				// Crediting the whole order would credit the returned
 				// products twice: the rest is for the bookkeeper.
-				r.addCredit(c, Result{State: "held", Customer: customerName(o), Reason: &Hold{"partly_credited", ""}})
+				r.partlyCredited(cl, c, credited)
 				continue
 			}
 			todo = append(todo, c)
+		}
+		if err := r.bookedElsewhere(ctx, todo); err != nil {
+			return err
 		}
 		if err := r.bookCredits(ctx, cl, todo); err != nil {
 			return err
@@ -137,6 +156,41 @@ func (r *runner) refunds(ctx context.Context) error {
 		}
 		q.AfterID = next
 	}
+}
+
+// bookedElsewhere finds in SnelStart, by reference, the originals of
+// refunded orders this ledger does not know (booked on another PC, or
+// before the ledger was lost): the import does not read orders in a refund
+// status, so without this look-up they would be "never booked" for good.
+// One whose SnelStart total is the shop's is taken as booked; one with
+// another total is left unknown (a credit of another shop's order would be
+// worse than none), and is then said not booked.
+func (r *runner) bookedElsewhere(ctx context.Context, todo []credit) error {
+	var refs []string
+	for _, c := range todo {
+		if c.orig.State == "" && !(c.known && config.Settled(c.entry.State)) {
+			refs = append(refs, refOf(c.order, r.Settings))
+		}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	found, err := existingOrders(ctx, r.Client, refs)
+	if err != nil {
+		return err
+	}
+	for i, c := range todo {
+		vo, ok := found[refOf(c.order, r.Settings)]
+		if c.orig.State != "" || !ok || vo.TotaalInclusiefBtw == nil || !vo.TotaalInclusiefBtw.Round(2).Equal(c.order.Total.Round(2)) {
+			continue
+		}
+		todo[i].orig = config.LedgerEntry{ProfileID: r.ProfileID, OrderID: c.order.ID, State: config.LedgerConfirmed,
+			VerkooporderID: vo.ID, Reference: vo.Betalingskenmerk}
+		if vo.Nummer != nil {
+			todo[i].orig.Nummer = *vo.Nummer
+		}
+	}
+	return nil
 }
 
 // withoutRefunds are the statuses the import reads (chosen, or else the
@@ -154,15 +208,38 @@ func withoutRefunds(chosen, sale, refund []int) []int {
 	return out
 }
 
-// returnCredited reports whether a return of the order has a credit that
-// is, or may be, in SnelStart.
-func returnCredited(credits map[string]config.CreditEntry, orderID int) bool {
+// returnCredited reports whether a return of the order has a credit in
+// SnelStart (confirmed) or that may be (maybe), else "".
+func returnCredited(credits map[string]config.CreditEntry, orderID int) string {
+	out := ""
 	for _, e := range credits {
-		if e.OrderID == orderID && e.ReturnID > 0 && (e.State == config.LedgerConfirmed || mayBeInSnelStart(config.LedgerEntry{State: e.State})) {
-			return true
+		switch {
+		case e.OrderID != orderID || e.ReturnID == 0:
+		case e.State == config.LedgerConfirmed:
+			return "confirmed"
+		case mayBeInSnelStart(config.LedgerEntry{State: e.State}):
+			out = "maybe"
 		}
 	}
-	return false
+	return out
+}
+
+// partlyCredited holds the whole-order credit of an order a return of which
+// was credited. Once that return's credit is confirmed the hold is final —
+// the rest is the bookkeeper's — so it is written down (ignored, with its
+// reason, listed under the order on Uitvoering) and said once, not every
+// run; while the return's credit may still fail, it is said each run.
+func (r *runner) partlyCredited(cl CreditLedger, c credit, credited string) {
+	why := &Hold{"partly_credited", ""}
+	res := Result{State: "held", Customer: customerName(c.order), Reason: why}
+	if credited == "confirmed" && !r.Preview {
+		e := r.creditEntry(c)
+		e.State, e.Reason = config.LedgerIgnored, why.String()
+		if err := cl.PutCredit(e); err != nil {
+			res = Result{State: "failed", Reason: &Hold{"ledger", err.Error()}}
+		}
+	}
+	r.addCredit(c, res)
 }
 
 func (r *runner) ledgersOf(cl CreditLedger, ids []int) (map[int]config.LedgerEntry, map[string]config.CreditEntry, error) {
@@ -189,8 +266,10 @@ func (r *runner) bookCredits(ctx context.Context, cl CreditLedger, todo []credit
 		default:
 			open = append(open, c)
 			refs = append(refs, c.ref)
-			if payloadRelatie(c.orig.Payload) == "" {
-				refs = append(refs, refOf(c.order, r.Settings)) // its customer is the original's
+			if c.ret == nil || payloadRelatie(c.orig.Payload) == "" {
+				// A whole order's credit is its original negated; a return's
+				// customer is the original's.
+				refs = append(refs, refOf(c.order, r.Settings))
 			}
 		}
 	}
@@ -210,7 +289,11 @@ func (r *runner) bookCredits(ctx context.Context, cl CreditLedger, todo []credit
 	}
 	for _, c := range open {
 		if vo, ok := found[c.ref]; ok {
-			if want := payloadRelatie(c.orig.Payload); want != "" && (vo.Relatie == nil || !strings.EqualFold(vo.Relatie.ID, want)) {
+			want := payloadRelatie(c.orig.Payload)
+			if o, ok := found[refOf(c.order, r.Settings)]; want == "" && ok && o.Relatie != nil {
+				want = o.Relatie.ID // booked by another PC: the original's customer
+			}
+			if want != "" && (vo.Relatie == nil || !strings.EqualFold(vo.Relatie.ID, want)) {
 				// Another shop's credit in the same administration (rule 4
 				// of docs/exactly-once.md): not ours.
 				r.addCredit(c, r.creditRecord(cl, c, config.LedgerHeld, &Hold{"reference_taken", takenBy(&vo)}))
@@ -278,16 +361,21 @@ func (r *runner) addCredit(c credit, res Result) {
 	r.results = append(r.results, res)
 }
 
-// creditPlan is the credit order: the plan of the order (or of its
-// returned part) negated, for the original's customer.
+// creditPlan is the credit order: a whole order's original negated
+// (wholeCredit), or a return's part of the order planned and negated, for
+// the original's customer.
 func (r *runner) creditPlan(c credit, orig *snelstart.Verkooporder) Plan {
-	src, returnID, day := c.order, 0, c.order.Modified
-	if c.ret != nil {
-		src, returnID, day = returnedPart(c.order, *c.ret), c.ret.ID, c.ret.Added
+	if c.ret == nil {
+		return r.wholeCredit(c, orig)
 	}
+	src, returnID, day := returnedPart(c.order, *c.ret, c.before), c.ret.ID, c.ret.Added
 	p := PlanOrder(src, r.Settings, r.k)
-	if c.ret != nil && len(src.Lines) == 0 {
+	switch {
+	case len(src.Lines) > 0:
+	case returnedLine(c.order, *c.ret) == nil:
 		p.Held = &Hold{"return_product_unknown", c.ret.Product}
+	default:
+		p.Held = &Hold{"return_exceeds_order", c.ret.Product}
 	}
 	if p.Held != nil {
 		return p
@@ -324,6 +412,68 @@ func (r *runner) creditPlan(c credit, orig *snelstart.Verkooporder) Plan {
 	return p
 }
 
+// wholeCredit is the credit of a whole order: the booked verkooporder
+// itself with every quantity negated — SnelStart's (found by its reference:
+// what is booked, corrections included), else the one S-Connect sent — so
+// it nets the original exactly, per line and per VAT rate, whatever changed
+// since in the shop (an order edited after it was booked) or in the settings.
+func (r *runner) wholeCredit(c credit, orig *snelstart.Verkooporder) Plan {
+	ref := refOf(c.order, r.Settings)
+	p := Plan{OrderID: c.order.ID, Reference: c.ref, ShopTotal: c.order.Total.Round(2).Neg()}
+	var src snelstart.Verkooporder
+	switch {
+	case orig.ID != "" && len(orig.Regels) > 0 && (c.orig.VerkooporderID == "" || strings.EqualFold(orig.ID, c.orig.VerkooporderID)):
+		src = *orig
+	case c.orig.Payload != "" && json.Unmarshal([]byte(c.orig.Payload), &src) == nil && len(src.Regels) > 0:
+		total, err := decimal.NewFromString(c.orig.Total)
+		if err != nil {
+			total = decimal.Zero
+		}
+		src.TotaalInclusiefBtw, src.TotaalExclusiefBtw = &snelstart.Number{Decimal: total}, nil
+	default:
+		p.Held = &Hold{"original_missing", ref}
+		return p
+	}
+	if src.Relatie == nil || src.Relatie.ID == "" {
+		p.Held = &Hold{"original_missing", ref}
+		return p
+	}
+	codes := map[string]string{}
+	for _, a := range r.k.Artikelen {
+		codes[strings.ToLower(a.ID)] = a.Artikelcode
+	}
+	vo := src
+	vo.ID, vo.URI, vo.Nummer, vo.ModifiedOn, vo.VerkoopOrderStatus = "", "", nil, nil, ""
+	vo.TotaalInclusiefBtw, vo.TotaalExclusiefBtw = nil, nil
+	vo.ProcesStatus = r.Settings.ProcesStatus
+	if vo.ProcesStatus == "" {
+		vo.ProcesStatus = "Order"
+	}
+	vo.Regels = make([]snelstart.Regel, len(src.Regels))
+	for i, l := range src.Regels {
+		l.Aantal, l.Totaal = snelstart.NumberOf(l.Aantal.Neg()), snelstart.NumberOf(l.Totaal.Neg())
+		vo.Regels[i] = l
+		line := Line{Kind: "credit", Description: l.Omschrijving, Quantity: l.Aantal.Decimal, Price: l.Stuksprijs.Decimal, Total: l.Totaal.Decimal}
+		if l.Artikel != nil {
+			line.ArticleID, line.Code = l.Artikel.ID, codes[strings.ToLower(l.Artikel.ID)]
+		}
+		p.Lines = append(p.Lines, line)
+	}
+	vo.Betalingskenmerk, vo.Orderreferentie, vo.Memo = c.ref, c.ref, ""
+	vo.Omschrijving = creditDescription(ref, c.orig.Nummer, 0)
+	if day := c.order.Modified; !day.IsZero() {
+		vo.Datum = snelstart.Time{Time: day.In(amsterdam)}
+	}
+	p.Order = vo
+	if src.TotaalInclusiefBtw != nil {
+		p.Total = src.TotaalInclusiefBtw.Neg()
+	}
+	if src.TotaalExclusiefBtw != nil {
+		p.TotalExcl = src.TotaalExclusiefBtw.Neg()
+	}
+	return p
+}
+
 // negate turns a plan into its credit: every quantity, line total and
 // total the other way round; prices stay as they were.
 func negate(p *Plan) {
@@ -338,22 +488,19 @@ func negate(p *Plan) {
 // quantity of the product's line, and the shop's sub_total, tax rows and
 // total for that part alone (shipping, fees and discounts stay with the
 // order).
-func returnedPart(o opencart.Order, ret opencart.Return) opencart.Order {
+func returnedPart(o opencart.Order, ret opencart.Return, before int) opencart.Order {
 	part := o
 	part.Lines, part.Totals, part.Vouchers = nil, nil, nil
-	var l *opencart.Line
-	for i := range o.Lines {
-		if o.Lines[i].ProductID == ret.ProductID {
-			l = &o.Lines[i]
-			break
-		}
-	}
+	l := returnedLine(o, ret)
 	if l == nil {
 		part.Total = decimal.Zero
 		return part // no line of that product: planned empty and held below
 	}
 	line := *l
-	line.Quantity = min(ret.Quantity, l.Quantity)
+	if line.Quantity = min(ret.Quantity, l.Quantity-before); line.Quantity <= 0 {
+		part.Total = decimal.Zero
+		return part // earlier returns gave the whole line back: held below
+	}
 	qty := decimal.NewFromInt(int64(line.Quantity))
 	line.Total = line.Price.Mul(qty)
 	part.Lines = []opencart.Line{line}
@@ -372,6 +519,41 @@ func returnedPart(o opencart.Order, ret opencart.Return) opencart.Order {
 	part.Total = sub.Add(tax)
 	part.Totals = append(part.Totals, opencart.Total{Code: "total", Title: "Totaal", Value: part.Total, SortOrder: 9})
 	return part
+}
+
+// returnedLine is the order's line of the returned product: by product id,
+// else by model, else by name, when one product of the order has it. A
+// return made in the shop's own return form often has no product id:
+// 2.3 never stores it, later versions not when the customer typed the
+// product instead of following the order's link, and the admin's form keeps
+// it unless the product is picked again.
+func returnedLine(o opencart.Order, ret opencart.Return) *opencart.Line {
+	for i := range o.Lines {
+		if ret.ProductID > 0 && o.Lines[i].ProductID == ret.ProductID {
+			return &o.Lines[i]
+		}
+	}
+	same := func(a, b string) bool {
+		return a != "" && strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b))
+	}
+	byModel := func(l opencart.Line) bool { return same(ret.Model, l.Model) }
+	byName := func(l opencart.Line) bool { return same(ret.Product, l.Name) }
+	for _, match := range []func(opencart.Line) bool{byModel, byName} {
+		var found *opencart.Line
+		for i := range o.Lines {
+			switch {
+			case !match(o.Lines[i]):
+			case found == nil:
+				found = &o.Lines[i]
+			case found.ProductID != o.Lines[i].ProductID:
+				return nil // two products answer to it: not guessed
+			}
+		}
+		if found != nil {
+			return found
+		}
+	}
+	return nil
 }
 
 // sendCredit creates a credit order under its ledger entry: "sending"

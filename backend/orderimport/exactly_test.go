@@ -264,6 +264,39 @@ func TestCreateThatShowsLateIsBookedOnce(t *testing.T) {
 	}
 }
 
+// droppingLedger loses every "confirmed": the program was killed after
+// SnelStart took the create and before the ledger heard of it.
+type droppingLedger struct{ *config.Store }
+
+func (d droppingLedger) PutLedger(e config.LedgerEntry) error {
+	if e.State == config.LedgerConfirmed {
+		return nil
+	}
+	return d.Store.PutLedger(e)
+}
+
+// A killed program left orders in "sending", written long before their
+// creates went out (they waited for the limiter or a Retry-After), and
+// SnelStart shows those creates late. The lookups count from this run's
+// start — the earliest moment the killed program is known to be gone —
+// not from when "sending" was written: they find every order, and none is
+// booked twice.
+func TestLateSendOfAKilledRunIsFoundNotSentAgain(t *testing.T) {
+	w := knownWorld(t, 20)
+	w.sim.SetFaults(sim.Faults{DelayedVisible: 1, VisibleAfter: orderimport.DefaultSettle * 14 / 10})
+	first := w.runWith(t, w.settings(), droppingLedger{w.store})
+	w.sim.SetFaults(sim.Faults{}) // what the first run made stays hidden until its time
+	n := len(w.shopOrders())
+	if first.Counts["created"] != n {
+		t.Fatalf("first run: %v", first.Counts)
+	}
+	second := w.runWith(t, w.settings(), agedLedger{w.store})
+	if second.Counts["exists"] != n {
+		t.Fatalf("second run: %v, want all %d found", second.Counts, n)
+	}
+	w.checkSnelStart(t)
+}
+
 // knownWorld is a shop whose customers and articles SnelStart all has, so
 // that only verkooporders are created.
 func knownWorld(t testing.TB, orders int) *world {
@@ -355,4 +388,27 @@ func secondShop(t testing.TB, w *world, seed uint64) *world {
 	b := *w
 	b.db, b.shop, b.fix, b.prof = sdb.DB, shop, sdb.Shop, p.ID
 	return &b
+}
+
+// A koppeling without the right to write orders: every order says so in a
+// message of the program's own (Koppeling SnelStart), not with the text of
+// a Go error.
+func TestOrderWithoutWriteRightsSaysSoInWords(t *testing.T) {
+	var scopes []string
+	for _, s := range sim.AllScopes {
+		if s != "orders:write" {
+			scopes = append(scopes, s)
+		}
+	}
+	w := newWorldSized(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 20, Products: 30, Customers: 20, Seed: 6},
+		func(o *sim.Options) { o.ClientKeys = map[string][]string{"k": scopes} })
+	rep := w.runWith(t, w.settings(), nil)
+	if rep.Counts["failed"] == 0 || rep.Counts["created"] != 0 {
+		t.Fatalf("run: %v", rep.Counts)
+	}
+	for _, r := range rep.Results {
+		if r.State == "failed" && (r.Reason == nil || r.Reason.Code != "snelstart_access" || r.Reason.Arg != "") {
+			t.Fatalf("order %d: %+v", r.OrderID, r.Reason)
+		}
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/s-connect/s-connect/backend/opencart"
+	"github.com/s-connect/s-connect/backend/reference"
 	"github.com/s-connect/s-connect/backend/snelstart"
 )
 
@@ -216,17 +217,17 @@ func memoHasLine(memo, line string) bool {
 
 // refOf is the reference an order gets in SnelStart (betalingskenmerk and
 // orderreferentie): the profile's prefix and the order number.
-func refOf(o opencart.Order, s Settings) string { return s.ReferencePrefix + strconv.Itoa(o.ID) }
+func refOf(o opencart.Order, s Settings) string { return reference.Order(s.ReferencePrefix, o.ID) }
 
 // CreditReference is the reference of a credit verkooporder (B7) for the
 // order with reference ref: "<ref>-C" for the whole order, "<ref>-C<id>"
-// for one return (OpenCart's return_id). The one place of this format: the
-// reconciliation matches credit orders by it.
+// for one return (OpenCart's return_id). The format lives in
+// backend/reference, where the reconciliation reads it back.
 func CreditReference(ref string, returnID int) string {
 	if returnID == 0 {
-		return ref + "-C"
+		return reference.Credit(ref)
 	}
-	return ref + "-C" + strconv.Itoa(returnID)
+	return reference.CreditReturn(ref, returnID)
 }
 
 // creditDescription is the omschrijving of a credit verkooporder: the

@@ -75,10 +75,16 @@ func (r *runner) holdUntilSettled(it item) Result {
 		return res
 	}
 	// An answer lost at UpdatedAt; or a program that stopped mid-send, whose
-	// request may have been on its way for as long as a request may take.
+	// request may have been on its way for as long as a request may take —
+	// and may have left only later, after waiting for the limiter or a
+	// Retry-After, for as long as that program lived: until before this
+	// run could take the profile's lock, so at the latest when it started.
 	since := e.UpdatedAt
 	if e.State == config.LedgerSending {
 		since = since.Add(r.Client.RequestTimeout())
+		if r.started.After(since) {
+			since = r.started
+		}
 	}
 	r.unsettled = append(r.unsettled, &unsettled{item: it, since: since})
 	return res // until settle finds out

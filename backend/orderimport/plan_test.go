@@ -1,6 +1,7 @@
 package orderimport
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -545,4 +546,27 @@ func hasNote(p Plan, code string) bool {
 		}
 	}
 	return false
+}
+
+// What SnelStart answers is said in SnelStart's words or ours; only an
+// answer nobody foresaw keeps its technical text, for the log.
+func TestFailureCodes(t *testing.T) {
+	for _, c := range []struct {
+		err       error
+		code, arg string
+	}{
+		{&snelstart.APIError{Status: 400, Items: []snelstart.ErrorItem{{Code: "REL-0061", Message: "E-mailadres is ongeldig."}}},
+			"snelstart_refused", "REL-0061 E-mailadres is ongeldig."},
+		{&snelstart.APIError{Status: 400, Message: "The request is invalid.", ModelState: map[string][]string{"model.Regels": {"Regels is verplicht."}, "model.Datum": {"Ongeldige datum."}}},
+			"snelstart_refused", "model.Datum: Ongeldige datum.; model.Regels: Regels is verplicht."},
+		{&snelstart.APIError{Status: 403, Message: "Forbidden"}, "snelstart_access", ""},
+		{&snelstart.APIError{Status: 401, Message: "Access denied due to invalid subscription key."}, "snelstart_access", ""},
+		{&snelstart.APIError{Status: 503}, "snelstart_unavailable", ""},
+		{&snelstart.WriteUncertainError{Err: errors.New("EOF")}, "uncertain", ""},
+		{errors.New("snelstart: decode POST verkooporders: unexpected end of JSON input"), "snelstart_error", "snelstart: decode POST verkooporders: unexpected end of JSON input"},
+	} {
+		if h := failure(c.err); h.Code != c.code || h.Arg != c.arg {
+			t.Errorf("%v: %+v, want %s(%s)", c.err, h, c.code, c.arg)
+		}
+	}
 }

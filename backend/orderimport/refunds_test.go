@@ -2,6 +2,7 @@ package orderimport_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -99,8 +100,15 @@ func TestRefundsAreCreditedOnce(t *testing.T) {
 			neverBooked++
 		}
 	}
-	if len(returns) == 0 || neverBooked == 0 {
-		t.Fatalf("the fixture has %d refunded returns of sales and %d refunded orders: the test needs both", len(returns), neverBooked)
+	noProduct := 0 // made in the shop's return form: matched by model
+	for _, r := range returns {
+		if r.ProductID == 0 {
+			noProduct++
+		}
+	}
+	if len(returns) == 0 || neverBooked == 0 || noProduct == 0 {
+		t.Fatalf("the fixture has %d refunded returns of sales (%d without product id) and %d refunded orders: the test needs all",
+			len(returns), noProduct, neverBooked)
 	}
 
 	first := w.runWith(t, s, nil)
@@ -251,6 +259,17 @@ func (a agedCredits) Credits(profileID uint, ids []int) (map[string]config.Credi
 	return m, err
 }
 
+// crashAfterCreate is the ledger of a program that dies right after
+// SnelStart created a credit order: its "confirmed" is never written.
+type crashAfterCreate struct{ *config.Store }
+
+func (c crashAfterCreate) PutCredit(e config.CreditEntry) error {
+	if e.State == config.LedgerConfirmed {
+		return errors.New("the program stopped")
+	}
+	return c.Store.PutCredit(e)
+}
+
 // A crash between the create and the ledger's "confirmed" leaves the credit
 // in "sending": the next run finds it by its reference and does not create
 // it again. A crash before the create left: not to be seen, it waits until
@@ -267,19 +286,18 @@ func TestCreditAfterACrashIsBookedOnce(t *testing.T) {
 	}
 	o := booked[0]
 	w.setStatus(t, o.ID, 13)
-	if rep := w.runWith(t, s, nil); rep.Counts["credit_created"] != 1 {
+	// The crash: the credit order is created, the ledger's "confirmed" is
+	// never written.
+	if rep := w.runWith(t, s, crashAfterCreate{w.store}); rep.Counts["credit_failed"] != 1 {
 		t.Fatalf("refund run: %v", rep.Counts)
 	}
 	ref := orderimport.CreditReference(fmt.Sprint(o.ID), 0)
 	entries, _ := w.store.Credits(w.prof, []int{o.ID})
-	e := entries[ref]
-	if e.State != config.LedgerConfirmed || e.Nummer == 0 {
-		t.Fatalf("credit entry %+v", e)
+	if _, n := w.byReference(); n[ref] != 1 || entries[ref].State != config.LedgerSending {
+		t.Fatalf("after the crash: %d credit orders, entry %+v", n[ref], entries[ref])
 	}
-	// The crash after the create.
-	e.State, e.VerkooporderID, e.Nummer = config.LedgerSending, "", 0
-	w.store.PutCredit(e)
-	rep := w.runWith(t, s, nil)
+	// The next run, long after: found by its reference, not created again.
+	rep := w.runWith(t, s, agedCredits{w.store})
 	_, n := w.byReference()
 	if rep.Counts["credit_exists"] != 1 || n[ref] != 1 {
 		t.Fatalf("after the crash: %v, %d credit orders", rep.Counts, n[ref])
@@ -337,5 +355,158 @@ func TestUnreadableReturnsAreSaid(t *testing.T) {
 	}
 	if rep := w.runWith(t, w.settings(), nil); len(rep.Warnings) != 0 {
 		t.Fatalf("warned with refunds off: %v", rep.Warnings)
+	}
+}
+
+// A verkooporder that already carries the credit's reference but for
+// another customer (another shop in the same administration) is not taken
+// for the credit: the credit is held, and none is created, run after run.
+func TestCreditReferenceTakenIsHeld(t *testing.T) {
+	w := knownWorld(t, 40)
+	s := w.refundSettings()
+	w.runWith(t, s, nil)
+	returned := map[int]bool{}
+	for _, r := range w.fix.Returns {
+		returned[r.OrderID] = true
+	}
+	var o opencart.Order
+	for _, x := range w.statusOrders() {
+		if x.StatusID != 12 && !returned[x.ID] {
+			o = x
+			break
+		}
+	}
+	vos, _ := w.byReference()
+	own := vos[fmt.Sprint(o.ID)]["relatie"].(map[string]any)["id"]
+	other := w.relatie(t, func(r map[string]any) bool { return r["id"] != own })
+	ref := orderimport.CreditReference(fmt.Sprint(o.ID), 0)
+	w.sim.Insert("verkooporders", map[string]any{"relatie": map[string]any{"id": other["id"]}, "betalingskenmerk": ref,
+		"omschrijving": "andere winkel", "regels": []any{}, "nummer": 9001, "totaalInclusiefBtw": -10})
+	w.setStatus(t, o.ID, 11)
+	for run := 0; run < 2; run++ {
+		rep := w.runWith(t, s, agedCredits{w.store})
+		held := false
+		for _, r := range rep.Results {
+			held = held || r.Kind == "credit" && r.Reference == ref && r.State == "held" && r.Reason != nil && r.Reason.Code == "reference_taken"
+		}
+		if _, n := w.byReference(); !held || n[ref] != 1 || rep.Counts["credit_created"] != 0 {
+			t.Fatalf("run %d: %v, %d verkooporders %s", run, rep.Counts, n[ref], ref)
+		}
+		// The second run on another PC: a ledger that found the orders in
+		// SnelStart and never sent them knows their customer from there.
+		fresh, err := config.Open(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { fresh.Close() })
+		p, _ := fresh.CreateProfile("Andere pc")
+		w.store, w.prof = fresh, p.ID
+	}
+}
+
+// An order booked on another PC (or before the ledger was lost) and
+// refunded since is found in SnelStart by its reference and credited once —
+// not called "never booked" because this ledger does not know it.
+func TestRefundOfAnOrderBookedElsewhere(t *testing.T) {
+	w := knownWorld(t, 40)
+	s := w.refundSettings()
+	w.runWith(t, s, nil)
+	returned := map[int]bool{}
+	for _, r := range w.fix.Returns {
+		returned[r.OrderID] = true
+	}
+	var o opencart.Order
+	for _, x := range w.statusOrders() {
+		if x.StatusID != 12 && !returned[x.ID] {
+			o = x
+			break
+		}
+	}
+	w.setStatus(t, o.ID, 11)
+	fresh, err := config.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fresh.Close() })
+	p, _ := fresh.CreateProfile("Andere pc")
+	w.store, w.prof = fresh, p.ID
+	ref := orderimport.CreditReference(fmt.Sprint(o.ID), 0)
+	for run := 0; run < 2; run++ {
+		w.runWith(t, s, nil)
+		vos, n := w.byReference()
+		if n[ref] != 1 || !num(vos[ref]["totaalInclusiefBtw"]).Equal(num(vos[fmt.Sprint(o.ID)]["totaalInclusiefBtw"]).Neg()) {
+			t.Fatalf("run %d: %d credit orders %s", run, n[ref], ref)
+		}
+	}
+	entries, _ := w.store.Credits(w.prof, []int{o.ID})
+	if entries[ref].State != config.LedgerConfirmed {
+		t.Fatalf("credit entry %+v", entries[ref])
+	}
+}
+
+// A shop whose return actions have names S-Connect does not know (renamed
+// in OpenCart) cannot tell a refunded return from another: said in the
+// run, nothing credited.
+func TestUnknownReturnActionsAreSaid(t *testing.T) {
+	w := knownWorld(t, 30)
+	if _, err := w.db.Exec("UPDATE oc_return_action SET name = CONCAT('Actie ', return_action_id)"); err != nil {
+		t.Fatal(err)
+	}
+	rep := w.runWith(t, w.refundSettings(), nil)
+	said := false
+	for _, n := range rep.Warnings {
+		said = said || n.Code == "return_actions_unknown"
+	}
+	if !said || len(w.fix.Returns) == 0 || rep.Counts["credit_created"] != 0 {
+		t.Fatalf("warnings %v, counts %v", rep.Warnings, rep.Counts)
+	}
+}
+
+// Returns of one order line never credit more than was ordered: a second
+// return of the whole line credits only what the first left, or is held
+// when nothing is left.
+func TestReturnsCreditNoMoreThanOrdered(t *testing.T) {
+	w := knownWorld(t, 60)
+	s := w.refundSettings()
+	var first opencart.Return
+	var line opencart.Line
+	for _, r := range w.fix.Returns {
+		for _, o := range w.statusOrders() {
+			if o.ID == r.OrderID && o.StatusID != 12 && r.ProductID > 0 {
+				for _, l := range o.Lines {
+					if l.ProductID == r.ProductID {
+						first, line = r, l
+					}
+				}
+			}
+		}
+	}
+	if first.ID == 0 {
+		t.Fatal("no refunded return of a sale with a product id in the fixture")
+	}
+	res, err := w.db.Exec(`INSERT INTO oc_return (order_id, product_id, customer_id, firstname, lastname, email, telephone, product, model,
+		quantity, opened, return_reason_id, return_action_id, return_status_id, comment, date_ordered, date_added, date_modified)
+		VALUES (?, ?, 0, 'A', 'B', 'a@b.nl', '', ?, ?, ?, 1, 1, 1, 3, '', '2024-01-01', NOW(), NOW())`,
+		first.OrderID, first.ProductID, line.Name, line.Model, line.Quantity)
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, _ := res.LastInsertId()
+	rep := w.runWith(t, s, nil)
+	ref := orderimport.CreditReference(fmt.Sprint(first.OrderID), int(second))
+	vos, n := w.byReference()
+	left := line.Quantity - first.Quantity
+	if left == 0 {
+		held := false
+		for _, r := range rep.Results {
+			held = held || r.Reference == ref && r.State == "held" && r.Reason != nil && r.Reason.Code == "return_exceeds_order"
+		}
+		if !held || n[ref] != 0 {
+			t.Fatalf("second return of a whole line: %d credits, counts %v", n[ref], rep.Counts)
+		}
+		return
+	}
+	if n[ref] != 1 || !num(regels(vos[ref])[0]["aantal"]).Equal(decimal.NewFromInt(int64(-left))) {
+		t.Fatalf("second return: %d credits %v, want %d back", n[ref], vos[ref]["regels"], left)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -90,7 +91,8 @@ type Report struct {
 // so far and the orders whose create may have reached SnelStart.
 type runner struct {
 	*Job
-	k *Knowledge
+	k       *Knowledge
+	started time.Time // after the profile's lock was taken: no earlier run sends any more
 
 	mu        sync.Mutex // results' elements and unsettled, from the senders
 	results   []Result
@@ -100,6 +102,9 @@ type runner struct {
 	pending      map[string]*pendingCreate
 	madeRelaties map[string]*snelstart.Relatie
 	noReturns    bool // refunds on, and the shop's return table cannot be read (credits.go)
+	// noRefundActions: refunds on, and no return action is named as one
+	// that gives money back (credits.go).
+	noRefundActions bool
 	// intents are the customer creates earlier runs recorded for the
 	// orders at hand, by memo line (prepare.go).
 	intents map[string]config.CustomerCreate
@@ -126,6 +131,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	if j.Settle <= 0 {
 		j.Settle = DefaultSettle
 	}
+	started := time.Now()
 	calls := j.Client.Requests()
 	j.track = newTracker(j.OnOrder)
 	k, ci, err := staticKnowledge(ctx, &j)
@@ -137,7 +143,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		// OpenCart stores amounts in its default currency; SnelStart books euros.
 		rep.Warnings = append(rep.Warnings, Note{"currency", cur})
 	}
-	r := &runner{Job: &j, k: k, seen: seen{ids: map[int]bool{}}, madeFor: map[string]int{}}
+	r := &runner{Job: &j, k: k, started: started, seen: seen{ids: map[int]bool{}}, madeFor: map[string]int{}}
 	finish := func(err error) (*Report, error) {
 		rep.Results = r.results
 		var otherwise []string // orders whose VAT SnelStart computed otherwise
@@ -157,15 +163,15 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		if r.noReturns {
 			rep.Warnings = append(rep.Warnings, Note{"returns_unreadable", ""})
 		}
+		if r.noRefundActions {
+			rep.Warnings = append(rep.Warnings, Note{"return_actions_unknown", ""})
+		}
 		rep.Calls = j.Client.Requests() - calls
 		return rep, err
 	}
-	if j.Settings.RefundCredit {
-		// An order in a refund status is credited, not booked (OpenCart
-		// itself counts Reversed among the processing statuses).
-		if j.Query.Statuses = withoutRefunds(j.Query.Statuses, j.Shop.SaleStatuses(), j.Settings.RefundStatuses); len(j.Query.Statuses) == 0 {
-			return finish(r.refunds(ctx))
-		}
+	var left bool
+	if j.Query.Statuses, left = SaleStatuses(j.Query.Statuses, j.Shop, j.Settings); !left {
+		return finish(r.refunds(ctx))
 	}
 	if err := r.readOrders(ctx, rep); err != nil {
 		return finish(err)
@@ -322,7 +328,13 @@ func (r *runner) alreadyThere(it item, p *Plan, vo *snelstart.Verkooporder) Resu
 // loadForPage looks up, in batches, the products, customers and articles
 // of a page of orders.
 func (r *runner) loadForPage(ctx context.Context, orders []opencart.Order) error {
-	k := r.k
+	return r.k.loadPage(ctx, r.Client, r.Shop, r.Settings, orders, true)
+}
+
+// loadPage looks up, in batches, the products and articles of a page of
+// orders, and the customers when asked (planning an order's amounts needs
+// none).
+func (k *Knowledge) loadPage(ctx context.Context, c *snelstart.Client, shop *opencart.Shop, s Settings, orders []opencart.Order, customers bool) error {
 	var productIDs []string
 	for _, o := range orders {
 		for _, l := range o.Lines {
@@ -332,8 +344,8 @@ func (r *runner) loadForPage(ctx context.Context, orders []opencart.Order) error
 	if k.Products == nil {
 		k.Products = map[int]opencart.Product{}
 	}
-	if f := r.Settings.CodeField; (f != "" && f != "model" && f != "product_id") || r.Shop.Schema().Has("product_option_value", "sku") {
-		products, err := r.Shop.ProductsByCode(ctx, "product_id", unique(productIDs))
+	if f := s.CodeField; (f != "" && f != "model" && f != "product_id") || shop.Schema().Has("product_option_value", "sku") {
+		products, err := shop.ProductsByCode(ctx, "product_id", unique(productIDs))
 		if err != nil {
 			return err
 		}
@@ -344,7 +356,7 @@ func (r *runner) loadForPage(ctx context.Context, orders []opencart.Order) error
 	var codes []string
 	for _, o := range orders {
 		for _, l := range o.Lines {
-			main, more := lineCodes(l, r.Settings, k)
+			main, more := lineCodes(l, s, k)
 			codes = append(append(codes, main), more...)
 		}
 	}
@@ -352,9 +364,11 @@ func (r *runner) loadForPage(ctx context.Context, orders []opencart.Order) error
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		custErr = k.loadCustomers(ctx, r.Client, r.Settings, orders)
+		if customers {
+			custErr = k.loadCustomers(ctx, c, s, orders)
+		}
 	}()
-	artErr := k.loadArticles(ctx, r.Client, codes)
+	artErr := k.loadArticles(ctx, c, codes)
 	<-done
 	return errors.Join(custErr, artErr)
 }
@@ -479,7 +493,10 @@ func (r *runner) record(o opencart.Order, prev config.LedgerEntry, state string,
 	return res
 }
 
-// failure describes a failed SnelStart call as a hold code.
+// failure describes a failed SnelStart call as a hold code. The user reads
+// SnelStart's own words (a refusal) or a message of ours, never a Go
+// error: the Arg of "snelstart_error" is the technical text, which the
+// message does not show and the program logs (app: logDetails).
 func failure(err error) *Hold {
 	var ae *snelstart.APIError
 	switch {
@@ -491,6 +508,26 @@ func failure(err error) *Hold {
 		return &Hold{"ledger", err.Error()}
 	case errors.Is(err, snelstart.ErrRateLimited), errors.Is(err, snelstart.ErrServer), errors.Is(err, snelstart.ErrNetwork), errors.Is(err, snelstart.ErrTimeout):
 		return &Hold{"snelstart_unavailable", ""}
+	case errors.Is(err, snelstart.ErrInvalidClientKey), errors.Is(err, snelstart.ErrInvalidSubscriptionKey),
+		errors.Is(err, snelstart.ErrUnauthorized), errors.Is(err, snelstart.ErrForbidden):
+		return &Hold{"snelstart_access", ""}
+	case errors.As(err, &ae) && errors.Is(err, snelstart.ErrValidation) && len(ae.ModelState) > 0:
+		return &Hold{"snelstart_refused", modelStateText(ae.ModelState)}
 	}
 	return &Hold{"snelstart_error", err.Error()}
+}
+
+// modelStateText is SnelStart's refusal of a body it could not bind, in
+// its own words: "field: message; …", by field.
+func modelStateText(ms map[string][]string) string {
+	fields := make([]string, 0, len(ms))
+	for f := range ms {
+		fields = append(fields, f)
+	}
+	sort.Strings(fields)
+	parts := make([]string, len(fields))
+	for i, f := range fields {
+		parts[i] = f + ": " + strings.Join(ms[f], " ")
+	}
+	return strings.Join(parts, "; ")
 }

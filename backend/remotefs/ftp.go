@@ -34,13 +34,13 @@ var _ FS = (*ftpFS)(nil)
 // CertFingerprint is the SHA-256 of a certificate, colon-hex like browsers.
 func CertFingerprint(cert *x509.Certificate) string { return tlspin.Fingerprint(cert) }
 
-func tlsConfig(cfg Config, certErr *error) *tls.Config {
+func tlsConfig(cfg Config, certErr *tlspin.Seen) *tls.Config {
 	return tlspin.Config(cfg.Host, cfg.CertFingerprint, certErr)
 }
 
 func dialFTP(ctx context.Context, cfg Config) (*ftpFS, error) {
 	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
-	var certErr error
+	var certErr tlspin.Seen
 	opts := []ftp.DialOption{ftp.DialWithContext(ctx), ftp.DialWithTimeout(cfg.Timeout), ftp.DialWithDisabledEPSV(false)}
 	switch cfg.Protocol {
 	case FTPSExplicit:
@@ -50,8 +50,8 @@ func dialFTP(ctx context.Context, cfg Config) (*ftpFS, error) {
 	}
 	c, err := ftp.Dial(addr, opts...)
 	if err != nil {
-		if certErr != nil {
-			return nil, certErr
+		if err := certErr.Err(); err != nil {
+			return nil, err
 		}
 		var tpe *textproto.Error
 		var ne net.Error
@@ -67,8 +67,8 @@ func dialFTP(ctx context.Context, cfg Config) (*ftpFS, error) {
 	}
 	if err := c.Login(cfg.User, cfg.Password); err != nil {
 		c.Quit()
-		if certErr != nil { // explicit TLS shakes hands on the first command
-			return nil, certErr
+		if err := certErr.Err(); err != nil { // explicit TLS shakes hands on the first command
+			return nil, err
 		}
 		var tpe *textproto.Error
 		if errors.As(err, &tpe) && (tpe.Code == 530 || tpe.Code == 331 || tpe.Code == 332) {

@@ -10,6 +10,8 @@ import (
 	"net/textproto"
 	"strconv"
 	"time"
+
+	"github.com/s-connect/s-connect/backend/tlspin"
 )
 
 // siteConn is a second FTP control connection for SITE commands, which the
@@ -28,15 +30,15 @@ func dialSite(ctx context.Context, cfg Config) (*siteConn, error) {
 		return nil, fmt.Errorf("%w: %v", ErrConnect, err)
 	}
 	conn.SetDeadline(time.Now().Add(cfg.Timeout))
-	var certErr error
+	var certErr tlspin.Seen
 	if cfg.Protocol == FTPSImplicit {
 		conn = tls.Client(conn, tlsConfig(cfg, &certErr))
 	}
 	s := &siteConn{conn: conn, tp: textproto.NewConn(conn)}
 	fail := func(err error) (*siteConn, error) {
 		s.tp.Close()
-		if certErr != nil {
-			return nil, certErr
+		if cerr := certErr.Err(); cerr != nil {
+			return nil, cerr
 		}
 		return nil, err
 	}

@@ -67,12 +67,13 @@ func Literal(v any) string {
 
 func cmp(f, op string, v any) Filter { return Filter(field(f) + " " + op + " " + Literal(v)) }
 
+// The comparisons SnelStart documents. There is no Ge or Le: ge and le are
+// standard OData but SnelStart does not document them (the simulator takes
+// them), so a range is written with gt and lt.
 func Eq(f string, v any) Filter { return cmp(f, "eq", v) }
 func Ne(f string, v any) Filter { return cmp(f, "ne", v) }
 func Gt(f string, v any) Filter { return cmp(f, "gt", v) }
-func Ge(f string, v any) Filter { return cmp(f, "ge", v) }
 func Lt(f string, v any) Filter { return cmp(f, "lt", v) }
-func Le(f string, v any) Filter { return cmp(f, "le", v) }
 
 // StartsWith: startswith(Field,'s') eq true.
 func StartsWith(f, s string) Filter {

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // ErrChanged means the server shows another certificate than the accepted
@@ -40,11 +41,33 @@ func Fingerprint(cert *x509.Certificate) string {
 	return strings.Join(parts, ":")
 }
 
+// Seen keeps why a handshake refused the server's certificate, because
+// the callers' libraries wrap handshake errors in their own. One Config
+// serves every connection of a pool, and database/sql opens connections
+// in a goroutine of its own, so Seen is written and read under a lock.
+type Seen struct {
+	mu  sync.Mutex
+	err error
+}
+
+// Err is why the last refused handshake refused (an *UnknownError or
+// ErrChanged), or nil.
+func (s *Seen) Err() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+func (s *Seen) set(err error) {
+	s.mu.Lock()
+	s.err = err
+	s.mu.Unlock()
+}
+
 // Config verifies the server normally and accepts an unverifiable
 // certificate only when its fingerprint is accepted. When it refuses, it
-// also stores why in *seen (an *UnknownError or ErrChanged), because the
-// callers' libraries wrap handshake errors in their own.
-func Config(host, accepted string, seen *error) *tls.Config {
+// also records why in seen (nil: nowhere).
+func Config(host, accepted string, seen *Seen) *tls.Config {
 	return &tls.Config{
 		ServerName:         host,
 		MinVersion:         tls.VersionTLS12,
@@ -71,7 +94,7 @@ func Config(host, accepted string, seen *error) *tls.Config {
 				err = &UnknownError{Fingerprint: fp, Subject: leaf.Subject.String()}
 			}
 			if seen != nil {
-				*seen = err
+				seen.set(err)
 			}
 			return err
 		},

@@ -3,6 +3,7 @@ package autostart
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -67,21 +68,26 @@ func TestWindowsCommandLine(t *testing.T) {
 }
 
 // The uninstaller removes the Run value this package writes (and the
-// notification registration under the same name).
+// notification registration under the same name) — in an uninstaller
+// section, not merely somewhere in the script.
 func TestTheUninstallerRemovesTheEntry(t *testing.T) {
 	nsi, err := os.ReadFile("../../build/windows/installer/project.nsi")
 	if err != nil {
 		t.Fatal(err)
 	}
+	var uninstall strings.Builder
+	for _, sec := range regexp.MustCompile(`(?ms)^Section\s+(?:/o\s+)?"!?un\..*?^SectionEnd`).FindAllString(string(nsi), -1) {
+		uninstall.WriteString(sec)
+	}
+	if uninstall.Len() == 0 {
+		t.Fatal("project.nsi has no uninstaller section")
+	}
 	for _, line := range []string{
 		`DeleteRegValue HKCU "Software\Microsoft\Windows\CurrentVersion\Run" "` + Name + `"`,
 		`DeleteRegKey HKCU "Software\Classes\AppUserModelId\` + Name + `"`,
 	} {
-		if !strings.Contains(string(nsi), line) {
-			t.Errorf("project.nsi lacks %s", line)
+		if !strings.Contains(uninstall.String(), line) {
+			t.Errorf("the uninstaller sections of project.nsi lack %s", line)
 		}
-	}
-	if runKey := `Software\Microsoft\Windows\CurrentVersion\Run`; !strings.Contains(string(nsi), runKey) {
-		t.Errorf("project.nsi does not name %s", runKey)
 	}
 }

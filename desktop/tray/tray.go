@@ -103,10 +103,22 @@ func (t *Tray) add(parent *systray.MenuItem, it Item) {
 	}
 }
 
+// listen passes the clicks of one menu item on until the menu is replaced.
+// systray closes an item's channel when SetMenu removes it: a closed
+// channel is no click (it used to be read as endless clicks — a rebuilt
+// menu could toggle Pauzeren back or choose Afsluiten by itself).
 func (t *Tray) listen(clicks <-chan struct{}, id string, stop <-chan struct{}) {
 	for {
 		select {
-		case <-clicks:
+		case _, ok := <-clicks:
+			if !ok {
+				return
+			}
+			select {
+			case <-stop: // the menu was replaced meanwhile
+				return
+			default:
+			}
 			t.onClick(id)
 		case <-stop:
 			return

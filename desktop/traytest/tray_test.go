@@ -260,7 +260,14 @@ func TestTheProgramLivesInTheTray(t *testing.T) {
 		time.Sleep(time.Second)
 	}
 
-	// Afsluiten ends the program and its window.
+	// Pauzeren, then Afsluiten: the program and its window end.
+	if err := item.Click("Pauzeren"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the tooltip to say paused", 10*time.Second, func() bool {
+		tip, _ := item.Tooltip()
+		return strings.Contains(tip, "gepauzeerd")
+	})
 	if err := item.Click("Afsluiten"); err != nil {
 		t.Fatal(err)
 	}
@@ -269,4 +276,59 @@ func TestTheProgramLivesInTheTray(t *testing.T) {
 		t.Fatalf("after Afsluiten: ended %v, %v\n%s", ended, err, desktoptest.String(prog.Out))
 	}
 	waitFor(t, "the window to go with it", 30*time.Second, func() bool { return !visible() })
+
+	// Started again at login (--minimized, as autostart does): still
+	// paused, and it says so — the tooltip and one notification. The
+	// orders still held were notified before: not again.
+	again := sess.StartProgram(t, bin, prog.Dir, "--minimized")
+	item, err = sess.WaitTrayItem("S-Connect", 30*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the tooltip of the restarted program to say paused", 10*time.Second, func() bool {
+		tip, _ := item.Tooltip()
+		return strings.Contains(tip, "gepauzeerd")
+	})
+	waitFor(t, "the notification about the pause", 10*time.Second, func() bool { return len(notes.Sent()) == 2 })
+	if paused := notes.Sent()[1]; !strings.Contains(paused.Summary, "gepauzeerd") {
+		t.Fatalf("second notification %+v, want the pause", paused)
+	}
+
+	// The menu follows the profiles while the program runs: a second
+	// profile appears under Nu uitvoeren at once. The first profile's
+	// run, from the tray, holds the same order: no new notification.
+	if _, err := again.Call("Profiles.Create", "Tweede winkel"); err != nil {
+		t.Fatal(err)
+	}
+	var profiles []struct {
+		ID   uint
+		Name string
+	}
+	raw, _ = again.Call("Profiles.List")
+	if err := json.Unmarshal(raw, &profiles); err != nil || len(profiles) != 2 {
+		t.Fatalf("profiles %s: %v", raw, err)
+	}
+	before := len(history(t, again, profile))
+	if err := item.Click("Nu uitvoeren", profiles[0].Name, "Importeren orders"); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the run from the tray after the restart", time.Minute, func() bool {
+		h := history(t, again, profile)
+		return len(h) > before && h[0].State != "running"
+	})
+	time.Sleep(time.Second)
+	if n := len(notes.Sent()); n != 2 {
+		t.Fatalf("%d notifications: the held order was notified again after the restart: %+v", n, notes.Sent())
+	}
+
+	// The menu follows the language: in English, Quit ends the program.
+	if _, err := again.Call("Program.SetLanguage", "en"); err != nil {
+		t.Fatal(err)
+	}
+	if err := item.Click("Quit"); err != nil {
+		t.Fatal(err)
+	}
+	if ended, err := again.Wait(30 * time.Second); !ended || err != nil {
+		t.Fatalf("after Quit: ended %v, %v\n%s", ended, err, desktoptest.String(again.Out))
+	}
 }

@@ -1,3 +1,5 @@
+// First: a locale Intl accepts, before the chart library loads (LANG=C).
+import './lib/locale';
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { hideToken } from './lib/api';

@@ -71,7 +71,7 @@ func Open(ctx context.Context, cfg Config) (*Transport, error) {
 		// everything it holds) alive after the run that opened it.
 		dc.DialFunc = func(ctx context.Context, _, addr string) (net.Conn, error) { return cfg.Dial(ctx, addr) }
 	}
-	var certErr error
+	var certErr tlspin.Seen
 	if cfg.TLS {
 		dc.TLS = tlspin.Config(cfg.Host, cfg.CertFingerprint, &certErr)
 	}
@@ -91,8 +91,8 @@ func Open(ctx context.Context, cfg Config) (*Transport, error) {
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		switch {
-		case certErr != nil:
-			return nil, &StepError{StepTLS, certErr}
+		case certErr.Err() != nil:
+			return nil, &StepError{StepTLS, certErr.Err()}
 		case errors.Is(err, driver.ErrNoTLS):
 			return nil, &StepError{StepTLS, err}
 		}

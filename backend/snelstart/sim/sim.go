@@ -79,6 +79,7 @@ type Server struct {
 	faults      Faults
 	dice        *rand.Rand
 	calls       atomic.Int64
+	writes      atomic.Int64
 	tokenCalls  atomic.Int64
 }
 
@@ -132,6 +133,10 @@ func (s *Server) ExpireTokens() {
 // Calls returns the number of API calls answered (token requests apart).
 func (s *Server) Calls() int64 { return s.calls.Load() }
 
+// Writes returns the number of API calls that were not reads (any method
+// but GET), answered or not: a read-only task must leave it where it was.
+func (s *Server) Writes() int64 { return s.writes.Load() }
+
 // TokenCalls returns the number of token requests.
 func (s *Server) TokenCalls() int64 { return s.tokenCalls.Load() }
 
@@ -147,6 +152,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.calls.Add(1)
+	if r.Method != http.MethodGet {
+		s.writes.Add(1)
+	}
 	parts := strings.Split(strings.Trim(rest, "/"), "/")
 	if !s.authorize(w, r, parts) {
 		return

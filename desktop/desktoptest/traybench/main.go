@@ -9,8 +9,10 @@
 //	go run ./desktop/desktoptest/traybench -bin bin/s-connect-bench -key bin/e2e-license.key
 //
 // The binary must be a desktop build that trusts the licence key (see the
-// Makefile's traybench target). It is a measuring tool, not a test: it
-// asserts nothing; BENCHMARKS.md reads its figures.
+// Makefile's traybench target). It asserts what BENCHMARKS.md reports and
+// exits 1 when a figure misses it (see check): all processes together at
+// most 80 MiB PSS whenever the program is in the tray, and no growth of
+// goroutines, open files or anonymous memory over the runs.
 package main
 
 import (
@@ -22,6 +24,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -63,14 +66,18 @@ func main() {
 	pid := prog.Cmd.Process.Pid
 	start := time.Now()
 
+	var taken []sample
 	measure := func(what string) {
 		m := desktoptest.TreePSS(pid)
+		g, _ := strconv.Atoi(strings.Fields(lastGoroutines(dir) + " x")[0])
+		taken = append(taken, sample{what: what, tray: strings.Contains(what, "in the tray"), runs: countRuns(prog),
+			pss: m.Total, anon: m.Anon, files: desktoptest.OpenFiles(pid), goroutines: g})
 		var procs []string
 		for _, p := range m.Procs {
 			procs = append(procs, p)
 		}
 		sort.Strings(procs)
-		runs := countRuns(prog)
+		runs := taken[len(taken)-1].runs
 		fmt.Printf("| %s | %s | %.1f MiB | %.1f MiB | %d | %s | %d | %d | %s | %d |\n", time.Since(start).Round(time.Second), what,
 			float64(m.Total)/1024, float64(m.Anon)/1024, len(m.Procs), strings.Join(procs, ", "), desktoptest.OpenFiles(pid),
 			desktoptest.Threads(pid), lastGoroutines(dir), runs)
@@ -113,6 +120,65 @@ func main() {
 	measure(fmt.Sprintf("in the tray again, %v idle", *idle))
 	fmt.Fprintln(os.Stderr, "traybench: done; the program's last log lines:")
 	fmt.Fprintln(os.Stderr, tail(filepath.Join(dir, "s-connect.log"), 5))
+	if failed := check(taken); len(failed) > 0 {
+		for _, f := range failed {
+			fmt.Fprintln(os.Stderr, "traybench: FAIL:", f)
+		}
+		code = 1
+		return
+	}
+	fmt.Fprintf(os.Stderr, "traybench: PASS: in the tray at most %d MiB PSS over %d measurements; no growth over the runs\n",
+		trayLimitKiB/1024, len(taken))
+}
+
+// trayLimitKiB is the target of issue 14: every process of the program
+// together, in the tray.
+const trayLimitKiB = 80 * 1024
+
+type sample struct {
+	what             string
+	tray             bool
+	runs             int
+	pss, anon, files int // KiB, KiB, count
+	goroutines       int // after the last run; 0 before the first
+}
+
+// check holds the measurements to the targets: PSS in the tray, and — with
+// at least four measurements during runs — no growth from the first half
+// of the runs to the second: goroutines at most 2 more, open files at most
+// 3 more, anonymous memory at most a quarter more. A leak per run (a dialer
+// keeping an SSH client alive, as once) grows all three with every run.
+func check(taken []sample) []string {
+	var failed []string
+	var during []sample
+	for _, m := range taken {
+		if m.tray && m.pss > trayLimitKiB {
+			failed = append(failed, fmt.Sprintf("%s: %.1f MiB PSS in the tray, target at most %d MiB", m.what, float64(m.pss)/1024, trayLimitKiB/1024))
+		}
+		if m.tray && m.goroutines > 0 && m.runs >= 2 {
+			during = append(during, m)
+		}
+	}
+	if len(during) < 4 {
+		return failed
+	}
+	first, second := during[:len(during)/2], during[len(during)/2:]
+	most := func(ms []sample, f func(sample) int) int {
+		n := 0
+		for _, m := range ms {
+			n = max(n, f(m))
+		}
+		return n
+	}
+	grow := func(name string, f func(sample) int, limit func(int) int) {
+		if a, b := most(first, f), most(second, f); b > limit(a) {
+			failed = append(failed, fmt.Sprintf("%s grew over the runs: at most %d in the first half, %d in the second", name, a, b))
+		}
+	}
+	grow("goroutines", func(m sample) int { return m.goroutines }, func(n int) int { return n + 2 })
+	grow("open files", func(m sample) int { return m.files }, func(n int) int { return n + 3 })
+	grow("anonymous PSS (KiB)", func(m sample) int { return m.anon }, func(n int) int { return n + n/4 })
+	return failed
 }
 
 func waitWindow(sess *desktoptest.Session, open bool) {

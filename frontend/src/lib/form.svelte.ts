@@ -79,7 +79,12 @@ class Form {
   /** Loads a profile's settings, dropping any unsaved edits. */
   async select(id: number): Promise<void> {
     const view = await call<View>('Settings.Get', id);
-    if (id !== this.profileId) this.report = null;
+    // Another profile's test report and warnings do not belong to this one.
+    const other = id !== this.profileId;
+    if (other) {
+      this.report = null;
+      this.warnings = {};
+    }
     this.profileId = id;
     this.saved = { ...view.values };
     this.values = { ...view.values };
@@ -87,7 +92,6 @@ class Form {
     this.missing = (view.missing ?? []).map((m) => m.key);
     this.clear = [];
     this.errors = {};
-    if (id !== this.profileId) this.warnings = {};
     setLanguage(view.values['ui.language']);
   }
 

@@ -11,6 +11,7 @@ describe('held orders', () => {
     expect(fixOf('difference(12,00 / 11,50)')).toBe('sales.differenceThreshold');
     expect(fixOf('tax_rate_unknown(BTW)')).toBe('');
     expect(fixOf('snelstart_unavailable()')).toBe('');
+    expect(fixOf('snelstart_access()')).toBe('snelstart');
     // A reason stored before the fees had codes of their own.
     expect(fixOf('fee_article_missing(shipping)')).toBe('sales.shippingArticle');
   });
@@ -21,6 +22,10 @@ describe('held orders', () => {
     expect(reasonText('revenue_group_missing(9%)')).toBe(
       'Omzetgroep voor 9% btw ontbreekt — kies er een bij Omzetgroep per btw-tarief op Aansluiting → Artikelen.');
     expect(reasonText('fee_article_missing(shipping)')).toMatch(/verzendkosten/);
+    // A Go error kept as the argument is for the log, not for the user.
+    const goError = 'snelstart: decode POST verkooporders: json: cannot unmarshal string';
+    expect(reasonText(`snelstart_error(${goError})`)).not.toContain('json');
+    expect(reasonText('ledger(database is locked)')).not.toContain('database is locked');
     setLanguage('en');
     expect(reasonText('shipping_article_missing(Flat)')).toMatch(/Article code shipping/);
     setLanguage('nl');

@@ -46,6 +46,7 @@ const holdFix: Record<string, string> = {
   voucher_article_vat: 'sales.voucherArticle',
   no_address: 'sales.addresses',
   snelstart_refused: 'sales',
+  snelstart_access: 'snelstart',
   reference_taken: 'sales.referencePrefix',
 };
 
