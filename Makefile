@@ -113,7 +113,7 @@ e2e: bin/s-connect-e2e bin/shopenv bin/licensegen
 ## bench: the benchmarks whose figures are in BENCHMARKS.md
 bench: deps
 	go test -run XXX -bench . -benchtime 3x ./backend/opencart/mysql/
-	go test -run XXX -bench BenchmarkImport1000 -benchtime 1x ./backend/orderimport/
+	go test -run XXX -bench 'BenchmarkImport1000|BenchmarkFirstImport2000|BenchmarkWatermark50k' -benchtime 1x -timeout 30m ./backend/orderimport/
 	go test -run XXX -bench BenchmarkStockExport20k -benchtime 1x ./backend/stockexport/
 	go test -run XXX -bench BenchmarkFirstStartToWorkingDemo -benchtime 5x .
 

@@ -4,7 +4,8 @@
 //	                          (--minimized: in the tray only, as at login)
 //	s-connect serve           the same UI in a browser, on 127.0.0.1 with a token
 //	s-connect version         the version and commit
-//	s-connect run TASK        one task now: orders or ordersStock (--preview: show, write nothing)
+//	s-connect run TASK        one task now: orders or ordersStock (--preview: show, write nothing;
+//	                          --full: read every order of the selection, not only what changed)
 //	s-connect check           Controle: --from YYYY-MM-DD --to YYYY-MM-DD [--csv FILE] (reads only)
 //	s-connect snelstart-sim   a simulated SnelStart administration (demo, tests)
 //	s-connect restore-settings [BACKUP]   put the newest (or that) backup of the settings back
@@ -54,6 +55,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	dir := fl.String("config-dir", os.Getenv("SCONNECT_CONFIG_DIR"), "configuration folder (default: the user's)")
 	preview := fl.Bool("preview", false, "run: show what would be done, write nothing")
 	profile := fl.Uint("profile", 0, "run: the profile's id (default: the first)")
+	full := fl.Bool("full", false, "run: a full pass (Volledige controle): every order of the selection, not only what is new or changed")
 	wait := fl.Duration("wait", 15*time.Minute, "run: how long to wait while another process runs the profile")
 	addr := fl.String("addr", envOr("SCONNECT_ADDR", "127.0.0.1:0"), "serve: loopback address to listen on")
 	token := fl.String("token", os.Getenv("SCONNECT_TOKEN"), "serve: access token (default: random)")
@@ -91,7 +93,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return checkTask(svc, uint(*profile), *from, *to, *csvPath, stdout, stderr)
 	}
 	if cmd == "run" {
-		return runTask(svc, fl.Args(), uint(*profile), *preview, *wait, stdout, stderr)
+		return runTask(svc, fl.Args(), uint(*profile), runFlags{preview: *preview, full: *full, wait: *wait}, stdout, stderr)
 	}
 	// serve runs the Planning tab's tasks in the background.
 	planner, err := startPlanner(svc, false, stderr) // serve has no tray to resume a pause from

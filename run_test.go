@@ -53,7 +53,8 @@ func TestRunOrdersSurvivesAKill(t *testing.T) {
 func TestTwoRunsAtOnceBookEveryOrderOnce(t *testing.T) {
 	e := newRunEnv(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 200, Products: 40, Customers: 50, Seed: 12},
 		sim.Faults{Latency: 5 * time.Millisecond})
-	a, b := e.start(t), e.start(t)
+	// A full pass each (--full), so the one that waited reads every order.
+	a, b := e.start(t, "--full"), e.start(t, "--full")
 	errA, errB := a.Wait(), b.Wait()
 	outA, outB := fmt.Sprint(a.Stdout), fmt.Sprint(b.Stdout)
 	if errA != nil || errB != nil {

@@ -17,14 +17,21 @@ const (
 	exitHeld   = 3 // Geslaagd, N vastgehouden: orders wait for the user (see Uitvoering)
 )
 
+// runFlags are the options of `s-connect run`.
+type runFlags struct {
+	preview, full bool
+	wait          time.Duration
+}
+
 // runTask is `s-connect run TASK`: the same run as *Nu uitvoeren*, for
 // servers and scheduled jobs of the operating system. While another
 // process runs the profile it waits up to wait, then says which process
 // that is. It prints the outcome as the window words it and exits with one
 // of the codes above.
-func runTask(svc *app.Services, args []string, profileID uint, preview bool, wait time.Duration, stdout, stderr io.Writer) int {
+func runTask(svc *app.Services, args []string, profileID uint, f runFlags, stdout, stderr io.Writer) int {
+	preview, wait := f.preview, f.wait
 	if len(args) != 1 {
-		fmt.Fprintln(stderr, svc.Text("cli.runUsage", "s-connect run [--preview] [--profile ID] [--wait 15m] orders|ordersStock"))
+		fmt.Fprintln(stderr, svc.Text("cli.runUsage", "s-connect run [--preview] [--full] [--profile ID] [--wait 15m] orders|ordersStock"))
 		return exitUsage
 	}
 	if profileID == 0 {
@@ -51,7 +58,7 @@ func runTask(svc *app.Services, args []string, profileID uint, preview bool, wai
 		}
 		return exitOK
 	}
-	res, err := svc.RunCommand(profileID, args[0], wait)
+	res, err := svc.RunCommand(profileID, args[0], wait, f.full)
 	if err != nil {
 		return fail(err)
 	}

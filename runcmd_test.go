@@ -69,7 +69,7 @@ func TestRunCommandOutcomesAndExitCodes(t *testing.T) {
 	}
 	run := func() (int, string, string) {
 		var out, errOut bytes.Buffer
-		code := runTask(svc, []string{"orders"}, p.ID, false, 0, &out, &errOut)
+		code := runTask(svc, []string{"orders"}, p.ID, runFlags{}, &out, &errOut)
 		return code, out.String(), errOut.String()
 	}
 

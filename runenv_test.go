@@ -83,9 +83,9 @@ func newRunEnv(t testing.TB, fc fixture.Config, faults sim.Faults) *runEnv {
 }
 
 // start starts `s-connect run orders`; its output is in Stdout/Stderr.
-func (e *runEnv) start(t testing.TB) *exec.Cmd {
+func (e *runEnv) start(t testing.TB, flags ...string) *exec.Cmd {
 	t.Helper()
-	cmd := exec.Command(e.bin, "run", "--config-dir", e.dir, "orders")
+	cmd := exec.Command(e.bin, append(append([]string{"run", "--config-dir", e.dir}, flags...), "orders")...)
 	cmd.Stdout, cmd.Stderr = &bytes.Buffer{}, &bytes.Buffer{}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

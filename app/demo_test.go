@@ -215,12 +215,12 @@ func TestRunOfADemoSavedAsRealNeedsTheLicence(t *testing.T) {
 		"shop.db.name": "shop", "shop.db.user": "u", "snelstart.type": "online", "snelstart.clientKey": "k"}, nil); err != nil {
 		t.Fatal(err)
 	}
-	_, _, err := s.Tasks.importOrders(p.ID, config.TaskOrders, false, nil, false)
+	_, _, err := s.Tasks.importOrders(p.ID, config.TaskOrders, importMode{})
 	var le *LicenseError
 	if !errors.As(err, &le) {
 		t.Fatalf("a run of the profile now real: %v, want the licence refused", err)
 	}
-	if _, _, err := s.Tasks.importOrders(p.ID, config.TaskOrders, true, nil, false); errors.As(err, &le) {
+	if _, _, err := s.Tasks.importOrders(p.ID, config.TaskOrders, importMode{preview: true}); errors.As(err, &le) {
 		t.Fatal("a preview needs no licence")
 	}
 }

@@ -68,7 +68,7 @@ func (t *Tasks) Retry(profileID uint, orderID int) (*config.LedgerEntry, error) 
 			return nil, err
 		}
 	}
-	rep, _, err := t.importOrders(profileID, config.TaskOrders, false, []int{orderID}, false)
+	rep, _, err := t.importOrders(profileID, config.TaskOrders, importMode{only: []int{orderID}})
 	if err != nil {
 		return nil, err
 	}

@@ -31,6 +31,17 @@ type RunResult struct {
 // combined task followed by the stock export. While another run of the
 // profile goes on — in this program or another — it says so and does not start.
 func (t *Tasks) RunNow(profileID uint, task string) (*RunResult, error) {
+	return t.runNow(profileID, task, false)
+}
+
+// RunFull is *Nu uitvoeren* with *Volledige controle*: the run reads every
+// order of the selection, not only what is new or changed since the last
+// run (backend/orderimport/watermark.go).
+func (t *Tasks) RunFull(profileID uint, task string) (*RunResult, error) {
+	return t.runNow(profileID, task, true)
+}
+
+func (t *Tasks) runNow(profileID uint, task string, full bool) (*RunResult, error) {
 	if err := checkTask(task); err != nil {
 		return nil, err
 	}
@@ -42,12 +53,12 @@ func (t *Tasks) RunNow(profileID uint, task string) (*RunResult, error) {
 	if err := t.s.License.require(profileID, task); err != nil {
 		return nil, err
 	}
-	return t.run(profileID, task, "manual")
+	return t.run(profileID, task, "manual", full)
 }
 
 // RunCommand is `s-connect run TASK`: the same run, waiting up to wait for
 // a run of the profile that another process is doing.
-func (s *Services) RunCommand(profileID uint, task string, wait time.Duration) (*RunResult, error) {
+func (s *Services) RunCommand(profileID uint, task string, wait time.Duration, full bool) (*RunResult, error) {
 	if err := checkTask(task); err != nil {
 		return nil, err
 	}
@@ -59,7 +70,7 @@ func (s *Services) RunCommand(profileID uint, task string, wait time.Duration) (
 	if err := s.License.require(profileID, task); err != nil {
 		return nil, err
 	}
-	return s.Tasks.run(profileID, task, "manual")
+	return s.Tasks.run(profileID, task, "manual", full)
 }
 
 // runScheduled is a run nobody watches: the scheduler's, or one chosen in
@@ -83,7 +94,7 @@ func (t *Tasks) runScheduled(profileID uint, task, trigger string) {
 		t.s.runFinished(*run, nil, err)
 		return
 	}
-	if _, err := t.run(profileID, task, trigger); err != nil {
+	if _, err := t.run(profileID, task, trigger, false); err != nil {
 		t.s.log.Warn("scheduled run", "profile", profileID, "task", task, "err", err)
 	}
 }
@@ -102,14 +113,14 @@ func (t *Tasks) recordEnded(profileID uint, task, trigger, state, cause, arg, fi
 }
 
 // run does a task under the profile's lock, which the caller holds.
-func (t *Tasks) run(profileID uint, task, trigger string) (*RunResult, error) {
+func (t *Tasks) run(profileID uint, task, trigger string, full bool) (*RunResult, error) {
 	run := &config.Run{ProfileID: profileID, Task: task, Trigger: trigger, StartedAt: time.Now(), State: "running"}
 	if err := t.s.store.AddRun(run); err != nil {
 		return nil, err
 	}
 	t.s.events.Emit(EventRunProgress, map[string]any{"profileId": profileID, "task": task, "done": 0})
 	t.s.runStarted(profileID, task)
-	rep, stock, err := t.importOrders(profileID, task, false, nil, task == config.TaskOrdersStock)
+	rep, stock, err := t.importOrders(profileID, task, importMode{stock: task == config.TaskOrdersStock, full: full})
 	finished := time.Now()
 	run.FinishedAt = &finished
 	res := &RunResult{}
@@ -167,17 +178,25 @@ func (t *Tasks) Preview(profileID uint, task string) ([]orderimport.Result, erro
 	if err := checkTask(task); err != nil {
 		return nil, err
 	}
-	rep, _, err := t.importOrders(profileID, task, true, nil, false)
+	rep, _, err := t.importOrders(profileID, task, importMode{preview: true})
 	if err != nil {
 		return nil, err
 	}
 	return rep.Results, nil
 }
 
+// importMode is how importOrders runs: a preview (nothing written), only
+// some orders, with the stock export after it, or a full pass.
+type importMode struct {
+	preview, stock, full bool
+	only                 []int
+}
+
 // importOrders runs the order import and, with stock, the stock export
 // after it on the same connection (in a preview: planned against what the
 // import would do); only, when set, limits it to those orders.
-func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []int, stock bool) (*orderimport.Report, *stockexport.Report, error) {
+func (t *Tasks) importOrders(profileID uint, task string, m importMode) (*orderimport.Report, *stockexport.Report, error) {
+	preview, only, stock := m.preview, m.only, m.stock
 	v, err := t.s.connValues(profileID)
 	if err != nil {
 		return nil, nil, err
@@ -207,6 +226,7 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []i
 		}
 	}
 	job := t.importJob(profileID, conn, v, preview)
+	job.Full = m.full
 	if only != nil {
 		job.Query.IDs = only // and only when the selection still has them
 	}
@@ -237,7 +257,7 @@ func (t *Tasks) importOrders(profileID uint, task string, preview bool, only []i
 // importJob is the order import of a profile over an open connection.
 func (t *Tasks) importJob(profileID uint, conn *connect.Conn, v map[string]string, preview bool) orderimport.Job {
 	return orderimport.Job{ProfileID: profileID, Shop: conn.Shop, Client: conn.SnelStart, Ledger: t.s.store, Articles: t.s.store,
-		Settings: orderimport.SettingsFrom(v), Query: connect.Selection(v), Preview: preview}
+		State: t.s.store, Settings: orderimport.SettingsFrom(v), Query: connect.Selection(v), Preview: preview}
 }
 
 // ImportError is a run (or a preview) that could not start or stopped,

@@ -166,3 +166,38 @@ func TestFailedRunOverTheDatabaseSaysWhy(t *testing.T) {
 		t.Errorf("Verbinding testen says %q, the run %q", rep.Summary, msg)
 	}
 }
+
+// Nu uitvoeren after a run reads only what is new or changed since; with
+// Volledige controle (RunFull) it reads every order of the selection.
+func TestVolledigeControleReadsEveryOrder(t *testing.T) {
+	s := newTestServices(t)
+	id, _ := shopProfile(t, s)
+	simProfile(t, s, nil)
+	if _, err := s.store.Save(id, mapping, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.store.Save(id, map[string]string{"shop.url": "https://www.voorbeeldwinkel.nl/"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	licensed(t, s, id, "https://winkel.example.nl")
+	total := func(c map[string]int) int {
+		n := 0
+		for _, v := range c {
+			n += v
+		}
+		return n
+	}
+	first, err := s.Tasks.RunNow(id, config.TaskOrders)
+	if err != nil || first.Counts["created"] == 0 {
+		t.Fatalf("first run: %v %v", first, err)
+	}
+	all := total(first.Counts)
+	again, err := s.Tasks.RunNow(id, config.TaskOrders)
+	if err != nil || total(again.Counts) >= all || again.Counts["created"] != 0 {
+		t.Fatalf("second run read %v of %d orders: %v", again.Counts, all, err)
+	}
+	full, err := s.Tasks.RunFull(id, config.TaskOrders)
+	if err != nil || total(full.Counts) != all || full.Counts["skipped"] != first.Counts["created"] {
+		t.Fatalf("Volledige controle read %v, the first run %v: %v", full.Counts, first.Counts, err)
+	}
+}

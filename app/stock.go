@@ -68,7 +68,7 @@ type CombinedPreview struct {
 // against SnelStart as that import would leave it — the articles it would
 // create, the orders it would book — so its figures are the run's.
 func (t *Tasks) PreviewStock(profileID uint) (*CombinedPreview, error) {
-	rep, stock, err := t.importOrders(profileID, config.TaskOrdersStock, true, nil, true)
+	rep, stock, err := t.importOrders(profileID, config.TaskOrdersStock, importMode{preview: true, stock: true})
 	if err != nil {
 		return nil, err
 	}

@@ -169,6 +169,24 @@ var migrations = []migration{
 		}
 		return tx.Migrator().AutoMigrate(&creditEntry{})
 	}},
+	{9, "order import: customer creates under the ledger, the watermark of incremental runs", func(tx *gorm.DB) error {
+		type customerCreate struct {
+			ProfileID uint   `gorm:"primaryKey;autoIncrement:false"`
+			Key       string `gorm:"primaryKey;size:200"`
+			State     string `gorm:"size:20;not null;default:''"`
+			RelatieID string `gorm:"size:40;not null;default:''"`
+			OrderID   int    `gorm:"not null;default:0"`
+			UpdatedAt time.Time
+		}
+		type orderState struct {
+			ProfileID  uint `gorm:"primaryKey;autoIncrement:false"`
+			Watermark  time.Time
+			MaxOrderID int    `gorm:"not null;default:0"`
+			Selection  string `gorm:"size:500;not null;default:''"`
+			LastFull   *time.Time
+		}
+		return tx.Migrator().AutoMigrate(&customerCreate{}, &orderState{})
+	}},
 }
 
 // LatestVersion is the schema version this build writes.

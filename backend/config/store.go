@@ -312,6 +312,12 @@ func (s *Store) DeleteProfile(id uint) error {
 		if err := tx.Where("profile_id = ?", id).Delete(&Attempt{}).Error; err != nil {
 			return err
 		}
+		if err := tx.Where("profile_id = ?", id).Delete(&CustomerCreate{}).Error; err != nil {
+			return err
+		}
+		if err := tx.Where("profile_id = ?", id).Delete(&OrderState{}).Error; err != nil {
+			return err
+		}
 		return tx.Delete(&p).Error
 	})
 	if err == nil {

@@ -25,6 +25,7 @@ type OrderQuery struct {
 	// says: the reconciliation looks up an order SnelStart has by its id.
 	AnyStatus bool
 	AfterID   int // keyset paging: orders with a higher id
+	UpToID    int // orders with this id or lower; 0: any
 	Limit     int // page size, default 100
 }
 
@@ -68,6 +69,9 @@ func (s *Shop) Orders(ctx context.Context, q OrderQuery) (orders []Order, next i
 		where = append(where, In("order_status_id", sortInts(statuses)))
 	} else {
 		where = append(where, Gt("order_status_id", 0))
+	}
+	if q.UpToID > 0 {
+		where = append(where, Le("order_id", q.UpToID))
 	}
 	if len(q.StoreIDs) > 0 {
 		where = append(where, In("store_id", q.StoreIDs))

@@ -50,6 +50,7 @@ type Cond struct {
 func Eq(col string, v any) Cond { return Cond{col, "=", []any{v}} }
 func Gt(col string, v any) Cond { return Cond{col, ">", []any{v}} }
 func Ge(col string, v any) Cond { return Cond{col, ">=", []any{v}} }
+func Le(col string, v any) Cond { return Cond{col, "<=", []any{v}} }
 func Lt(col string, v any) Cond { return Cond{col, "<", []any{v}} }
 func In[T any](col string, vs []T) Cond {
 	values := make([]any, len(vs))

@@ -1,6 +1,8 @@
 package orderimport
 
 import (
+	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -192,3 +194,78 @@ func buildOrder(o opencart.Order, s Settings, k *Knowledge, p *Plan, exclusive b
 	}
 	return vo
 }
+
+// Customer creates follow the ledger's rules for orders (ledger.go): a
+// create is recorded as "sending" before it leaves and "confirmed" after,
+// so a program stopped in between — the card may be in SnelStart, perhaps
+// not yet to be seen — does not make the card again on its next run: that
+// run looks the card up by its memo line, Settle and 2×Settle after the
+// create could last have landed, before it creates it.
+
+// loadIntents reads the customer creates earlier runs recorded for these
+// orders' customers.
+func (r *runner) loadIntents(orders []opencart.Order) error {
+	if r.Preview {
+		return nil
+	}
+	keys := make([]string, 0, len(orders))
+	for _, o := range orders {
+		keys = append(keys, customerMemo(o, r.Settings))
+	}
+	found, err := r.Ledger.CustomerCreates(r.ProfileID, keys)
+	if err != nil {
+		return err
+	}
+	if r.intents == nil {
+		r.intents = map[string]config.CustomerCreate{}
+	}
+	for k, c := range found {
+		r.intents[k] = c
+	}
+	return nil
+}
+
+// recordedCreate is the create an earlier run recorded for a customer that
+// Herkenning did not find: the orders that need it wait for its lookups
+// (settleCreates), and it is made again only when both find nothing.
+func (r *runner) recordedCreate(o opencart.Order, nr *snelstart.Relatie) *pendingCreate {
+	c, ok := r.intents[nr.Memo]
+	if !ok || c.State != config.CustomerSending && c.State != config.CustomerConfirmed {
+		return nil
+	}
+	delete(r.intents, nr.Memo) // looked up once per run
+	since := c.UpdatedAt
+	if c.State == config.CustomerSending {
+		// The program stopped while sending: the create may have been on its
+		// way for as long as a request may take.
+		since = since.Add(r.Client.RequestTimeout())
+	}
+	return r.newPending(&pendingCreate{key: "relatie:" + nr.Memo, orderID: o.ID, relatie: nr, since: since})
+}
+
+// createRelatie creates a customer card under the ledger: "sending"
+// before, "confirmed" after. A create that certainly failed clears the
+// record; one whose answer was lost keeps "sending".
+func (r *runner) createRelatie(ctx context.Context, orderID int, nr *snelstart.Relatie) (*snelstart.Relatie, error) {
+	c := config.CustomerCreate{ProfileID: r.ProfileID, Key: nr.Memo, State: config.CustomerSending, OrderID: orderID}
+	if err := r.Ledger.PutCustomerCreate(c); err != nil {
+		return nil, &ledgerError{err}
+	}
+	made, err := r.Client.Relaties.Create(ctx, nr)
+	switch {
+	case err == nil:
+		r.addRelatie(nr.Memo, made)
+		c.State, c.RelatieID = config.CustomerConfirmed, made.ID
+		_ = r.Ledger.PutCustomerCreate(c) // when this fails, the next run looks the card up first
+	case !errors.Is(err, snelstart.ErrMaybeWritten):
+		c.State = "" // not in SnelStart
+		_ = r.Ledger.PutCustomerCreate(c)
+	}
+	return made, err
+}
+
+// ledgerError is a ledger write that failed before a create: nothing was sent.
+type ledgerError struct{ err error }
+
+func (e *ledgerError) Error() string { return "ledger: " + e.err.Error() }
+func (e *ledgerError) Unwrap() error { return e.err }

@@ -208,7 +208,7 @@ func (r *runner) sendAgain(ctx context.Context, absent []*unsettled) {
 		}
 	}
 	r.sendAll(ctx, sends)
-	_ = r.bookNew(ctx, fresh, false) // an error here leaves the orders to the next run
+	_ = r.bookNew(ctx, fresh, nil) // an error here leaves the orders to the next run
 }
 
 // unsettledLeft counts the orders a run could not settle before it ended

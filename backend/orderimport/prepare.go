@@ -35,9 +35,21 @@ func (r *runner) prepare(ctx context.Context, o opencart.Order, p *Plan) (*Hold,
 	switch {
 	case p.Customer.New != nil:
 		nr := p.Customer.New
+		if h := r.failedCreates["relatie:"+nr.Memo]; h != nil {
+			return h, nil // made ahead, and refused
+		}
+		if made := r.madeRelaties[nr.Memo]; made != nil && r.madeFor[nr.Memo] == o.ID {
+			p.Customer = CustomerPlan{Match: "new", Existing: made} // made ahead for this order
+			break
+		}
 		// Another order of this run may have made this customer already.
 		if found := findCustomer(o, r.Settings, k); found != nil {
-			p.Customer = CustomerPlan{Match: r.Settings.MatchBy, Existing: found}
+			p.Customer = CustomerPlan{Match: r.Settings.MatchBy, Existing: found, Update: r.Settings.CustomerProcessing == "aanmaken-bijwerken"}
+			if p.Customer.Update {
+				if h := r.updateCustomer(ctx, o, p); h != nil {
+					return h, nil
+				}
+			}
 			break
 		}
 		if made := r.madeRelaties[nr.Memo]; made != nil {
@@ -47,14 +59,16 @@ func (r *runner) prepare(ctx context.Context, o opencart.Order, p *Plan) (*Hold,
 		if pc := r.pending["relatie:"+nr.Memo]; pc != nil {
 			return nil, pc
 		}
-		made, err := r.Client.Relaties.Create(ctx, nr)
+		if pc := r.recordedCreate(o, nr); pc != nil {
+			return nil, pc // an earlier run may have made it: look first
+		}
+		made, err := r.createRelatie(ctx, o.ID, nr)
 		if errors.Is(err, snelstart.ErrMaybeWritten) {
 			return nil, r.newPending(&pendingCreate{key: "relatie:" + nr.Memo, orderID: o.ID, relatie: nr, tries: 1})
 		}
 		if err != nil {
 			return failure(err), nil
 		}
-		r.addRelatie(nr.Memo, made)
 		p.Customer = CustomerPlan{Match: "new", Existing: made}
 	case p.Customer.Update:
 		if h := r.updateCustomer(ctx, o, p); h != nil {
@@ -65,6 +79,9 @@ func (r *runner) prepare(ctx context.Context, o opencart.Order, p *Plan) (*Hold,
 		code := strings.ToLower(a.Artikelcode)
 		if _, ok := k.Artikelen[code]; ok {
 			continue // made for an earlier order of this run
+		}
+		if h := r.failedCreates["artikel:"+code]; h != nil {
+			return h, nil // made ahead, and refused
 		}
 		if pc := r.pending["artikel:"+code]; pc != nil {
 			return nil, pc
@@ -99,7 +116,9 @@ func (r *runner) prepare(ctx context.Context, o opencart.Order, p *Plan) (*Hold,
 }
 
 func (r *runner) newPending(pc *pendingCreate) *pendingCreate {
-	pc.since = time.Now()
+	if pc.since.IsZero() {
+		pc.since = time.Now()
+	}
 	if r.pending == nil {
 		r.pending = map[string]*pendingCreate{}
 	}
@@ -122,6 +141,8 @@ func (r *runner) remember(a *snelstart.Artikel) *Hold {
 // addRelatie makes a relatie made (or found) in this run known to the
 // orders after it, by its memo line.
 func (r *runner) addRelatie(memo string, made *snelstart.Relatie) {
+	r.kmu.Lock() // creates made ahead add side by side
+	defer r.kmu.Unlock()
 	r.k.Relaties = append(r.k.Relaties, *made)
 	if r.madeRelaties == nil {
 		r.madeRelaties = map[string]*snelstart.Relatie{}
@@ -192,10 +213,7 @@ func (r *runner) createAgain(ctx context.Context, pc *pendingCreate) bool {
 			r.k.Artikelen[strings.ToLower(made.Artikelcode)] = made
 		}
 	} else {
-		var made *snelstart.Relatie
-		if made, err = r.Client.Relaties.Create(ctx, pc.relatie); err == nil {
-			r.addRelatie(pc.relatie.Memo, made)
-		}
+		_, err = r.createRelatie(ctx, pc.orderID, pc.relatie)
 	}
 	pc.tries++
 	var ae *snelstart.APIError

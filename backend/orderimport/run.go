@@ -20,6 +20,10 @@ import (
 type Ledger interface {
 	Ledger(profileID uint, orderIDs []int) (map[int]config.LedgerEntry, error)
 	PutLedger(config.LedgerEntry) error
+	// The customer creates, by memo line: "sending" before a relatie is
+	// created, "confirmed" after (customer.go's rules are the orders').
+	CustomerCreates(profileID uint, keys []string) (map[string]config.CustomerCreate, error)
+	PutCustomerCreate(config.CustomerCreate) error
 }
 
 // DefaultSettle is Job.Settle's default. SnelStart publishes nothing on how
@@ -43,7 +47,11 @@ type Job struct {
 	// lookup must wait before its "not there" counts (default DefaultSettle).
 	Settle   time.Duration
 	Articles ArticleMemory // when set, remembers the articles the import creates (SnelStart starts them without stock)
-	track    *tracker
+	// State keeps the watermark: when set, a run reads only what is new or
+	// changed since the last (watermark.go); nil reads the whole selection.
+	State StateStore
+	Full  bool // a full pass whatever the watermark says (Volledige controle)
+	track *tracker
 }
 
 // ArticleMemory keeps the articles S-Connect created (backend/config.Store).
@@ -76,6 +84,7 @@ type Report struct {
 	Calls          int64  // SnelStart API calls made
 	Warnings       []Note // about the whole run (a shop not in euros)
 	Administration string // companyInfo's administratieIdentifier
+	Mode           string // ModeFull or ModeIncremental
 }
 
 // runner is the state of one run: the knowledge of SnelStart, the results
@@ -96,6 +105,16 @@ type runner struct {
 	// noRefundActions: refunds on, and no return action is named as one
 	// that gives money back (credits.go).
 	noRefundActions bool
+	// intents are the customer creates earlier runs recorded for the
+	// orders at hand, by memo line (prepare.go).
+	intents map[string]config.CustomerCreate
+	seen    seen // the orders read (watermark.go)
+	// Made ahead, side by side (ahead.go): kmu guards the knowledge, the
+	// pending creates and these while the creates go on.
+	kmu           sync.Mutex
+	madeFor       map[string]int   // memo line → the order whose create made the relatie
+	failedCreates map[string]*Hold // "relatie:<memo>" or "artikel:<code>" → why its create failed
+	sending       func()           // called as a page's verkooporders start to go out
 }
 
 // Run imports the orders of Job.Query. One failing order never stops the
@@ -115,7 +134,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 	started := time.Now()
 	calls := j.Client.Requests()
 	j.track = newTracker(j.OnOrder)
-	k, ci, err := loadStatic(ctx, j.Client, j.Settings, j.Shop.Name)
+	k, ci, err := staticKnowledge(ctx, &j)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +143,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		// OpenCart stores amounts in its default currency; SnelStart books euros.
 		rep.Warnings = append(rep.Warnings, Note{"currency", cur})
 	}
-	r := &runner{Job: &j, k: k, started: started}
+	r := &runner{Job: &j, k: k, started: started, seen: seen{ids: map[int]bool{}}, madeFor: map[string]int{}}
 	finish := func(err error) (*Report, error) {
 		rep.Results = r.results
 		var otherwise []string // orders whose VAT SnelStart computed otherwise
@@ -150,34 +169,12 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		rep.Calls = j.Client.Requests() - calls
 		return rep, err
 	}
-	q := j.Query
-	q.Limit = j.PageSize
 	var left bool
-	if q.Statuses, left = SaleStatuses(q.Statuses, j.Shop, j.Settings); !left {
+	if j.Query.Statuses, left = SaleStatuses(j.Query.Statuses, j.Shop, j.Settings); !left {
 		return finish(r.refunds(ctx))
 	}
-	for {
-		orders, next, err := j.Shop.Orders(ctx, q)
-		if err != nil {
-			return finish(err)
-		}
-		j.track.page(len(orders), next != 0)
-		if len(orders) > 0 {
-			if err := r.page(ctx, orders); err != nil {
-				return finish(err)
-			}
-			r.settle(ctx, false)
-			if err := r.creditReturns(ctx, orders); err != nil {
-				return finish(err)
-			}
-			if j.Progress != nil {
-				j.Progress(len(r.results))
-			}
-		}
-		if next == 0 {
-			break
-		}
-		q.AfterID = next
+	if err := r.readOrders(ctx, rep); err != nil {
+		return finish(err)
 	}
 	r.settle(ctx, true)
 	r.unsettledLeft()
@@ -196,16 +193,8 @@ type item struct {
 }
 
 // page handles one page of orders: what the ledger already settles, then
-// the rest (bookNew).
-func (r *runner) page(ctx context.Context, orders []opencart.Order) error {
-	ids := make([]int, len(orders))
-	for i, o := range orders {
-		ids[i] = o.ID
-	}
-	entries, err := r.Ledger.Ledger(r.ProfileID, ids)
-	if err != nil {
-		return err
-	}
+// the rest (bookNew). entries and existing come from fetch.
+func (r *runner) page(ctx context.Context, orders []opencart.Order, entries map[int]config.LedgerEntry, existing map[string]snelstart.Verkooporder) error {
 	var todo []item
 	for _, o := range orders {
 		it := item{slot: len(r.results), order: o, entry: entries[o.ID]}
@@ -221,28 +210,26 @@ func (r *runner) page(ctx context.Context, orders []opencart.Order) error {
 			todo = append(todo, it)
 		}
 	}
-	return r.bookNew(ctx, todo, true)
+	return r.bookNew(ctx, todo, existing)
 }
 
-// bookNew plans, prepares and sends orders that are not in SnelStart as far
-// as the ledger knows: batched lookups first (lookup: also the existing
-// verkooporders by reference), then per order the customer and articles it
-// needs (one at a time, so two orders of one new customer do not make two
-// relaties), then the verkooporders, several at once.
-func (r *runner) bookNew(ctx context.Context, items []item, lookup bool) error {
-	if len(items) == 0 {
-		return nil
+// lookUp asks SnelStart, in batches, what these orders need: with
+// withExisting the verkooporders that already carry their references, and
+// the products, customers and articles (loadForPage); and reads the
+// customer creates earlier runs recorded for them.
+func (r *runner) lookUp(ctx context.Context, orders []opencart.Order, withExisting bool) (map[string]snelstart.Verkooporder, error) {
+	existing := map[string]snelstart.Verkooporder{}
+	if len(orders) == 0 {
+		return existing, nil
 	}
-	orders := make([]opencart.Order, len(items))
-	refs := make([]string, len(items))
-	for i, it := range items {
-		orders[i], refs[i] = it.order, refOf(it.order, r.Settings)
+	refs := make([]string, len(orders))
+	for i, o := range orders {
+		refs[i] = refOf(o, r.Settings)
 	}
 	// The lookups go out together: they touch different parts of the knowledge.
-	existing := map[string]snelstart.Verkooporder{}
 	var lookErr error
 	var wg sync.WaitGroup
-	if r.Settings.PaymentReference && lookup {
+	if r.Settings.PaymentReference && withExisting {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -251,14 +238,41 @@ func (r *runner) bookNew(ctx context.Context, items []item, lookup bool) error {
 	}
 	loadErr := r.loadForPage(ctx, orders)
 	wg.Wait()
-	if err := errors.Join(lookErr, loadErr); err != nil {
-		return err
+	return existing, errors.Join(lookErr, loadErr, r.loadIntents(orders))
+}
+
+// bookNew plans, prepares and sends orders that are not in SnelStart as far
+// as the ledger knows: batched lookups first (unless fetch made them:
+// existing; the orders sent again by settle are not looked up by
+// reference), then the new customers and articles side by side (ahead.go),
+// then per order what is left of its customer and articles, then the
+// verkooporders, several at once.
+func (r *runner) bookNew(ctx context.Context, items []item, existing map[string]snelstart.Verkooporder) error {
+	if len(items) == 0 {
+		return nil
+	}
+	if existing == nil {
+		orders := make([]opencart.Order, len(items))
+		for i, it := range items {
+			orders[i] = it.order
+		}
+		var err error
+		if existing, err = r.lookUp(ctx, orders, false); err != nil {
+			return err
+		}
+	}
+	plans := make([]Plan, len(items))
+	for i, it := range items {
+		plans[i] = PlanOrder(it.order, r.Settings, r.k)
+	}
+	if !r.Preview {
+		r.createAhead(ctx, items, plans)
 	}
 	var sends []send
-	for _, it := range items {
+	for i, it := range items {
 		o := it.order
 		r.track.at(o.ID)
-		p := PlanOrder(o, r.Settings, r.k)
+		p := plans[i]
 		if vo, ok := existing[refOf(o, r.Settings)]; ok {
 			r.results[it.slot] = r.alreadyThere(it, &p, &vo)
 			continue
@@ -287,6 +301,9 @@ func (r *runner) bookNew(ctx context.Context, items []item, lookup bool) error {
 		default:
 			sends = append(sends, send{item: it, plan: p})
 		}
+	}
+	if r.sending != nil {
+		r.sending() // the next page may be read and looked up meanwhile (watermark.go)
 	}
 	r.sendAll(ctx, sends)
 	return ctx.Err()
@@ -364,9 +381,12 @@ type send struct {
 	sends int
 }
 
-// sendAll sends verkooporders, Concurrency at once.
+// sendAll sends verkooporders, Concurrency at once. Twice as many are
+// prepared to go: while Concurrency requests are in flight (the client lets
+// no more go), the others write their ledger entries, so that the requests
+// in flight never wait for the ledger.
 func (r *runner) sendAll(ctx context.Context, sends []send) {
-	sem := make(chan struct{}, r.Concurrency)
+	sem := make(chan struct{}, 2*r.Concurrency)
 	var wg sync.WaitGroup
 	for _, s := range sends {
 		wg.Add(1)
@@ -484,6 +504,8 @@ func failure(err error) *Hold {
 		return &Hold{"snelstart_refused", ae.Items[0].Code + " " + ae.Items[0].Message}
 	case errors.Is(err, snelstart.ErrMaybeWritten):
 		return &Hold{"uncertain", ""}
+	case errors.As(err, new(*ledgerError)):
+		return &Hold{"ledger", err.Error()}
 	case errors.Is(err, snelstart.ErrRateLimited), errors.Is(err, snelstart.ErrServer), errors.Is(err, snelstart.ErrNetwork), errors.Is(err, snelstart.ErrTimeout):
 		return &Hold{"snelstart_unavailable", ""}
 	case errors.Is(err, snelstart.ErrInvalidClientKey), errors.Is(err, snelstart.ErrInvalidSubscriptionKey),

@@ -9,6 +9,8 @@ package snelstart
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -151,6 +153,13 @@ func baseURL(s string) (*url.URL, error) {
 // RequestTimeout is the longest a call may take: a write that was on its
 // way when its program stopped has reached SnelStart by then, or never will.
 func (c *Client) RequestTimeout() time.Duration { return c.opt.Timeout }
+
+// Identity names the administration this client reaches (API and
+// koppelsleutel), hashed: for keys of in-memory caches, never shown.
+func (c *Client) Identity() string {
+	sum := sha256.Sum256([]byte(c.opt.APIBaseURL + "\x00" + c.opt.ClientKey))
+	return hex.EncodeToString(sum[:])
+}
 
 // Requests returns how many API calls the client has sent (retries count,
 // token requests do not), for the run statistics and benchmarks.

@@ -89,10 +89,12 @@ class Execution {
     return (await call<{ orders: Entry[] }>('Tasks.Orders', form.profileId, this.query(0))).orders;
   }
 
-  async runNow(task: string): Promise<void> {
+  /** Nu uitvoeren; with full (Volledige controle) every order of the selection is read. */
+  async runNow(task: string, full = false): Promise<void> {
     this.start(task);
     try {
-      const res = await call<{ run: Run; counts: Record<string, number>; warnings: string[] | null; stock?: StockView }>('Tasks.RunNow', form.profileId, task);
+      const res = await call<{ run: Run; counts: Record<string, number>; warnings: string[] | null; stock?: StockView }>(
+        full ? 'Tasks.RunFull' : 'Tasks.RunNow', form.profileId, task);
       this.stockRun = res.stock ?? null;
       const text = [res.run.message + ':', countsText(res.counts) + '.', ...(res.warnings ?? [])].join(' ');
       form.notice = { kind: res.run.state === 'ok' ? 'ok' : 'error', text };

@@ -1,0 +1,278 @@
+package orderimport
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/opencart"
+	"github.com/s-connect/s-connect/backend/snelstart"
+)
+
+// Incremental runs. A run every few minutes on a shop with years of orders
+// reads only what is new or changed since the run before: the orders above
+// the highest order id seen, the orders whose date_modified is at or after
+// the watermark, and the orders the ledger still has open. A full pass reads
+// the whole selection: the first run, on demand (Job.Full), once a day, and
+// after the selection changed (statuses, stores, Vanaf datum/tijd).
+//
+// The watermark is the newest date_modified a run read, less the run's own
+// duration (an order changed while the run went on has a date_modified after
+// the run began) and less Overlap (clock skew between the shop's web and
+// database servers, and transactions committed late: an order whose
+// date_modified is older than one already seen). A shop clock stepped back
+// shows as a new order dated before the watermark: that run becomes a full
+// pass. docs/exactly-once.md says what the watermark promises.
+
+// Overlap is how far back of the newest change seen the next run starts.
+const Overlap = 15 * time.Minute
+
+// FullEvery is how old the last full pass may be before a run makes one.
+const FullEvery = 24 * time.Hour
+
+// StateStore keeps the watermark of a profile (backend/config.Store).
+type StateStore interface {
+	OrderState(profileID uint) (config.OrderState, error)
+	SaveOrderState(config.OrderState) error
+	UnsettledOrders(profileID uint) ([]int, error)
+}
+
+// Pass modes, in Report.Mode.
+const (
+	ModeFull        = "full"
+	ModeIncremental = "incremental"
+)
+
+// seen is what a run read: each order once, and the newest change.
+type seen struct {
+	ids      map[int]bool
+	maxID    int
+	modified time.Time // the newest date_modified
+	// While reading the orders above the last run's highest id: the oldest
+	// date_modified among them.
+	newOnly   bool
+	oldestNew time.Time
+}
+
+// selection is the fingerprint of what a run selects: a different one
+// needs a full pass. Empty statuses are the shop's sale statuses as the
+// shop has them now.
+func selection(q opencart.OrderQuery, shop *opencart.Shop) string {
+	statuses := slices.Clone(q.Statuses)
+	if len(statuses) == 0 {
+		statuses = shop.SaleStatuses()
+	}
+	slices.Sort(statuses)
+	stores := slices.Clone(q.StoreIDs)
+	slices.Sort(stores)
+	since := ""
+	if !q.AddedSince.IsZero() {
+		since = q.AddedSince.UTC().Format(time.RFC3339)
+	}
+	return fmt.Sprintf("statuses=%v stores=%v since=%s", statuses, stores, since)
+}
+
+// readOrders reads the run's orders, full or incremental, and hands each
+// page to the runner.
+func (r *runner) readOrders(ctx context.Context, rep *Report) error {
+	q := r.Query
+	q.Limit = r.PageSize
+	if r.State == nil || len(q.IDs) > 0 {
+		rep.Mode = ModeFull
+		return r.pass(ctx, q)
+	}
+	st, err := r.State.OrderState(r.ProfileID)
+	if err != nil {
+		return err
+	}
+	sel := selection(q, r.Shop)
+	started := time.Now()
+	// Refunds as credit orders read the returns of the orders a run reads:
+	// a return added to an order booked long ago does not change the
+	// order's date_modified, so those runs read every order (until returns
+	// have a watermark of their own).
+	full := r.Full || r.Settings.RefundCredit || st.Watermark.IsZero() || st.Selection != sel || st.LastFull == nil ||
+		started.Sub(*st.LastFull) > FullEvery
+	stepped := false
+	if !full {
+		rep.Mode = ModeIncremental
+		if stepped, err = r.incremental(ctx, q, st); err != nil {
+			return err
+		}
+		full = stepped
+	}
+	if full {
+		rep.Mode = ModeFull
+		if err := r.pass(ctx, q); err != nil {
+			return err
+		}
+	}
+	if r.Preview || ctx.Err() != nil {
+		return nil
+	}
+	next := config.OrderState{ProfileID: r.ProfileID, Selection: sel, MaxOrderID: max(st.MaxOrderID, r.seen.maxID), LastFull: st.LastFull}
+	if full {
+		now := time.Now()
+		next.LastFull = &now
+	} else {
+		next.Watermark = st.Watermark
+	}
+	if m := r.seen.modified; !m.IsZero() {
+		// A shop clock ahead of this one counts as this one.
+		if limit := started.Add(Overlap); m.After(limit) {
+			m = limit
+		}
+		// After a step back, the shop's clock is where its new orders are:
+		// not every run until it is back where it was must be a full pass.
+		if stepped && m.After(r.seen.oldestNew) {
+			m = r.seen.oldestNew
+		}
+		if w := m.Add(-time.Since(started) - Overlap); w.After(next.Watermark) {
+			next.Watermark = w
+		}
+	}
+	if next.Watermark.IsZero() {
+		next.LastFull = nil // nothing read yet: the next run is a full pass too
+	}
+	return r.State.SaveOrderState(next)
+}
+
+// incremental reads the new orders, then the open and the changed ones. It
+// reports a shop clock stepped back (a new order dated before the
+// watermark): then a full pass must follow.
+func (r *runner) incremental(ctx context.Context, q opencart.OrderQuery, st config.OrderState) (stepped bool, err error) {
+	newer := q
+	newer.AfterID = st.MaxOrderID
+	r.seen.newOnly = true
+	err = r.pass(ctx, newer)
+	r.seen.newOnly = false
+	if err != nil {
+		return false, err
+	}
+	if m := r.seen.oldestNew; !m.IsZero() && m.Before(st.Watermark) {
+		return true, nil
+	}
+	open, err := r.State.UnsettledOrders(r.ProfileID)
+	if err != nil {
+		return false, err
+	}
+	for len(open) > 0 {
+		part := open[:min(len(open), 500)]
+		open = open[len(part):]
+		byID := q
+		byID.IDs = part
+		if err := r.pass(ctx, byID); err != nil {
+			return false, err
+		}
+	}
+	changed := q
+	changed.ModifiedSince, changed.UpToID = st.Watermark, st.MaxOrderID
+	return false, r.pass(ctx, changed)
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
+// fetched is a page of orders read ahead, with their ledger entries and
+// the lookups of the ones that are not settled.
+type fetched struct {
+	orders   []opencart.Order
+	next     int
+	entries  map[int]config.LedgerEntry
+	existing map[string]snelstart.Verkooporder
+	err      error
+}
+
+// fetch reads a page and looks up what its unsettled orders need. It runs
+// beside the previous page's sends, which touch neither the knowledge nor
+// these orders.
+func (r *runner) fetch(ctx context.Context, q opencart.OrderQuery) *fetched {
+	f := &fetched{}
+	if f.orders, f.next, f.err = r.Shop.Orders(ctx, q); f.err != nil || len(f.orders) == 0 {
+		return f
+	}
+	ids := make([]int, len(f.orders))
+	for i, o := range f.orders {
+		ids[i] = o.ID
+	}
+	if f.entries, f.err = r.Ledger.Ledger(r.ProfileID, ids); f.err != nil {
+		return f
+	}
+	var todo []opencart.Order
+	for _, o := range f.orders {
+		if e, known := f.entries[o.ID]; !known || !config.Settled(e.State) && !mayBeInSnelStart(e) {
+			if !r.seen.ids[o.ID] {
+				todo = append(todo, o)
+			}
+		}
+	}
+	f.existing, f.err = r.lookUp(ctx, todo, true)
+	return f
+}
+
+// pass reads the orders of q page by page and books the ones this run has
+// not had yet. The next page is read and looked up while this page's
+// verkooporders are being sent, so that the requests in flight stay busy
+// across pages.
+func (r *runner) pass(ctx context.Context, q opencart.OrderQuery) error {
+	cur := r.fetch(ctx, q)
+	for {
+		if cur.err != nil {
+			return cur.err
+		}
+		fresh := cur.orders[:0:0]
+		for _, o := range cur.orders {
+			if r.seen.ids[o.ID] {
+				continue
+			}
+			r.seen.ids[o.ID] = true
+			if o.ID > r.seen.maxID {
+				r.seen.maxID = o.ID
+			}
+			r.seen.modified = later(r.seen.modified, o.Modified)
+			if r.seen.newOnly && (r.seen.oldestNew.IsZero() || o.Modified.Before(r.seen.oldestNew)) {
+				r.seen.oldestNew = o.Modified
+			}
+			fresh = append(fresh, o)
+		}
+		r.track.page(len(fresh), cur.next != 0)
+		var ahead chan *fetched
+		readAhead := func() {
+			if ahead == nil && cur.next != 0 {
+				ahead = make(chan *fetched, 1)
+				next := q
+				next.AfterID = cur.next
+				go func() { ahead <- r.fetch(ctx, next) }()
+			}
+		}
+		r.sending = readAhead
+		err := r.page(ctx, fresh, cur.entries, cur.existing)
+		r.sending = nil
+		readAhead()
+		var following *fetched
+		if ahead != nil {
+			following = <-ahead
+		}
+		if err != nil {
+			return err
+		}
+		r.settle(ctx, false)
+		if err := r.creditReturns(ctx, fresh); err != nil {
+			return err
+		}
+		if r.Progress != nil {
+			r.Progress(len(r.results))
+		}
+		if following == nil {
+			return nil
+		}
+		q.AfterID = cur.next
+		cur = following
+	}
+}
