@@ -104,7 +104,10 @@ describe('the demo on a first start', () => {
       await page.waitForTimeout(5000);
       await page.locator('tr[data-task=orders] button', { hasText: 'Voorbeeld' }).click();
       await page.getByTestId('preview').waitFor({ timeout: 60000 });
-      waiting = await page.locator('[data-testid=preview] tbody tr').count();
+      // A row of an order the first run did not book: the preview also lists
+      // the orders already booked, so counting its rows proves nothing.
+      waiting = await page.$$eval('[data-testid=preview] tbody tr[data-order]',
+        (rows, known) => rows.filter((r) => !known.includes(Number(r.dataset.order))).length, [...booked]);
     }
     // The planning: the next run of the demo's scheduled task in two minutes.
     const at = new Date(Date.now() + 120000);
