@@ -311,7 +311,11 @@ describe('Uitvoering', () => {
     await tab('execution');
     const text = await runNow(/^Mislukt/);
     assert.match(text, cause);
-    assert.match(await page.locator('tr[data-task=orders] [data-testid=task-outcome]').innerText(), cause);
+    // The task table reloads its last run after the notice shows: wait for it
+    // to show this run (under load the previous run's Geslaagd was read).
+    const outcome = page.locator('tr[data-task=orders] [data-testid=task-outcome]');
+    for (let i = 0; i < 100 && !cause.test(await outcome.innerText()); i++) await page.waitForTimeout(100);
+    assert.match(await outcome.innerText(), cause);
     await page.locator('[data-testid=notice] button.fix').click();
     await page.waitForSelector(`[role=tablist] [data-tab="${fixTab}"][aria-selected=true]`);
     return text.replace(/^Mislukt — /, '').replace(/ Naar .*$/, '');
