@@ -268,3 +268,38 @@ func (s *Shop) fillCountries(ctx context.Context, orders []Order) error {
 	}
 	return nil
 }
+
+// StatusKeepsModified reports whether a status change leaves date_modified
+// as it was. OpenCart 4.1's addHistory sets the status through
+// editOrderStatusId, which does not touch date_modified (2.3 to 4.0 set it
+// to NOW() with the status); every version writes an order_history row.
+func (s *Shop) StatusKeepsModified() bool { return s.Version() == "4.1" }
+
+// StatusChangedSince lists the orders with id upToID or lower that got a
+// status (an order_history row) at or after since, each once.
+func (s *Shop) StatusChangedSince(ctx context.Context, since time.Time, upToID int) ([]int, error) {
+	if !s.schema.HasTable("order_history") {
+		return nil, fmt.Errorf("opencart: order_history cannot be read")
+	}
+	var out []int
+	seen := map[int]bool{}
+	after := 0
+	for {
+		rows, err := s.t.Select(ctx, Query{Table: "order_history", Columns: []string{"order_history_id", "order_id"},
+			Where:   []Cond{Gt("order_history_id", after), Ge("date_added", s.formatTime(since)), Le("order_id", upToID)},
+			OrderBy: []string{"order_history_id"}, Limit: 1000})
+		if err != nil {
+			return nil, fmt.Errorf("opencart: order history: %w", err)
+		}
+		for _, r := range rows {
+			after = atoi(r["order_history_id"])
+			if id := atoi(r["order_id"]); !seen[id] {
+				seen[id] = true
+				out = append(out, id)
+			}
+		}
+		if len(rows) < 1000 {
+			return out, nil
+		}
+	}
+}

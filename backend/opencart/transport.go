@@ -118,6 +118,9 @@ var Whitelist = map[string][]string{
 	"order_total":   {"order_total_id", "order_id", "code", "title", "value", "sort_order"},
 	"order_voucher": {"order_voucher_id", "order_id", "code", "description", "amount"},
 	"order_status":  {"order_status_id", "language_id", "name"},
+	// order_history: OpenCart 4.1 changes an order's status without
+	// touching date_modified; its history row says when (StatusChangedSince).
+	"order_history": {"order_history_id", "order_id", "order_status_id", "date_added"},
 	// Returns (B7): what was sent back and what the shop did about it.
 	"return":        {"return_id", "order_id", "product_id", "product", "model", "quantity", "return_action_id", "date_added"},
 	"return_action": {"return_action_id", "language_id", "name"},

@@ -148,6 +148,7 @@ func BenchmarkWatermark50k(b *testing.B) {
 				importedBefore(b, dir, prof, orders[:imported])
 				job := childJob{Transport: transport, DBPort: h.DBPort, Database: h.Database, SnelStart: url, StoreDir: dir, Profile: prof,
 					Watermark: true, Release: held, Status: status, BridgeURL: h.URL, Path: inst.Path(), Secret: inst.Secret}
+				simCalls := s.Calls()
 				b.StartTimer()
 				res := startChild(b, job)
 				b.StopTimer()
@@ -160,6 +161,10 @@ func BenchmarkWatermark50k(b *testing.B) {
 				// "changed": booked, and changed in the shop since (reported, not booked again).
 				if full.Mode != "full" || full.Counts["skipped"]+full.Counts["changed"] != imported {
 					b.Fatalf("full pass: %s %v", full.Mode, full.Counts)
+				}
+				// The calls the child's client counted are the ones the simulator answered.
+				if got := s.Calls() - simCalls; got != full.Calls+next.Calls {
+					b.Fatalf("the simulator answered %d calls, the client counted %d", got, full.Calls+next.Calls)
 				}
 				if next.Mode != "incremental" || next.Counts["created"] != 5 || s.Count("verkooporders") != 5 {
 					b.Fatalf("watermark run: %s %v, %d verkooporders", next.Mode, next.Counts, s.Count("verkooporders"))

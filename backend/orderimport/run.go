@@ -160,6 +160,9 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		if len(otherwise) > 0 {
 			rep.Warnings = append(rep.Warnings, Note{"vat_rounding", strings.Join(otherwise, ", ")})
 		}
+		if len(otherwise) > 0 || rep.Counts["failed"] > 0 || rep.Counts["credit_failed"] > 0 || err != nil {
+			forgetStatic(&j)
+		}
 		if r.noReturns {
 			rep.Warnings = append(rep.Warnings, Note{"returns_unreadable", ""})
 		}

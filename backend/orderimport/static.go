@@ -30,10 +30,27 @@ type staticEntry struct {
 	at time.Time
 }
 
+// staticKey is what the lists were read for: the administration, the shop
+// and the settings (a settings change reads them afresh).
+func staticKey(j *Job) string {
+	settings, _ := json.Marshal(j.Settings)
+	return j.Client.Identity() + "\x00" + j.Shop.Name + "\x00" + string(settings)
+}
+
+// forgetStatic drops the lists of j's settings: a run in which an order
+// failed, or SnelStart computed VAT otherwise, may have used an article,
+// omzetgroep or template the bookkeeper deleted or changed since; the next
+// run reads them again instead of failing the same way for the rest of the
+// hour.
+func forgetStatic(j *Job) {
+	statics.Lock()
+	delete(statics.m, staticKey(j))
+	statics.Unlock()
+}
+
 // staticKnowledge is loadStatic, read at most once per staticFor.
 func staticKnowledge(ctx context.Context, j *Job) (*Knowledge, *snelstart.CompanyInfo, error) {
-	settings, _ := json.Marshal(j.Settings)
-	key := j.Client.Identity() + "\x00" + j.Shop.Name + "\x00" + string(settings)
+	key := staticKey(j)
 	statics.Lock()
 	e, ok := statics.m[key]
 	statics.Unlock()

@@ -126,7 +126,7 @@ func (r *runner) readOrders(ctx context.Context, rep *Report) error {
 		}
 		// After a step back, the shop's clock is where its new orders are:
 		// not every run until it is back where it was must be a full pass.
-		if stepped && m.After(r.seen.oldestNew) {
+		if stepped && !r.seen.oldestNew.IsZero() && m.After(r.seen.oldestNew) {
 			m = r.seen.oldestNew
 		}
 		if w := m.Add(-time.Since(started) - Overlap); w.After(next.Watermark) {
@@ -141,7 +141,8 @@ func (r *runner) readOrders(ctx context.Context, rep *Report) error {
 
 // incremental reads the new orders, then the open and the changed ones. It
 // reports a shop clock stepped back (a new order dated before the
-// watermark): then a full pass must follow.
+// watermark), or an OpenCart 4.1 history it cannot read: then a full pass
+// must follow.
 func (r *runner) incremental(ctx context.Context, q opencart.OrderQuery, st config.OrderState) (stepped bool, err error) {
 	newer := q
 	newer.AfterID = st.MaxOrderID
@@ -169,7 +170,31 @@ func (r *runner) incremental(ctx context.Context, q opencart.OrderQuery, st conf
 	}
 	changed := q
 	changed.ModifiedSince, changed.UpToID = st.Watermark, st.MaxOrderID
-	return false, r.pass(ctx, changed)
+	if err := r.pass(ctx, changed); err != nil {
+		return false, err
+	}
+	if !r.Shop.StatusKeepsModified() {
+		return false, nil
+	}
+	// OpenCart 4.1: an order that got a chosen status since the watermark
+	// (a payment confirmed, the shop owner's "Complete") keeps its old
+	// date_modified; its history row is dated. A shop whose history cannot
+	// be read gets a full pass.
+	ids, err := r.Shop.StatusChangedSince(ctx, st.Watermark, st.MaxOrderID)
+	if err != nil {
+		return true, nil
+	}
+	ids = slices.DeleteFunc(ids, func(id int) bool { return r.seen.ids[id] })
+	for len(ids) > 0 {
+		part := ids[:min(len(ids), 500)]
+		ids = ids[len(part):]
+		byID := q
+		byID.IDs = part
+		if err := r.pass(ctx, byID); err != nil {
+			return false, err
+		}
+	}
+	return false, nil
 }
 
 func later(a, b time.Time) time.Time {

@@ -219,3 +219,64 @@ func TestWatermarkRunTakesUpHeldOrders(t *testing.T) {
 	w.bookedOnce(t, held...)
 	w.checkSnelStart(t)
 }
+
+// OpenCart 4.1's addHistory gives an order its status through
+// editOrderStatusId, which leaves date_modified alone, and writes a dated
+// order_history row. An order that gets a chosen status that way (a bank
+// transfer marked paid days after checkout) is read by the next watermark
+// run, not a day later by the full pass.
+func TestWatermarkRunReadsA41StatusChange(t *testing.T) {
+	w := newWorldSized(t, fixture.Config{Version: "4.1", Prefix: "oc_", Orders: 80, Products: 80, Customers: 60, Seed: 5,
+		Base: time.Now().Add(-96 * time.Hour)})
+	out := w.notSold()
+	if len(out) == 0 {
+		t.Fatal("the fixture has no order outside the selection")
+	}
+	w.runState(t, opencart.OrderQuery{}, false, nil)
+	o := out[0]
+	// What 4.1's addHistory writes: the status, and a history row dated now.
+	if _, err := w.db.Exec("UPDATE oc_order SET order_status_id = ? WHERE order_id = ?", w.fix.SaleStatuses[0], o.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.db.Exec("INSERT INTO oc_order_history (order_id, order_status_id, notify, comment, date_added) VALUES (?, ?, 0, '', ?)",
+		o.ID, w.fix.SaleStatuses[0], time.Now().In(w.shop.Location).Format("2006-01-02 15:04:05")); err != nil {
+		t.Fatal(err)
+	}
+	if rep := w.runState(t, opencart.OrderQuery{}, false, nil); rep.Mode != orderimport.ModeIncremental {
+		t.Fatalf("run after the status change: %s", rep.Mode)
+	}
+	w.bookedOnce(t, o.ID)
+}
+
+// A status set behind the shop's back (a database edit, an extension that
+// writes neither date_modified nor a history row) is not seen by a
+// watermark run; the daily full pass books it.
+func TestDailyFullPassReadsAStatusChangedUnseen(t *testing.T) {
+	w := recentWorld(t)
+	out := w.notSold()
+	if len(out) == 0 {
+		t.Fatal("the fixture has no order outside the selection")
+	}
+	w.runState(t, opencart.OrderQuery{}, false, nil)
+	o := out[0]
+	if _, err := w.db.Exec("UPDATE oc_order SET order_status_id = ? WHERE order_id = ?", w.fix.SaleStatuses[0], o.ID); err != nil {
+		t.Fatal(err)
+	}
+	if rep := w.runState(t, opencart.OrderQuery{}, false, nil); rep.Mode != orderimport.ModeIncremental || rep.Counts["created"] != 0 {
+		t.Fatalf("watermark run: %s %v", rep.Mode, rep.Counts)
+	}
+	// The last full pass a day and a minute ago.
+	st, err := w.store.OrderState(w.prof)
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := time.Now().Add(-orderimport.FullEvery - time.Minute)
+	st.LastFull = &last
+	if err := w.store.SaveOrderState(st); err != nil {
+		t.Fatal(err)
+	}
+	if rep := w.runState(t, opencart.OrderQuery{}, false, nil); rep.Mode != orderimport.ModeFull || rep.Counts["created"] != 1 {
+		t.Fatalf("run a day after the full pass: %s %v", rep.Mode, rep.Counts)
+	}
+	w.bookedOnce(t, o.ID)
+}
