@@ -216,8 +216,6 @@ func (r *runner) loadIntents(orders []opencart.Order) error {
 	if err != nil {
 		return err
 	}
-	r.kmu.Lock() // the next page's, while this page's orders are prepared
-	defer r.kmu.Unlock()
 	if r.intents == nil {
 		r.intents = map[string]config.CustomerCreate{}
 	}

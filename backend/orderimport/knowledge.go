@@ -133,39 +133,21 @@ func unique(values []string) []string {
 // loadArticles fetches the articles with these codes not known yet.
 func (k *Knowledge) loadArticles(ctx context.Context, c *snelstart.Client, codes []string) error {
 	var want []string
-	k.lock()
 	for _, code := range unique(codes) {
 		if _, ok := k.Artikelen[strings.ToLower(code)]; !ok {
 			want = append(want, code)
 		}
 	}
-	k.unlock()
 	for _, part := range chunks(want) {
 		list, err := snelstart.Collect(c.Artikelen.List(ctx, snelstart.ListOptions{Filter: snelstart.In("Artikelcode", part)}))
 		if err != nil {
 			return err
 		}
-		k.lock()
 		for i := range list {
-			if _, made := k.Artikelen[strings.ToLower(list[i].Artikelcode)]; !made { // made by this run meanwhile: that one
-				k.Artikelen[strings.ToLower(list[i].Artikelcode)] = &list[i]
-			}
+			k.Artikelen[strings.ToLower(list[i].Artikelcode)] = &list[i]
 		}
-		k.unlock()
 	}
 	return nil
-}
-
-func (k *Knowledge) lock() {
-	if k.mu != nil {
-		k.mu.Lock()
-	}
-}
-
-func (k *Knowledge) unlock() {
-	if k.mu != nil {
-		k.mu.Unlock()
-	}
 }
 
 // loadCustomers fetches the relaties the orders may be for, the way
@@ -189,6 +171,10 @@ func (k *Knowledge) loadCustomers(ctx context.Context, c *snelstart.Client, s Se
 			values = append(values, o.Email)
 		}
 	}
+	known := map[string]bool{}
+	for _, r := range k.Relaties {
+		known[r.ID] = true
+	}
 	for _, part := range chunks(unique(values)) {
 		var filter snelstart.Filter
 		if s.MatchBy != "klantnummer" {
@@ -207,18 +193,12 @@ func (k *Knowledge) loadCustomers(ctx context.Context, c *snelstart.Client, s Se
 		if err != nil {
 			return err
 		}
-		k.lock() // the relaties made meanwhile are known already
-		known := map[string]bool{}
-		for _, r := range k.Relaties {
-			known[r.ID] = true
-		}
 		for _, r := range list {
 			if !known[r.ID] {
 				k.Relaties = append(k.Relaties, r)
 				known[r.ID] = true
 			}
 		}
-		k.unlock()
 	}
 	return nil
 }

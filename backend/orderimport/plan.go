@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
@@ -16,10 +15,6 @@ import (
 // Knowledge is what is known of SnelStart (and of the shop's products) when
 // an order is planned: looked up in batches before, so planning does no I/O.
 type Knowledge struct {
-	// mu, when set, is held while a page's look-up writes what it found:
-	// the next page is looked up while this page's orders are prepared
-	// and their customers and articles made (run.go).
-	mu             sync.Locker
 	ShopName       string
 	Products       map[int]opencart.Product      // by product_id: the code fields
 	Relaties       []snelstart.Relatie           // candidates for this batch of orders

@@ -144,7 +144,6 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		rep.Warnings = append(rep.Warnings, Note{"currency", cur})
 	}
 	r := &runner{Job: &j, k: k, started: started, seen: seen{ids: map[int]bool{}}, madeFor: map[string]int{}}
-	k.mu = &r.kmu
 	finish := func(err error) (*Report, error) {
 		rep.Results = r.results
 		var otherwise []string // orders whose VAT SnelStart computed otherwise
@@ -262,21 +261,14 @@ func (r *runner) bookNew(ctx context.Context, items []item, existing map[string]
 			return err
 		}
 	}
-	if r.sending != nil {
-		// The next page is read and looked up meanwhile (watermark.go); what
-		// it learns of SnelStart it writes under kmu.
-		r.sending()
-	}
 	plans := make([]Plan, len(items))
-	made, allMade := map[string]chan struct{}{}, func() {}
-	r.kmu.Lock()
 	for i, it := range items {
 		plans[i] = PlanOrder(it.order, r.Settings, r.k)
 	}
+	made, allMade := map[string]chan struct{}{}, func() {}
 	if !r.Preview {
 		made, allMade = r.createAhead(ctx, items, plans)
 	}
-	r.kmu.Unlock()
 	ss := r.newSenders()
 	for i, it := range items {
 		o := it.order
@@ -319,6 +311,9 @@ func (r *runner) bookNew(ctx context.Context, items []item, existing map[string]
 		}
 	}
 	allMade() // creates no order of the page waits for (its verkooporder exists)
+	if r.sending != nil {
+		r.sending() // the next page may be read and looked up meanwhile (watermark.go)
+	}
 	ss.wait()
 	return ctx.Err()
 }
@@ -363,11 +358,9 @@ func (k *Knowledge) loadPage(ctx context.Context, c *snelstart.Client, shop *ope
 		if err != nil {
 			return err
 		}
-		k.lock()
 		for _, p := range products {
 			k.Products[p.ID] = p
 		}
-		k.unlock()
 	}
 	var codes []string
 	for _, o := range orders {

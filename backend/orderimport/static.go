@@ -61,6 +61,5 @@ func (k *Knowledge) clone() *Knowledge {
 	c.Rates = maps.Clone(k.Rates)
 	c.Landen = maps.Clone(k.Landen)
 	c.Relaties, c.Products = nil, nil
-	c.mu = nil
 	return &c
 }
