@@ -9,18 +9,31 @@ import (
 	"github.com/s-connect/s-connect/backend/snelstart"
 )
 
-// createAhead makes the new customers and articles a page of orders needs
-// before the orders are prepared one by one: the distinct ones side by
-// side (Concurrency at once), each once, however many orders need it. A
-// shop new to SnelStart (its first import) has mostly new customers and
-// articles; made one at a time they would cost a round trip each, in a
-// row. What a create leaves open — an answer lost, a refusal — prepare
-// finds as it would have found it itself: pending (its orders wait for
-// the lookups) or failed (its orders fail with the reason). A customer
-// an earlier run recorded as sent is left to prepare, which looks it up.
-func (r *runner) createAhead(ctx context.Context, items []item, plans []Plan) {
-	var jobs []func()
-	want := map[string]bool{}
+// createAhead starts making the new customers and articles a page of
+// orders needs: the distinct ones side by side (through the client's
+// Concurrency slots, shared with the page's verkooporders), each once,
+// however many orders need it. A shop new to SnelStart (its first import)
+// has mostly new customers and articles; made one at a time they would
+// cost a round trip each, in a row. It returns at once: made tells, by
+// key ("relatie:<memo>", "artikel:<code>"), when a create is over, so that
+// an order waits only for its own (two orders of one new customer wait
+// for its one card); all waits for every create. What a create leaves
+// open — an answer lost, a refusal — prepare finds as it would have found
+// it itself: pending (its orders wait for the lookups) or failed (its
+// orders fail with the reason). A customer an earlier run recorded as
+// sent is left to prepare, which looks it up.
+func (r *runner) createAhead(ctx context.Context, items []item, plans []Plan) (made map[string]chan struct{}, all func()) {
+	type job struct {
+		done chan struct{}
+		run  func()
+	}
+	var jobs []job
+	made = map[string]chan struct{}{}
+	add := func(key string, run func()) {
+		done := make(chan struct{})
+		made[key] = done
+		jobs = append(jobs, job{done, run})
+	}
 	for i, it := range items {
 		p := &plans[i]
 		if p.Held != nil {
@@ -29,46 +42,58 @@ func (r *runner) createAhead(ctx context.Context, items []item, plans []Plan) {
 		if nr := p.Customer.New; nr != nil {
 			key := "relatie:" + nr.Memo
 			_, recorded := r.intents[nr.Memo]
-			if !want[key] && !recorded && r.madeRelaties[nr.Memo] == nil && r.pending[key] == nil && findCustomer(it.order, r.Settings, r.k) == nil {
-				want[key] = true
+			if made[key] == nil && !recorded && r.madeRelaties[nr.Memo] == nil && r.pending[key] == nil && findCustomer(it.order, r.Settings, r.k) == nil {
 				orderID := it.order.ID
-				jobs = append(jobs, func() { r.aheadRelatie(ctx, orderID, key, nr) })
+				add(key, func() { r.aheadRelatie(ctx, orderID, key, nr) })
 			}
 		}
 		for _, a := range p.NewArticles {
 			code := strings.ToLower(a.Artikelcode)
 			key := "artikel:" + code
-			if _, ok := r.k.Artikelen[code]; ok || want[key] || r.pending[key] != nil {
+			if _, ok := r.k.Artikelen[code]; ok || made[key] != nil || r.pending[key] != nil {
 				continue
 			}
-			want[key] = true
 			orderID, a := it.order.ID, a
-			jobs = append(jobs, func() { r.aheadArtikel(ctx, orderID, key, &a) })
+			add(key, func() { r.aheadArtikel(ctx, orderID, key, &a) })
 		}
 	}
-	if len(jobs) == 0 {
-		return
-	}
-	next := make(chan func())
 	var wg sync.WaitGroup
-	for range min(2*r.Concurrency, len(jobs)) { // the client lets Concurrency go at once; the others write the ledger meanwhile
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for job := range next {
-				job()
-			}
-		}()
+	if len(jobs) > 0 {
+		next := make(chan job, len(jobs)) // in the orders' order: the first orders' creates go first
+		for _, j := range jobs {
+			next <- j
+		}
+		close(next)
+		for range min(2*r.Concurrency, len(jobs)) { // the client lets Concurrency go at once; the others write the ledger meanwhile
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for j := range next {
+					j.run()
+					close(j.done)
+				}
+			}()
+		}
 	}
-	for _, job := range jobs {
-		next <- job
+	return made, wg.Wait
+}
+
+// waitMade waits until the creates made ahead that this plan needs are over.
+func waitMade(made map[string]chan struct{}, p *Plan) {
+	if nr := p.Customer.New; nr != nil {
+		if done := made["relatie:"+nr.Memo]; done != nil {
+			<-done
+		}
 	}
-	close(next)
-	wg.Wait()
+	for _, a := range p.NewArticles {
+		if done := made["artikel:"+strings.ToLower(a.Artikelcode)]; done != nil {
+			<-done
+		}
+	}
 }
 
 func (r *runner) aheadRelatie(ctx context.Context, orderID int, key string, nr *snelstart.Relatie) {
-	_, err := r.createRelatie(ctx, orderID, nr) // what it made is known through addRelatie
+	made, err := r.createRelatie(ctx, orderID, nr)
 	r.kmu.Lock()
 	defer r.kmu.Unlock()
 	switch {
@@ -77,6 +102,7 @@ func (r *runner) aheadRelatie(ctx context.Context, orderID int, key string, nr *
 	case err != nil:
 		r.aheadFailed(key, failure(err))
 	default:
+		r.addRelatie(nr.Memo, made)
 		r.madeFor[nr.Memo] = orderID
 	}
 }

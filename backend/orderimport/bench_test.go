@@ -85,7 +85,7 @@ func BenchmarkImport1000(b *testing.B) {
 				if !preview {
 					// The floor: every call at 50 ms, 4 in flight.
 					floor := float64(rep.Calls) / 4 * 0.050
-					b.Logf("import: %d orders, %.3f calls per order (target ≤ %.1f), %.1f s (target ≤ %.1f s; floor %.1f s at 4 in flight, %.1f s at the client's 60 calls a second)",
+					b.Logf("import: %d orders, %.3f calls per order (target ≤ %.1f), %.1f s (target ≤ %.1f s; floor %.1f s at 4 in flight, %.1f s if the client were held to 60 calls a second, as after a 429)",
 						orders, float64(rep.Calls)/float64(orders), import1000Calls, elapsed.Seconds(), import1000Seconds, floor, float64(rep.Calls)/60)
 					if float64(rep.Calls)/float64(orders) > import1000Calls || elapsed.Seconds() > import1000Seconds {
 						b.Errorf("over the target: %.3f calls per order (≤ %.1f), %.1f s (≤ %.1f s)", float64(rep.Calls)/float64(orders), import1000Calls, elapsed.Seconds(), import1000Seconds)

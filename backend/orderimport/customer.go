@@ -245,7 +245,8 @@ func (r *runner) recordedCreate(o opencart.Order, nr *snelstart.Relatie) *pendin
 
 // createRelatie creates a customer card under the ledger: "sending"
 // before, "confirmed" after. A create that certainly failed clears the
-// record; one whose answer was lost keeps "sending".
+// record; one whose answer was lost keeps "sending". The caller makes
+// what it made known (addRelatie), under kmu while creates go side by side.
 func (r *runner) createRelatie(ctx context.Context, orderID int, nr *snelstart.Relatie) (*snelstart.Relatie, error) {
 	c := config.CustomerCreate{ProfileID: r.ProfileID, Key: nr.Memo, State: config.CustomerSending, OrderID: orderID}
 	if err := r.Ledger.PutCustomerCreate(c); err != nil {
@@ -254,7 +255,6 @@ func (r *runner) createRelatie(ctx context.Context, orderID int, nr *snelstart.R
 	made, err := r.Client.Relaties.Create(ctx, nr)
 	switch {
 	case err == nil:
-		r.addRelatie(nr.Memo, made)
 		c.State, c.RelatieID = config.CustomerConfirmed, made.ID
 		_ = r.Ledger.PutCustomerCreate(c) // when this fails, the next run looks the card up first
 	case !errors.Is(err, snelstart.ErrMaybeWritten):

@@ -69,6 +69,7 @@ func (r *runner) prepare(ctx context.Context, o opencart.Order, p *Plan) (*Hold,
 		if err != nil {
 			return failure(err), nil
 		}
+		r.addRelatie(nr.Memo, made)
 		p.Customer = CustomerPlan{Match: "new", Existing: made}
 	case p.Customer.Update:
 		if h := r.updateCustomer(ctx, o, p); h != nil {
@@ -139,10 +140,9 @@ func (r *runner) remember(a *snelstart.Artikel) *Hold {
 }
 
 // addRelatie makes a relatie made (or found) in this run known to the
-// orders after it, by its memo line.
+// orders after it, by its memo line. While creates made ahead go on
+// (ahead.go) the caller holds kmu.
 func (r *runner) addRelatie(memo string, made *snelstart.Relatie) {
-	r.kmu.Lock() // creates made ahead add side by side
-	defer r.kmu.Unlock()
 	r.k.Relaties = append(r.k.Relaties, *made)
 	if r.madeRelaties == nil {
 		r.madeRelaties = map[string]*snelstart.Relatie{}
@@ -213,7 +213,10 @@ func (r *runner) createAgain(ctx context.Context, pc *pendingCreate) bool {
 			r.k.Artikelen[strings.ToLower(made.Artikelcode)] = made
 		}
 	} else {
-		_, err = r.createRelatie(ctx, pc.orderID, pc.relatie)
+		var made *snelstart.Relatie
+		if made, err = r.createRelatie(ctx, pc.orderID, pc.relatie); err == nil {
+			r.addRelatie(pc.relatie.Memo, made)
+		}
 	}
 	pc.tries++
 	var ae *snelstart.APIError

@@ -268,10 +268,11 @@ func (r *runner) bookNew(ctx context.Context, items []item, existing map[string]
 	for i, it := range items {
 		plans[i] = PlanOrder(it.order, r.Settings, r.k)
 	}
+	made, allMade := map[string]chan struct{}{}, func() {}
 	if !r.Preview {
-		r.createAhead(ctx, items, plans)
+		made, allMade = r.createAhead(ctx, items, plans)
 	}
-	var sends []send
+	ss := r.newSenders()
 	for i, it := range items {
 		o := it.order
 		r.track.at(o.ID)
@@ -294,21 +295,29 @@ func (r *runner) bookNew(ctx context.Context, items []item, existing map[string]
 			r.results[it.slot] = r.record(o, it.entry, config.LedgerHeld, p.Held, customerName(o))
 			continue
 		}
+		// Only this order's own customer and articles: the page's other
+		// creates and the verkooporders ready before it go on meanwhile.
+		waitMade(made, &p)
+		r.kmu.Lock() // the creates still going on write the knowledge
 		h, pc := r.prepare(ctx, o, &p)
-		switch {
-		case pc != nil: // waits for a customer or article that may have been made
+		if pc != nil { // waits for a customer or article that may have been made
 			pc.waiting = append(pc.waiting, send{item: it, plan: p})
+		}
+		r.kmu.Unlock()
+		switch {
+		case pc != nil:
 			r.results[it.slot] = Result{OrderID: o.ID, State: "failed", Customer: customerName(o), Reason: &Hold{"uncertain", ""}}
 		case h != nil:
 			r.results[it.slot] = r.record(o, it.entry, config.LedgerFailed, h, customerName(o))
 		default:
-			sends = append(sends, send{item: it, plan: p})
+			ss.send(ctx, send{item: it, plan: p})
 		}
 	}
+	allMade() // creates no order of the page waits for (its verkooporder exists)
 	if r.sending != nil {
 		r.sending() // the next page may be read and looked up meanwhile (watermark.go)
 	}
-	r.sendAll(ctx, sends)
+	ss.wait()
 	return ctx.Err()
 }
 
@@ -384,27 +393,45 @@ type send struct {
 	sends int
 }
 
-// sendAll sends verkooporders, Concurrency at once. Twice as many are
-// prepared to go: while Concurrency requests are in flight (the client lets
-// no more go), the others write their ledger entries, so that the requests
-// in flight never wait for the ledger.
+// senders sends verkooporders as they become ready, Concurrency at once.
+// Twice as many are prepared to go: while Concurrency requests are in
+// flight (the client lets no more go), the others write their ledger
+// entries, so that the requests in flight never wait for the ledger.
+type senders struct {
+	r   *runner
+	sem chan struct{}
+	wg  sync.WaitGroup
+}
+
+func (r *runner) newSenders() *senders {
+	return &senders{r: r, sem: make(chan struct{}, 2*r.Concurrency)}
+}
+
+// send books s in a goroutine of its own once one of the places is free.
+func (ss *senders) send(ctx context.Context, s send) {
+	ss.wg.Add(1)
+	ss.sem <- struct{}{}
+	go func() {
+		defer ss.wg.Done()
+		defer func() { <-ss.sem }()
+		r := ss.r
+		r.track.at(s.order.ID)
+		res := r.book(ctx, s)
+		r.mu.Lock()
+		r.results[s.slot] = res
+		r.mu.Unlock()
+	}()
+}
+
+func (ss *senders) wait() { ss.wg.Wait() }
+
+// sendAll sends verkooporders, Concurrency at once, and waits for them.
 func (r *runner) sendAll(ctx context.Context, sends []send) {
-	sem := make(chan struct{}, 2*r.Concurrency)
-	var wg sync.WaitGroup
+	ss := r.newSenders()
 	for _, s := range sends {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func(s send) {
-			defer wg.Done()
-			defer func() { <-sem }()
-			r.track.at(s.order.ID)
-			res := r.book(ctx, s)
-			r.mu.Lock()
-			r.results[s.slot] = res
-			r.mu.Unlock()
-		}(s)
+		ss.send(ctx, s)
 	}
-	wg.Wait()
+	ss.wait()
 }
 
 // book sends one verkooporder under the ledger: "sending" before, the

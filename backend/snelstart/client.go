@@ -42,9 +42,12 @@ type Options struct {
 	SubscriptionKey string // Ocp-Apim-Subscription-Key
 	HTTPClient      *http.Client
 	Timeout         time.Duration // per request; default 30 s
-	// The limiter: at most RequestsPerSecond (default 60) and at most
-	// Concurrency requests in flight (default 4). SnelStart publishes no
-	// limits [?]; a 429 is honoured with its Retry-After in any case.
+	// The limiter: at most Concurrency requests in flight (default 4), and
+	// at most RequestsPerSecond a second when it is set. Unset (the
+	// default), the client slows down when SnelStart asks it to: after a
+	// 429 at most SlowRate a second until SlowFor passes without another.
+	// SnelStart publishes no limits [?]; a 429's Retry-After is honoured in
+	// any case (docs/snelstart.md).
 	RequestsPerSecond float64
 	Concurrency       int
 	// Retries of reads (and of 429s and token renewals): MaxRetries more
@@ -64,6 +67,13 @@ type Client struct {
 	hc   *http.Client
 	lim  *rate.Limiter
 	sem  chan struct{}
+
+	// adaptive: no RequestsPerSecond given; slowed until slowUntil after
+	// a 429 (slowDown), unlimited again after (speedUp).
+	adaptive  bool
+	slowFor   time.Duration
+	slowMu    sync.Mutex
+	slowUntil time.Time
 
 	tokMu   sync.Mutex
 	token   string
@@ -104,9 +114,6 @@ func NewClient(opt Options) (*Client, error) {
 	if opt.Timeout == 0 {
 		opt.Timeout = 30 * time.Second
 	}
-	if opt.RequestsPerSecond == 0 {
-		opt.RequestsPerSecond = 60
-	}
 	if opt.Concurrency == 0 {
 		opt.Concurrency = 4
 	}
@@ -122,12 +129,12 @@ func NewClient(opt Options) (*Client, error) {
 	if opt.UserAgent == "" {
 		opt.UserAgent = "S-Connect"
 	}
-	burst := int(opt.RequestsPerSecond)
-	if burst < 1 {
-		burst = 1
+	lim := rate.NewLimiter(rate.Inf, opt.Concurrency)
+	if opt.RequestsPerSecond > 0 {
+		lim = rate.NewLimiter(rate.Limit(opt.RequestsPerSecond), max(1, int(opt.RequestsPerSecond)))
 	}
-	c := &Client{opt: opt, api: api, auth: auth, hc: opt.HTTPClient,
-		lim: rate.NewLimiter(rate.Limit(opt.RequestsPerSecond), burst), sem: make(chan struct{}, opt.Concurrency)}
+	c := &Client{opt: opt, api: api, auth: auth, hc: opt.HTTPClient, lim: lim, sem: make(chan struct{}, opt.Concurrency),
+		adaptive: opt.RequestsPerSecond <= 0, slowFor: SlowFor}
 	c.sleep = sleepCtx
 	c.Relaties = &RelatiesService{c}
 	c.Artikelen = &ArtikelenService{c}
@@ -250,6 +257,7 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 		case status == http.StatusTooManyRequests:
 			// APIM answers 429 before the call reaches SnelStart [I]: a
 			// write was not done either, so it may be tried again.
+			c.slowDown()
 		case status >= 500 && !read:
 			return &WriteUncertainError{Err: apiErr}
 		case status >= 500 && status != http.StatusNotImplemented:
@@ -265,17 +273,56 @@ func (c *Client) Do(ctx context.Context, method, path string, query url.Values, 
 	}
 }
 
+// SlowRate and SlowFor are the adaptive limit (Options.RequestsPerSecond
+// unset): after a 429 at most SlowRate requests a second, until SlowFor
+// passes without another 429. SlowRate was the fixed limit before; see
+// docs/snelstart.md.
+const (
+	SlowRate = 60
+	SlowFor  = 30 * time.Second
+)
+
+// slowDown is a 429 under the adaptive limit: SlowRate a second from now
+// on, until slowFor passes without another.
+func (c *Client) slowDown() {
+	if !c.adaptive {
+		return
+	}
+	c.slowMu.Lock()
+	defer c.slowMu.Unlock()
+	if c.slowUntil.IsZero() {
+		c.lim.SetLimit(SlowRate)
+	}
+	c.slowUntil = time.Now().Add(c.slowFor)
+}
+
+// speedUp lifts the slowing once slowFor passed without a 429.
+func (c *Client) speedUp() {
+	if !c.adaptive {
+		return
+	}
+	c.slowMu.Lock()
+	defer c.slowMu.Unlock()
+	if !c.slowUntil.IsZero() && time.Now().After(c.slowUntil) {
+		c.lim.SetLimit(rate.Inf)
+		c.slowUntil = time.Time{}
+	}
+}
+
 // send makes one HTTP exchange through the limiter.
 func (c *Client) send(ctx context.Context, method, u, token string, payload []byte) (int, http.Header, []byte, error) {
-	if err := c.lim.Wait(ctx); err != nil {
-		return 0, nil, nil, &notSentError{err}
-	}
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():
 		return 0, nil, nil, &notSentError{ctx.Err()}
 	}
 	defer func() { <-c.sem }()
+	// The rate after the place: a slowing down after a 429 holds the
+	// requests already waiting for a place too.
+	c.speedUp()
+	if err := c.lim.Wait(ctx); err != nil {
+		return 0, nil, nil, &notSentError{err}
+	}
 	rctx, cancel := context.WithTimeout(ctx, c.opt.Timeout)
 	defer cancel()
 	var body io.Reader
