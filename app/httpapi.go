@@ -162,6 +162,9 @@ func (h *httpAPI) serveCall(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	result, err := h.methods.call(req.Name, req.Args)
+	if h.opt.Broker != nil {
+		h.opt.Broker.Drain(500 * time.Millisecond) // the call's events go out before its answer
+	}
 	switch {
 	case errors.Is(err, errNoMethod):
 		writeJSON(w, http.StatusNotFound, map[string]any{"error": &Error{Code: "unknown_method",
@@ -195,7 +198,7 @@ func (h *httpAPI) serveEvents(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
 		return
 	}
-	events, stop := h.opt.Broker.Subscribe()
+	sub, stop := h.opt.Broker.Subscribe()
 	defer stop()
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
@@ -209,13 +212,16 @@ func (h *httpAPI) serveEvents(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-keepAlive.C:
 			fmt.Fprint(w, ": ping\n\n")
-		case ev := <-events:
+		case ev := <-sub.C:
 			data, err := json.Marshal(ev)
 			if err != nil {
 				h.svc.log.Error("event encode", "event", ev.Name, "err", err)
-				continue
+			} else {
+				fmt.Fprintf(w, "data: %s\n\n", data)
 			}
-			fmt.Fprintf(w, "data: %s\n\n", data)
+			flusher.Flush()
+			sub.Sent()
+			continue
 		}
 		flusher.Flush()
 	}
