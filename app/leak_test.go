@@ -57,7 +57,7 @@ func TestNoSecretLeavesItsPlace(t *testing.T) {
 		"shop.ftp.root": h.Dir, "shop.url": h.URL, "shop.allowHTTP": "true", "shop.since": "2020-01-01T00:00",
 		"shop.db.password": dbPassword,
 		"sales.template":   "Webshop", "sales.shippingArticle": "VERZEND", "sales.discountArticle": "KORTING",
-		"sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL", "sales.differenceThreshold": "1000",
+		"sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL",
 		"articles.revenueGroup": "Omzet hoog", "articles.revenueGroupByVat": "9=Omzet laag",
 	}, nil); err != nil {
 		t.Fatal(err)

@@ -173,7 +173,7 @@ func (w *world) export(preview bool) *stockexport.Report {
 func (w *world) importJob(preview bool) orderimport.Job {
 	v := config.Defaults(time.Now())
 	for k, val := range map[string]string{"sales.template": "Webshop", "sales.shippingArticle": "VERZEND", "sales.discountArticle": "KORTING",
-		"sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL", "sales.differenceThreshold": "1000",
+		"sales.paymentFeeArticle": "BETAALKOSTEN", "sales.differenceArticle": "VERSCHIL",
 		"articles.revenueGroup": "Omzet hoog"} {
 		v[k] = val
 	}
