@@ -78,7 +78,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runWindow(*dir, stderr)
 	case "serve", "run", "check":
 	default:
-		fmt.Fprintf(stderr, "s-connect: unknown command %q (use: serve, run, check, version, snelstart-sim, restore-settings, or none for the window)\n", cmd)
+		// Before the settings are open the language is unknown: Dutch first, then English.
+		fmt.Fprintf(stderr, "s-connect: onbekende opdracht %q (gebruik: serve, run, check, version, snelstart-sim, restore-settings, of niets voor het venster)\n"+
+			"s-connect: unknown command %q (use: serve, run, check, version, snelstart-sim, restore-settings, or none for the window)\n", cmd, cmd)
 		return 2
 	}
 

@@ -24,7 +24,7 @@ func TestVersionCommand(t *testing.T) {
 
 func TestUnknownCommandAndFlags(t *testing.T) {
 	var out, errOut bytes.Buffer
-	if code := run([]string{"frobnicate"}, &out, &errOut); code != 2 || !strings.Contains(errOut.String(), "unknown command") {
+	if code := run([]string{"frobnicate"}, &out, &errOut); code != 2 || !strings.HasPrefix(errOut.String(), "s-connect: onbekende opdracht \"frobnicate\"") || !strings.Contains(errOut.String(), "unknown command") {
 		t.Fatalf("unknown command: exit %d, %q", code, errOut.String())
 	}
 	errOut.Reset()
