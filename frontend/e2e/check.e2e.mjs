@@ -39,19 +39,7 @@ const kinds = () => page.locator('[data-testid=check-findings] tbody tr').evalua
 describe('Uitvoering: Controle', () => {
   test('set up: SnelStart, the shop and the mapping', async () => {
     await w.connect(sim, shop);
-    await tab('mapping', 'sales');
-    await field('sales.template').locator('input').fill('Webshop');
-    await field('sales.shippingArticle').locator('input').fill('VERZEND');
-    await field('sales.discountArticle').locator('input').fill('KORTING');
-    await field('sales.discountArticleByVat').locator('textarea').fill('9=KORTING-LAAG\n0=KORTING-GEEN');
-    await field('sales.voucherArticle').locator('input').fill('CADEAUBON');
-    await field('sales.paymentFeeArticle').locator('input').fill('BETAALKOSTEN');
-    await field('sales.differenceArticle').locator('input').fill('VERSCHIL');
-    await tab('mapping', 'articles');
-    await field('articles.revenueGroup').locator('input').fill('Omzet hoog');
-    await field('articles.revenueGroupByVat').locator('textarea').fill('9=Omzet laag\n0=Omzet vrijgesteld');
-    await page.click('[data-action=save]');
-    await page.waitForFunction(() => /opgeslagen|Opgeslagen/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''));
+    await w.mapSeededAdministration();
   });
 
   test('a period that ends before it starts gets a Dutch error', async () => {

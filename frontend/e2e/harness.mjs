@@ -170,6 +170,23 @@ export function windowHelpers(page) {
       const opencart = await this.testShop(shop);
       if (!/geslaagd/.test(opencart)) throw new Error(`Verbinding testen (OpenCart): ${opencart}`);
     },
+    /** Aansluiting as the simulator's seeded administration names it (sjabloon, fee and discount articles, omzetgroepen per VAT rate), saved. */
+    async mapSeededAdministration() {
+      const fill = (key, value, kind = 'input') => this.field(key).locator(kind).fill(value);
+      await this.tab('mapping', 'sales');
+      await fill('sales.template', 'Webshop');
+      await fill('sales.shippingArticle', 'VERZEND');
+      await fill('sales.discountArticle', 'KORTING');
+      await fill('sales.discountArticleByVat', '9=KORTING-LAAG\n0=KORTING-GEEN', 'textarea');
+      await fill('sales.voucherArticle', 'CADEAUBON');
+      await fill('sales.paymentFeeArticle', 'BETAALKOSTEN');
+      await fill('sales.differenceArticle', 'VERSCHIL');
+      await this.tab('mapping', 'articles');
+      await fill('articles.revenueGroup', 'Omzet hoog');
+      await fill('articles.revenueGroupByVat', '9=Omzet laag\n0=Omzet vrijgesteld', 'textarea');
+      await page.click('[data-action=save]');
+      await page.waitForFunction(() => /opgeslagen|Opgeslagen/.test(document.querySelector('[data-testid=notice]')?.textContent ?? ''));
+    },
     /** Issues a licence (orders, or the modules named) for shopURL with the test's key and reads it in on Programma. */
     async importLicense(shopURL, modules = 'orders') {
       const { LICENSEGEN_BIN: bin, LICENSE_KEY: key } = process.env;

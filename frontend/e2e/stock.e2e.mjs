@@ -26,19 +26,7 @@ const saved = () => page.waitForFunction(() => /opgeslagen|Opgeslagen/.test(docu
 describe('Uitvoering: the stock export', () => {
   test('set up: SnelStart, the shop, the mapping and a licence with Voorraad', async () => {
     await w.connect(sim, shop);
-    await tab('mapping', 'sales');
-    await field('sales.template').locator('input').fill('Webshop');
-    await field('sales.shippingArticle').locator('input').fill('VERZEND');
-    await field('sales.discountArticle').locator('input').fill('KORTING');
-    await field('sales.discountArticleByVat').locator('textarea').fill('9=KORTING-LAAG\n0=KORTING-GEEN');
-    await field('sales.voucherArticle').locator('input').fill('CADEAUBON');
-    await field('sales.paymentFeeArticle').locator('input').fill('BETAALKOSTEN');
-    await field('sales.differenceArticle').locator('input').fill('VERSCHIL');
-    await tab('mapping', 'articles');
-    await field('articles.revenueGroup').locator('input').fill('Omzet hoog');
-    await field('articles.revenueGroupByVat').locator('textarea').fill('9=Omzet laag\n0=Omzet vrijgesteld');
-    await page.click('[data-action=save]');
-    await saved();
+    await w.mapSeededAdministration();
     await w.importLicense(shop.url, 'orders,voorraad');
   });
 
