@@ -9,8 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -20,6 +18,7 @@ import (
 	"github.com/s-connect/s-connect/backend/opencart/mysql"
 	"github.com/s-connect/s-connect/backend/orderimport"
 	"github.com/s-connect/s-connect/backend/snelstart"
+	"github.com/s-connect/s-connect/backend/testsvc"
 
 	_ "github.com/go-sql-driver/mysql"
 )
@@ -76,25 +75,9 @@ func benchChild() bool {
 	} else if err := runChild(j, &res); err != nil {
 		res.Err = err.Error()
 	}
-	res.RSSMB = peakRSS()
+	res.RSSMB = testsvc.PeakRSSMB()
 	json.NewEncoder(os.Stdout).Encode(res)
 	return true
-}
-
-// peakRSS is VmHWM of /proc/self/status in MB (getrusage's maxrss would
-// carry the parent's figure through fork).
-func peakRSS() float64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
-			return float64(kb) / 1024
-		}
-	}
-	return -1
 }
 
 // countingTransport counts the shop's reads.

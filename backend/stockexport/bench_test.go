@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -69,26 +68,9 @@ func benchChild() bool {
 	} else {
 		res = runChild(j)
 	}
-	res.RSSMB = peakRSS()
+	res.RSSMB = testsvc.PeakRSSMB()
 	json.NewEncoder(os.Stdout).Encode(res)
 	return true
-}
-
-// peakRSS is the process's peak resident set in MB: VmHWM of
-// /proc/self/status. (getrusage's maxrss is no use here: a child started by
-// a large parent inherits the parent's figure through fork.)
-func peakRSS() float64 {
-	data, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return -1
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
-			return float64(kb) / 1024
-		}
-	}
-	return -1
 }
 
 func runChild(j benchJob) benchResult {
