@@ -42,16 +42,68 @@ func orderBy(items []map[string]any, spec string, sh shape) error {
 		}
 		keys = append(keys, k)
 	}
-	sort.SliceStable(items, func(i, j int) bool {
-		for _, k := range keys {
-			c := compareValues(valueAt(items[i], k.path), valueAt(items[j], k.path))
+	// Each item's sort values are read and made comparable once, not in
+	// every comparison: a page of a large list sorts the whole list.
+	rows := make([]sortRow, len(items))
+	for i, it := range items {
+		rows[i] = sortRow{item: it, vals: make([]sortValue, len(keys))}
+		for n, k := range keys {
+			rows[i].vals[n] = newSortValue(valueAt(it, k.path))
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		for n, k := range keys {
+			c := rows[i].vals[n].compare(rows[j].vals[n])
 			if c != 0 {
 				return (c < 0) != k.desc
 			}
 		}
 		return false
 	})
+	for i, r := range rows {
+		items[i] = r.item
+	}
 	return nil
+}
+
+type sortRow struct {
+	item map[string]any
+	vals []sortValue
+}
+
+// sortValue is one value to sort on, with its text forms made once.
+type sortValue struct {
+	v        any
+	s, lower string
+}
+
+func newSortValue(v any) sortValue {
+	sv := sortValue{v: v}
+	switch v.(type) {
+	case nil, json.Number, bool:
+	default:
+		sv.s = fmt.Sprint(v)
+		sv.lower = strings.ToLower(sv.s)
+	}
+	return sv
+}
+
+// compare orders like compareValues.
+func (a sortValue) compare(b sortValue) int {
+	_, an := a.v.(json.Number)
+	_, bn := b.v.(json.Number)
+	_, ab := a.v.(bool)
+	_, bb := b.v.(bool)
+	if a.v == nil || b.v == nil || (an && bn) || (ab && bb) {
+		return compareValues(a.v, b.v)
+	}
+	if a.s == "" && a.v != nil || b.s == "" && b.v != nil {
+		return compareValues(a.v, b.v) // a number or bool beside text: as compareValues does
+	}
+	if c := strings.Compare(a.lower, b.lower); c != 0 {
+		return c
+	}
+	return strings.Compare(a.s, b.s)
 }
 
 func valueAt(obj map[string]any, path []string) any {
