@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -308,6 +309,24 @@ func TestTheProgramLivesInTheTray(t *testing.T) {
 	if err := json.Unmarshal(raw, &profiles); err != nil || len(profiles) != 2 {
 		t.Fatalf("profiles %s: %v", raw, err)
 	}
+	// The menu is rebuilt when the profiles change: wait for the new one to
+	// show (read in the middle of the rebuild, the submenu was empty).
+	waitFor(t, "the second profile under Nu uitvoeren", 10*time.Second, func() bool {
+		menu, err := item.Menu()
+		if err != nil {
+			return false
+		}
+		for _, m := range menu {
+			if strings.ReplaceAll(m.Label, "_", "") == "Nu uitvoeren" {
+				var names []string
+				for _, c := range m.Children {
+					names = append(names, strings.ReplaceAll(c.Label, "_", ""))
+				}
+				return slices.Contains(names, profiles[0].Name) && slices.Contains(names, profiles[1].Name)
+			}
+		}
+		return false
+	})
 	before := len(history(t, again, profile))
 	if err := item.Click("Nu uitvoeren", profiles[0].Name, "Importeren orders"); err != nil {
 		t.Fatal(err)
