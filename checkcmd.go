@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/s-connect/s-connect/app"
+	"github.com/s-connect/s-connect/backend/reconcile"
 )
 
 // Exit code of `s-connect check` when it found differences (otherwise the
@@ -39,6 +40,9 @@ func checkTask(svc *app.Services, profileID uint, from, to, csvPath string, stdo
 	fmt.Fprintf(stdout, "%s %s – %s\n", t("check.title", ""), rep.From, rep.To)
 	fmt.Fprintf(stdout, "%s: %d · %s: %d · %s: %d\n", t("check.ordersShop", ""), rep.Orders,
 		t("check.ordersSnelStart", ""), rep.SnelStartOrders, t("check.differences", ""), rep.Differences)
+	if note := rep.SinceNote(reconcile.Label(t)); note != "" {
+		fmt.Fprintln(stdout, note)
+	}
 	if !rep.WithLedger {
 		fmt.Fprintln(stdout, t("check.noLedger", ""))
 	}

@@ -7,9 +7,11 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/s-connect/s-connect/app"
 	"github.com/s-connect/s-connect/backend/config"
@@ -89,6 +91,33 @@ func TestCheckCommand(t *testing.T) {
 	}
 	if sm.Writes() != 0 {
 		t.Errorf("the check wrote %d times to SnelStart", sm.Writes())
+	}
+
+	// Vanaf datum/tijd in the period: the orders before it are never
+	// imported, so they are not missing; the output and the CSV say why.
+	all := sdb.Shop.Sales()
+	sort.Slice(all, func(i, j int) bool { return all[i].Added.Before(all[j].Added) })
+	since := all[len(all)/2].Added.In(time.Local).Truncate(time.Minute)
+	later := 0
+	for _, o := range all {
+		if !o.Added.Before(since) {
+			later++
+		}
+	}
+	if _, err := store.Save(p.ID, map[string]string{"shop.since": since.Format(config.DateTimeLayout)}, nil); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = check("2026-09-01", "2026-11-30", csv)
+	note := "De periode begint vóór ‘Vanaf datum/tijd’ (" + since.Format("2006-01-02 15:04") + "): orders van vóór dat moment leest S-Connect bewust niet in"
+	if code != exitDifferences || later == sales || strings.Count(out, "Ontbreekt in SnelStart · WS") != later || !strings.Contains(out, note) {
+		t.Fatalf("with Vanaf datum/tijd %s: exit %d, %d of %d missing expected, stdout %q, stderr %q", since, code, later, sales, out, errOut)
+	}
+	if raw, err = os.ReadFile(csv); err != nil {
+		t.Fatal(err)
+	}
+	if text := string(raw); !strings.HasPrefix(text, "\ufeffControle webshop – SnelStart, periode 2026-09-01 – 2026-11-30\r\n"+note) ||
+		strings.Count(text, "\r\nOntbreekt in SnelStart;") != later {
+		t.Errorf("CSV with Vanaf datum/tijd:\n%s", text)
 	}
 
 	// Without Betalingskenmerk uniek there is nothing to find the orders by.

@@ -93,6 +93,25 @@ func (a Amounts) Rate(r decimal.Decimal) RateAmount {
 // no difference the import would not have held the order for.
 func Same(a, b decimal.Decimal) bool { return a.Sub(b).Abs().LessThanOrEqual(vatTolerance) }
 
+// Selection is the orders the import books, as a query — the one place
+// that says so, for the import and the reconciliation: the profile's
+// selection (Vanaf datum/tijd, statuses, stores) with the statuses it books
+// as sales (SaleStatuses). from and before narrow it to the orders added in
+// [from, before), never to orders before its own start: an order added
+// before Vanaf datum/tijd is never imported, whatever period asks for it.
+// Zero from and before leave the dates alone. left is false when no status
+// is left: nothing is booked as a sale.
+func Selection(q opencart.OrderQuery, shop *opencart.Shop, s Settings, from, before time.Time) (sel opencart.OrderQuery, left bool) {
+	if from.After(q.AddedSince) {
+		q.AddedSince = from
+	}
+	if !before.IsZero() && (q.AddedBefore.IsZero() || before.Before(q.AddedBefore)) {
+		q.AddedBefore = before
+	}
+	q.Statuses, left = SaleStatuses(q.Statuses, shop, s)
+	return q, left
+}
+
 // SaleStatuses are the statuses the import books as sales: the chosen ones
 // (none: the shop's own sale statuses), less the refund statuses when
 // refunds are credited — an order in a refund status is credited, not

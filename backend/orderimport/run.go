@@ -173,7 +173,7 @@ func Run(ctx context.Context, j Job) (*Report, error) {
 		return rep, err
 	}
 	var left bool
-	if j.Query.Statuses, left = SaleStatuses(j.Query.Statuses, j.Shop, j.Settings); !left {
+	if j.Query, left = Selection(j.Query, j.Shop, j.Settings, time.Time{}, time.Time{}); !left {
 		return finish(r.refunds(ctx))
 	}
 	if err := r.readOrders(ctx, rep); err != nil {

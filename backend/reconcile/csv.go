@@ -12,7 +12,8 @@ import (
 // key, with {arg} filled in. An unknown key comes back as the key.
 type Label func(key, arg string) string
 
-// CSV writes a report for a spreadsheet: the findings, an empty line, then
+// CSV writes a report for a spreadsheet: the title (and the note on Vanaf
+// datum/tijd when the period starts before it), the findings, an empty line, then
 // the turnover and VAT per rate of both sides. In Dutch the fields are
 // separated by ; and amounts have a decimal comma, as Dutch Excel reads a
 // CSV file; in English by , with a decimal point. Amounts carry no € and no
@@ -35,6 +36,9 @@ func CSV(rep *Report, lang string, t Label) string {
 		b.WriteString("\r\n")
 	}
 	row(t("check.csv.title", rep.From+" – "+rep.To))
+	if note := rep.SinceNote(t); note != "" {
+		row(note)
+	}
 	row(t("check.csv.kind", ""), t("check.csv.order", ""), t("check.csv.reference", ""), t("check.csv.date", ""),
 		t("check.csv.customer", ""), t("check.csv.nummers", ""), t("check.csv.shop", ""), t("check.csv.snelstart", ""),
 		t("check.csv.difference", ""), t("check.csv.detail", ""))

@@ -29,6 +29,12 @@ func TestCSVDutchAndEnglish(t *testing.T) {
 	if nl != want {
 		t.Errorf("Dutch CSV:\n%q\nwant\n%q", nl, want)
 	}
+	// A period that starts before Vanaf datum/tijd says so under the title.
+	since := *rep
+	since.Since = "2026-07-15T09:30"
+	if got := CSV(&since, "nl", label); !strings.HasPrefix(got, "\ufeff<check.csv.title>2026-07-01 – 2026-09-30\r\n<check.since>2026-07-15 09:30\r\n<check.csv.kind>;") {
+		t.Errorf("CSV with Vanaf datum/tijd in the period:\n%q", got)
+	}
 	en := CSV(rep, "en", label)
 	if !strings.Contains(en, "\r\n21%,100.00,21.00,1100.00,231.00,1000.00,210.00\r\n") || !strings.Contains(en, ",'=HYPERLINK(1); Jansen,") {
 		t.Errorf("English CSV:\n%s", en)

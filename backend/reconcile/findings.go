@@ -23,6 +23,9 @@ import (
 func (c *checker) report() *Report {
 	rep := &Report{From: c.From.Format(DateLayout), To: c.To.Format(DateLayout), Prefix: c.Settings.ReferencePrefix,
 		WithLedger: c.entries}
+	if since := c.Query.AddedSince; since.After(c.start()) {
+		rep.Since = since.Format(config.DateTimeLayout)
+	}
 	var shopSum, ssSum orderimport.Amounts
 	ids := make([]int, 0, len(c.orders))
 	for id := range c.orders {
@@ -168,10 +171,18 @@ func (c *checker) compare(o *order) (shop orderimport.Amounts, out []Finding) {
 	shopDay := day(o.shop.Added.In(orderimport.BookingZone()))
 	shopInPeriod := !shopDay.Before(c.From) && !shopDay.After(c.To)
 	if len(o.originals) > 0 && !o.selected && shopInPeriod && !fullCredit {
-		add(Status, false, func(f *Finding) {
-			f.Detail, f.DetailCode = c.statuses[o.shop.StatusID], "status"
-			f.SnelStart = c.booked(o.originals, nil, false)
-		})
+		if since := c.Query.AddedSince; o.shop.Added.Before(since) {
+			// Not a status: the import never reads an order this old.
+			add(BeforeSince, false, func(f *Finding) {
+				f.Detail, f.DetailCode = since.Format(MomentLayout), "since"
+				f.SnelStart = c.booked(o.originals, nil, false)
+			})
+		} else {
+			add(Status, false, func(f *Finding) {
+				f.Detail, f.DetailCode = c.statuses[o.shop.StatusID], "status"
+				f.SnelStart = c.booked(o.originals, nil, false)
+			})
+		}
 	}
 	for _, v := range o.originals {
 		if v.inPeriod != shopInPeriod {

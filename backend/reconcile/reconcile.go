@@ -28,6 +28,10 @@ const MaxDays = 366
 // DateLayout is how a period's days are written (--from, --to).
 const DateLayout = "2006-01-02"
 
+// MomentLayout is how Vanaf datum/tijd is written in a finding, on the
+// command line and in the CSV file (dates there are written DateLayout).
+const MomentLayout = "2006-01-02 15:04"
+
 // PeriodError is a period that cannot be checked; Code names the message
 // ("check.period.<code>").
 type PeriodError struct{ Code, Arg string }
@@ -68,7 +72,7 @@ type Job struct {
 	Client    *snelstart.Client
 	Ledger    Ledger // nil: this PC has no ledger of the profile
 	Settings  orderimport.Settings
-	Query     opencart.OrderQuery // the profile's statuses and stores
+	Query     opencart.OrderQuery // the profile's selection: Vanaf datum/tijd, statuses, stores
 	From, To  time.Time           // days (DateLayout), both included
 	PageSize  int                 // shop orders read at once; default 100
 	Progress  func(Progress)
@@ -91,6 +95,7 @@ const (
 	Unknown       = "unknown"        // our reference in SnelStart, no such order in the shop
 	Open          = "open"           // held, failed or uncertain in the ledger
 	Status        = "status"         // in SnelStart, the shop's status is not one chosen
+	BeforeSince   = "before_since"   // in SnelStart, added in the shop before Vanaf datum/tijd
 	OtherPeriod   = "other_period"   // SnelStart's datum and the shop's date fall in different periods
 	CreditAmount  = "credit_amount"  // a full credit order that does not undo the order
 	NotComputable = "not_computable" // the shop's amounts cannot be planned (the hold says why)
@@ -134,7 +139,7 @@ type Report struct {
 	From            string          `json:"from"`
 	To              string          `json:"to"`
 	Prefix          string          `json:"prefix"`
-	Orders          int             `json:"orders"`          // shop orders of the period with the chosen statuses
+	Orders          int             `json:"orders"`          // shop orders of the period the import books (its selection)
 	SnelStartOrders int             `json:"snelstartOrders"` // verkooporders with our reference dated in the period
 	Findings        []Finding       `json:"findings"`
 	Differences     int             `json:"differences"` // findings that are not Info
@@ -143,6 +148,10 @@ type Report struct {
 	SnelStartTotal  decimal.Decimal `json:"snelstartTotal"`
 	WithLedger      bool            `json:"withLedger"`
 	Calls           int64           `json:"calls"` // SnelStart API calls made
+	// Since is Vanaf datum/tijd (config.DateTimeLayout) when the period
+	// starts before it: the orders added before it are never imported, so
+	// they are not counted (SinceNote says so).
+	Since string `json:"since,omitempty"`
 }
 
 // Explain fills in each finding's Text in the user's language.
@@ -150,6 +159,16 @@ func (r *Report) Explain(lang string, t Label) {
 	for i := range r.Findings {
 		r.Findings[i].Text = DetailText(r.Findings[i], t, amountFormat(lang))
 	}
+}
+
+// SinceNote says, when the period starts before Vanaf datum/tijd, that the
+// orders before it are not imported and not counted; "" otherwise.
+func (r *Report) SinceNote(t Label) string {
+	since, err := time.Parse(config.DateTimeLayout, r.Since)
+	if err != nil {
+		return ""
+	}
+	return t("check.since", since.Format(MomentLayout))
 }
 
 // ErrNoReference: without Betalingskenmerk uniek (sales.paymentReference)
@@ -275,19 +294,27 @@ func (c *checker) listSnelStart(ctx context.Context) error {
 	return nil
 }
 
-// readShop reads the shop's orders of the period, a page at a time: each
-// page's products and articles, the verkooporders of orders SnelStart has
-// dated outside the period, and the ledger.
+// start is the first moment of the period, in the zone the import dates
+// its verkooporders in; end the first moment after it.
+func (c *checker) start() time.Time {
+	return time.Date(c.From.Year(), c.From.Month(), c.From.Day(), 0, 0, 0, 0, orderimport.BookingZone())
+}
+
+func (c *checker) end() time.Time {
+	return time.Date(c.To.Year(), c.To.Month(), c.To.Day()+1, 0, 0, 0, 0, orderimport.BookingZone())
+}
+
+// readShop reads the shop's orders of the period that the import books —
+// its own selection, so an order before Vanaf datum/tijd or outside the
+// chosen statuses and stores is never counted as missing — a page at a
+// time: each page's products and articles, the verkooporders of orders
+// SnelStart has dated outside the period, and the ledger.
 func (c *checker) readShop(ctx context.Context) error {
-	zone := orderimport.BookingZone()
-	q := c.Query
-	q.AddedSince = time.Date(c.From.Year(), c.From.Month(), c.From.Day(), 0, 0, 0, 0, zone)
-	q.AddedBefore = time.Date(c.To.Year(), c.To.Month(), c.To.Day()+1, 0, 0, 0, 0, zone)
-	q.IDs, q.AnyStatus, q.ModifiedSince, q.Limit = nil, false, time.Time{}, c.PageSize
-	var left bool
-	if q.Statuses, left = orderimport.SaleStatuses(q.Statuses, c.Shop, c.Settings); !left {
-		return nil // every chosen status is a refund status: no sales to check
+	q, left := orderimport.Selection(c.Query, c.Shop, c.Settings, c.start(), c.end())
+	if !left || !q.AddedSince.Before(q.AddedBefore) {
+		return nil // every chosen status is a refund status, or the period ends before Vanaf datum/tijd
 	}
+	q.IDs, q.AnyStatus, q.ModifiedSince, q.UpToID, q.Limit = nil, false, time.Time{}, 0, c.PageSize
 	span := q.AddedBefore.Sub(q.AddedSince)
 	read, latest := 0, q.AddedSince
 	for {

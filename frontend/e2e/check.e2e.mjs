@@ -135,4 +135,35 @@ describe('Uitvoering: Controle', () => {
       assert.match(r[5], /^€ 0,00$/);
     }
   });
+
+  test('Vanaf datum/tijd in the period: the orders before it are not counted, the report says why', async () => {
+    // The import never reads an order before Vanaf datum/tijd. Moved after
+    // the import, the orders before it are no sale of the selection: not
+    // counted, and the ones SnelStart has are reported as such.
+    await tab('opencart');
+    await field('shop.since').locator('input').fill('2026-11-01T00:00');
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/call') && r.request().postData()?.includes('"app.Settings.Save"'));
+    await page.click('[data-action=save]');
+    await answered;
+    await tab('execution');
+    await runCheck(FROM, TO);
+    const note = 'De periode begint vóór ‘Vanaf datum/tijd’ (01-11-2026 00:00): orders van vóór dat moment leest S-Connect bewust niet in, en ze tellen in deze controle niet mee.';
+    assert.equal(await page.getByTestId('check-since').innerText(), note);
+    const counts = await page.getByTestId('check-counts').innerText();
+    const orders = Number(/Orders in de webshop: (\d+)/.exec(counts)[1]);
+    assert.ok(orders > 0 && orders < shop.sales, `some of the ${shop.sales} sales are from before 01-11-2026: ${counts}`);
+    const found = await kinds();
+    assert.equal(found.length, shop.sales - orders, found.join());
+    assert.ok(found.every((k) => k === 'before_since'), `none missing, each one SnelStart has named: ${found.join()}`);
+    assert.match(await page.locator('[data-testid=check-findings] tbody tr').first().innerText(), /In SnelStart, in de webshop van vóór Vanaf datum\/tijd/);
+
+    const download = page.waitForEvent('download');
+    await page.click('[data-action=exportCheckCsv]');
+    const lines = readFileSync(await (await download).path(), 'utf8').slice(1).split('\r\n');
+    assert.equal(lines[1], note.replace('01-11-2026 00:00', '2026-11-01 00:00'), 'the CSV says it under its title');
+
+    await page.click('[data-action=printCheck]');
+    assert.equal(await page.getByTestId('check-print').getByTestId('check-since').innerText(), note, 'and so does the print view');
+    await page.click('[data-action=closePrint]');
+  });
 });

@@ -18,6 +18,8 @@ export interface RateTotal { rate: string; shopExcl: string; shopVat: string; sn
 export interface Report {
   from: string; to: string; prefix: string; orders: number; snelstartOrders: number; findings: Finding[] | null;
   differences: number; totals: RateTotal[] | null; shopTotal: string; snelstartTotal: string; withLedger: boolean;
+  /** Vanaf datum/tijd ("2026-11-28T14:05") when the period starts before it. */
+  since?: string;
 }
 
 const iso = (d: Date) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
