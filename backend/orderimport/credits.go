@@ -368,15 +368,8 @@ func (r *runner) creditPlan(c credit, orig *snelstart.Verkooporder) Plan {
 	if c.ret == nil {
 		return r.wholeCredit(c, orig)
 	}
-	src, returnID, day := returnedPart(c.order, *c.ret, c.before), c.ret.ID, c.ret.Added
-	p := PlanOrder(src, r.Settings, r.k)
-	switch {
-	case len(src.Lines) > 0:
-	case returnedLine(c.order, *c.ret) == nil:
-		p.Held = &Hold{"return_product_unknown", c.ret.Product}
-	default:
-		p.Held = &Hold{"return_exceeds_order", c.ret.Product}
-	}
+	p := planReturn(c.order, *c.ret, c.before, r.Settings, r.k)
+	returnID, day := c.ret.ID, c.ret.Added
 	if p.Held != nil {
 		return p
 	}
@@ -485,21 +478,25 @@ func negate(p *Plan) {
 }
 
 // returnedPart is the part of an order a return gives back: the returned
-// quantity of the product's line, and the shop's sub_total, tax rows and
-// total for that part alone (shipping, fees and discounts stay with the
-// order).
-func returnedPart(o opencart.Order, ret opencart.Return, before int) opencart.Order {
+// quantity of the product's line less its share of the order's coupon and
+// reward discount (returnDiscount), and the shop's sub_total, discount, tax
+// and total for that part alone. Shipping and fees stay with the order.
+func returnedPart(o opencart.Order, ret opencart.Return, before int, s Settings, k *Knowledge) (opencart.Order, *Hold) {
 	part := o
 	part.Lines, part.Totals, part.Vouchers = nil, nil, nil
 	l := returnedLine(o, ret)
 	if l == nil {
 		part.Total = decimal.Zero
-		return part // no line of that product: planned empty and held below
+		return part, nil // no line of that product: planned empty and held below
 	}
 	line := *l
 	if line.Quantity = min(ret.Quantity, l.Quantity-before); line.Quantity <= 0 {
 		part.Total = decimal.Zero
-		return part // earlier returns gave the whole line back: held below
+		return part, nil // earlier returns gave the whole line back: held below
+	}
+	less, h := returnDiscount(o, l, before, line.Quantity, s, k)
+	if h != nil {
+		return part, h
 	}
 	qty := decimal.NewFromInt(int64(line.Quantity))
 	line.Total = line.Price.Mul(qty)
@@ -508,6 +505,12 @@ func returnedPart(o opencart.Order, ret opencart.Return, before int) opencart.Or
 	rate := lineRate(line, rates)
 	sub, tax := line.Total, line.Tax.Mul(qty).Round(4)
 	part.Totals = append(part.Totals, opencart.Total{Code: "sub_total", Title: "Subtotaal", Value: sub, SortOrder: 1})
+	if !less.IsZero() {
+		// As OpenCart lowers a discounted product's tax: by the rate's
+		// part of the discount.
+		part.Totals = append(part.Totals, opencart.Total{Code: "coupon", Title: discountTitle(o), Value: less.Neg(), SortOrder: 4})
+		tax = sub.Sub(less).Mul(rate).Div(hundred)
+	}
 	if !tax.IsZero() {
 		for _, t := range o.Totals {
 			if t.Code == "tax" && t.Rate != nil && t.Rate.Equal(rate) {
@@ -516,9 +519,26 @@ func returnedPart(o opencart.Order, ret opencart.Return, before int) opencart.Or
 			}
 		}
 	}
-	part.Total = sub.Add(tax)
+	part.Total = sub.Sub(less).Add(tax)
 	part.Totals = append(part.Totals, opencart.Total{Code: "total", Title: "Totaal", Value: part.Total, SortOrder: 9})
-	return part
+	return part, nil
+}
+
+// planReturn plans the part of an order a return gives back, not yet
+// negated.
+func planReturn(o opencart.Order, ret opencart.Return, before int, s Settings, k *Knowledge) Plan {
+	src, h := returnedPart(o, ret, before, s, k)
+	p := PlanOrder(src, s, k)
+	switch {
+	case h != nil:
+		p.Held = h
+	case len(src.Lines) > 0:
+	case returnedLine(o, ret) == nil:
+		p.Held = &Hold{"return_product_unknown", ret.Product}
+	default:
+		p.Held = &Hold{"return_exceeds_order", ret.Product}
+	}
+	return p
 }
 
 // returnedLine is the order's line of the returned product: by product id,

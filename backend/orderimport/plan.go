@@ -91,7 +91,7 @@ func planOrder(o opencart.Order, s Settings, k *Knowledge, p *Plan) *Hold {
 	if o.Currency != "" && !strings.EqualFold(o.Currency, "EUR") {
 		return &Hold{"currency", o.Currency}
 	}
-	exclusive := k.Sjabloon != nil && k.Sjabloon.PrijsIngaveExclusiefBtw
+	exclusive := k.exclusive()
 	rows, rowRates, h := taxRows(o)
 	if h != nil {
 		return h
@@ -106,7 +106,7 @@ func planOrder(o opencart.Order, s Settings, k *Knowledge, p *Plan) *Hold {
 	p.Customer = cust
 
 	// Product lines, with options and recipe components.
-	base := newTaxBase()
+	base := productBase(o, rowRates)
 	made := map[string]*snelstart.Artikel{} // articles this order creates, by lower-case code
 	for _, l := range o.Lines {
 		lines, art, h := planProductLine(l, rowRates, s, k, exclusive, made, p)
@@ -117,7 +117,6 @@ func planOrder(o opencart.Order, s Settings, k *Knowledge, p *Plan) *Hold {
 			p.NewArticles = append(p.NewArticles, *art)
 		}
 		p.Lines = append(p.Lines, lines...)
-		base.add(lineRate(l, rowRates), l.Price.Mul(decimal.NewFromInt(int64(l.Quantity))))
 	}
 
 	// Shipping, discounts, payments and fees from the order totals.
@@ -132,6 +131,9 @@ func planOrder(o opencart.Order, s Settings, k *Knowledge, p *Plan) *Hold {
 	p.Order = buildOrder(o, s, k, p, exclusive)
 	return nil
 }
+
+// exclusive: the template takes prices excl. VAT.
+func (k *Knowledge) exclusive() bool { return k.Sjabloon != nil && k.Sjabloon.PrijsIngaveExclusiefBtw }
 
 // rateOf is the VAT percentage SnelStart applies to an article.
 func (k *Knowledge) rateOf(a *snelstart.Artikel) decimal.Decimal {

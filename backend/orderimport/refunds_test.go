@@ -121,6 +121,13 @@ func TestRefundsAreCreditedOnce(t *testing.T) {
 			t.Fatalf("not booked without its reason: %+v", r)
 		}
 	}
+	discounted := map[int]bool{} // orders with a coupon or reward points
+	for _, o := range w.fix.Orders {
+		for _, t := range o.Totals {
+			discounted[o.ID] = discounted[o.ID] || (t.Code == "coupon" || t.Code == "reward") && !t.Value.IsZero()
+		}
+	}
+	shared := 0 // return credits of such an order with their share of its discount
 	vos, n := w.byReference()
 	for _, ret := range returns {
 		ref := orderimport.CreditReference(fmt.Sprint(ret.OrderID), ret.ID)
@@ -132,10 +139,24 @@ func TestRefundsAreCreditedOnce(t *testing.T) {
 			!strings.Contains(credit["omschrijving"].(string), fmt.Sprint(ret.OrderID)) || credit["orderreferentie"] != ref {
 			t.Fatalf("return %d: credit %v for the customer of %v", ret.ID, credit["omschrijving"], orig["relatie"])
 		}
-		// Only the returned product, at the original's price, its quantity negative.
+		// Only the returned product, at the original's price, its quantity
+		// negative; then its share of the original's discount, on the
+		// original's discount article, given back less.
 		lines := regels(credit)
-		if len(lines) != 1 || !num(lines[0]["aantal"]).Equal(decimal.NewFromInt(int64(-ret.Quantity))) {
+		if len(lines) == 0 || !num(lines[0]["aantal"]).Equal(decimal.NewFromInt(int64(-ret.Quantity))) {
 			t.Fatalf("return %d of %d: credit lines %v", ret.ID, ret.Quantity, lines)
+		}
+		for _, l := range lines[1:] {
+			onOriginal := false
+			for _, ol := range regels(orig) {
+				onOriginal = onOriginal || ol["artikel"].(map[string]any)["id"] == l["artikel"].(map[string]any)["id"] && num(ol["totaal"]).IsNegative()
+			}
+			if !onOriginal || !num(l["totaal"]).IsPositive() {
+				t.Fatalf("return %d: credit line %v is no discount of the original %v", ret.ID, l, regels(orig))
+			}
+		}
+		if len(lines) > 1 && discounted[ret.OrderID] {
+			shared++
 		}
 		found := false
 		for _, l := range regels(orig) {
@@ -146,6 +167,12 @@ func TestRefundsAreCreditedOnce(t *testing.T) {
 		if !found || !num(credit["totaalInclusiefBtw"]).IsNegative() {
 			t.Fatalf("return %d: %v is no line of the original %v", ret.ID, lines[0], regels(orig))
 		}
+	}
+
+	// (Not every one: reward points, say, may have been on the order's other
+	// products only, at another rate.)
+	if shared == 0 {
+		t.Fatal("no return of an order with a discount was credited with its share of it")
 	}
 
 	// A booked order without a return is refunded in full.

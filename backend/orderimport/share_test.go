@@ -1,0 +1,168 @@
+package orderimport
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/s-connect/s-connect/backend/opencart"
+	"github.com/s-connect/s-connect/backend/opencart/fixture"
+)
+
+// Products at 21 % and 9 %, quantities above one so part of a line can go
+// back, and prices whose shares do not come out in whole cents.
+var shareLines = []fixture.CartLine{
+	{Name: "Rode wijn", Model: "P21", Price: d("12.3967"), Quantity: 3, Rate: 21},
+	{Name: "Glas & karaf", Model: "P21", Price: d("10.33"), Quantity: 2, Rate: 21},
+	{Name: "Oude kaas", Model: "P9", Price: d("8.2569"), Quantity: 3, Rate: 9},
+	{Name: "Boek", Model: "P9", Price: d("7.77"), Quantity: 1, Rate: 9},
+}
+
+// paidPerRate sums, per VAT rate, the product and discount lines of plans:
+// what the customer paid for the products (shipping, fees, rounding and
+// difference lines left out).
+func paidPerRate(plans ...Plan) map[string]decimal.Decimal {
+	out := map[string]decimal.Decimal{}
+	for _, p := range plans {
+		for _, l := range p.Lines {
+			if l.Kind == "product" || l.Kind == "discount" {
+				out[rateKey(l.Rate)] = out[rateKey(l.Rate)].Add(l.Total)
+			}
+		}
+	}
+	return out
+}
+
+func discountOfPlan(p Plan) decimal.Decimal {
+	sum := decimal.Zero
+	for _, l := range p.Lines {
+		if l.Kind == "discount" {
+			sum = sum.Sub(l.Total)
+		}
+	}
+	return sum
+}
+
+// A return of an order with a coupon (fixed or percentage) or reward
+// points credits what the customer paid for the returned units: line price
+// less their share of the discount, the way OpenCart took it off that line.
+// Returning every unit of every line — some lines in two returns — gives
+// back, per VAT rate and to the cent, the order's own booking of the
+// products less its discount.
+func TestReturnCreditFollowsTheOrdersDiscounts(t *testing.T) {
+	scenarios := map[string]func(c *fixture.Cart){
+		"coupon € 10": func(c *fixture.Cart) { c.Coupon = &fixture.Coupon{Code: "TIEN", Type: "F", Discount: d("10")} },
+		"coupon 15 %": func(c *fixture.Cart) { c.Coupon = &fixture.Coupon{Code: "VIJFTIEN", Type: "P", Discount: d("15")} },
+		"coupon 10 % + shipping": func(c *fixture.Cart) {
+			c.Shipping, c.Coupon = true, &fixture.Coupon{Code: "K&W", Type: "P", Discount: d("10")}
+		},
+		"reward points": func(c *fixture.Cart) { c.Reward = 700 },
+	}
+	cases := 0
+	for _, version := range fixture.Versions {
+		for name, scenario := range scenarios {
+			for _, exclusive := range []bool{false, true} {
+				label := fmt.Sprintf("%s %s (excl. %v)", version, name, exclusive)
+				cart := fixture.Cart{Version: version, Lines: shareLines}
+				scenario(&cart)
+				o := fixture.Checkout(cart)
+				k := vatKnowledge()
+				k.Sjabloon.PrijsIngaveExclusiefBtw = exclusive
+				s := vatSettings()
+				order := PlanOrder(o, s, k)
+				if order.Held != nil || discountOfPlan(order).IsZero() {
+					t.Fatalf("%s: the order is held %v or has no discount (lines %s)", label, order.Held, kinds(order))
+				}
+				// What OpenCart took off each line (docs/refunds.md): a fixed
+				// coupon pro rata to the line's net, a percentage coupon and
+				// reward points by one fraction of every line.
+				var sub decimal.Decimal
+				units := 0
+				for _, l := range o.Lines {
+					sub, units = sub.Add(l.Total), units+l.Quantity
+				}
+				lineDiscount := func(l opencart.Line) decimal.Decimal {
+					switch {
+					case cart.Coupon != nil && cart.Coupon.Type == "F":
+						return cart.Coupon.Discount.Mul(l.Total).Div(sub)
+					case cart.Coupon != nil:
+						return l.Total.Mul(cart.Coupon.Discount).Div(hundred)
+					}
+					return l.Total.Mul(decimal.NewFromInt(int64(cart.Reward))).Div(decimal.NewFromInt(int64(100 * units)))
+				}
+				var credits []Plan
+				id := 0
+				for _, l := range o.Lines {
+					parts := []int{l.Quantity}
+					if l.Quantity > 1 {
+						parts = []int{1, l.Quantity - 1} // a partial return, then the rest
+					}
+					before := 0
+					for _, qty := range parts {
+						id++
+						ret := opencart.Return{ID: id, OrderID: o.ID, ProductID: l.ProductID, Product: l.Name, Model: l.Model, Quantity: qty}
+						p := planReturn(o, ret, before, s, k)
+						if p.Held != nil {
+							t.Fatalf("%s: return of %d × %s held %v (lines %s)", label, qty, l.Name, p.Held, kinds(p))
+						}
+						// The credit's discount is what OpenCart took off these
+						// units, within the cent its rounding may move.
+						want := lineDiscount(l).Mul(decimal.NewFromInt(int64(qty))).Div(decimal.NewFromInt(int64(l.Quantity)))
+						got := discountOfPlan(p)
+						if !exclusive {
+							rate := lineRate(l, []decimal.Decimal{d("21"), d("9")})
+							got = got.Mul(hundred).Div(hundred.Add(rate))
+						}
+						if got.Sub(want).Abs().GreaterThan(d("0.01")) {
+							t.Errorf("%s: return of %d × %s gives %s of the discount back, OpenCart took %s off (lines %s)",
+								label, qty, l.Name, got.StringFixed(4), want.StringFixed(4), kinds(p))
+						}
+						credits = append(credits, p)
+						before += qty
+					}
+				}
+				want, got := paidPerRate(order), paidPerRate(credits...)
+				for _, rate := range []string{"21", "9"} {
+					if !want[rate].Equal(got[rate]) || want[rate].IsZero() {
+						t.Errorf("%s: %s%% the order booked %s for its products after discount, every return together %s",
+							label, rate, want[rate], got[rate])
+					}
+				}
+				cases++
+			}
+		}
+	}
+	if cases != len(fixture.Versions)*4*2 {
+		t.Fatalf("%d orders checked", cases)
+	}
+}
+
+// A return of an order without a discount is credited at the line price,
+// with no discount line, as before: a gift voucher and store credit are
+// payments, not discounts, and shipping stays with the order.
+func TestReturnCreditWithoutDiscountIsTheLinePrice(t *testing.T) {
+	for _, exclusive := range []bool{false, true} {
+		o := fixture.Checkout(fixture.Cart{Lines: shareLines, Shipping: true, VoucherUsed: d("10"), Credit: d("7.5")})
+		k := vatKnowledge()
+		k.Sjabloon.PrijsIngaveExclusiefBtw = exclusive
+		order := PlanOrder(o, vatSettings(), k)
+		if order.Held != nil {
+			t.Fatalf("order held %v", order.Held)
+		}
+		for i, l := range o.Lines {
+			p := planReturn(o, opencart.Return{ID: i + 1, OrderID: o.ID, ProductID: l.ProductID, Quantity: l.Quantity}, 0, vatSettings(), k)
+			if p.Held != nil || len(p.Lines) == 0 || p.Lines[0].Kind != "product" {
+				t.Fatalf("return of %s: held %v, lines %s", l.Name, p.Held, kinds(p))
+			}
+			for _, cl := range p.Lines {
+				if cl.Kind == "discount" {
+					t.Fatalf("return of %s (excl. %v): a discount line %v on an order without discount", l.Name, exclusive, cl)
+				}
+			}
+			if !p.Lines[0].Total.Equal(order.Lines[i].Total) || !p.Lines[0].Price.Equal(order.Lines[i].Price) {
+				t.Fatalf("return of %s (excl. %v): %v, the order booked %v", l.Name, exclusive, p.Lines[0], order.Lines[i])
+			}
+		}
+	}
+}
