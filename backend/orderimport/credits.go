@@ -358,7 +358,7 @@ func (r *runner) notBooked(cl CreditLedger, c credit) {
 
 func (r *runner) addCredit(c credit, res Result) {
 	res.OrderID, res.Kind, res.Reference = c.order.ID, "credit", c.ref
-	r.results = append(r.results, res)
+	r.add(res)
 }
 
 // creditPlan is the credit order: a whole order's original negated

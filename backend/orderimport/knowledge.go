@@ -3,8 +3,11 @@ package orderimport
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/shopspring/decimal"
 
@@ -20,50 +23,97 @@ import (
 func loadStatic(ctx context.Context, c *snelstart.Client, s Settings, shopName string) (*Knowledge, *snelstart.CompanyInfo, error) {
 	k := &Knowledge{ShopName: shopName, Artikelen: map[string]*snelstart.Artikel{},
 		Omzetgroepen: map[string]snelstart.Artikelomzetgroep{}, Rates: map[string]decimal.Decimal{}, Landen: map[string]string{}}
-	ci, err := c.CompanyInfo(ctx)
+	var ci *snelstart.CompanyInfo
+	err := together(func() (err error) {
+		ci, err = c.CompanyInfo(ctx)
+		return err
+	}, func() error { return k.loadLists(ctx, c, s) })
 	if err != nil {
 		return nil, nil, err
 	}
 	k.MaxCodeLength = ci.ArtikelcodeMaxLengte
-	if err := k.loadLists(ctx, c, s); err != nil {
-		return nil, nil, err
-	}
 	return k, ci, nil
 }
 
-// loadLists fills in the lists and articles every order may need.
+// together runs fns at once (the client bounds the requests in flight) and
+// returns the error of the first one in line that failed: a run's start
+// costs one round trip instead of one for each list.
+func together(fns ...func() error) error {
+	errs := make([]error, len(fns))
+	var wg sync.WaitGroup
+	for i, fn := range fns {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = fn()
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadLists fills in the lists and articles every order may need. Each
+// list fills its own part of the knowledge, so they are read at once.
 func (k *Knowledge) loadLists(ctx context.Context, c *snelstart.Client, s Settings) error {
-	groups, err := c.Lists.Artikelomzetgroepen(ctx)
+	var groups []snelstart.Artikelomzetgroep
+	var rates []snelstart.BtwTarief
+	var landen []snelstart.Land
+	var sjablonen []snelstart.Verkoopordersjabloon
+	var kostenplaatsen []snelstart.Kostenplaats
+	var defaults []snelstart.Relatie
+	// The fee and default articles every order may need.
+	articles := &Knowledge{Artikelen: map[string]*snelstart.Artikel{}}
+	err := together(func() (err error) {
+		groups, err = c.Lists.Artikelomzetgroepen(ctx)
+		return err
+	}, func() (err error) {
+		rates, err = c.Lists.Btwtarieven(ctx)
+		return err
+	}, func() (err error) {
+		landen, err = c.Lists.Landen(ctx)
+		return err
+	}, func() (err error) {
+		if s.Template != "" {
+			sjablonen, err = c.Lists.Verkoopordersjablonen(ctx)
+		}
+		return err
+	}, func() (err error) {
+		if s.CostCentre != "" {
+			kostenplaatsen, err = c.Lists.Kostenplaatsen(ctx)
+		}
+		return err
+	}, func() (err error) {
+		if s.CustomerProcessing == "handmatig" {
+			defaults, err = snelstart.Collect(c.Relaties.List(ctx, snelstart.ListOptions{Filter: snelstart.Eq("Relatiecode", s.DefaultCustomer), Top: 1}))
+		}
+		return err
+	}, func() error {
+		return articles.loadArticles(ctx, c, s.Articles())
+	})
 	if err != nil {
 		return err
 	}
 	for _, g := range groups {
 		k.Omzetgroepen[g.ID] = g
 	}
-	rates, err := c.Lists.Btwtarieven(ctx)
-	if err != nil {
-		return err
-	}
 	for _, r := range rates {
 		if r.DatumTotEnMet.IsZero() { // the rate in force
 			k.Rates[r.BtwSoort] = r.BtwPercentage.Decimal
 		}
 	}
-	landen, err := c.Lists.Landen(ctx)
-	if err != nil {
-		return err
-	}
 	for _, l := range landen {
 		k.Landen[strings.ToUpper(l.LandcodeISO)] = l.ID
 	}
+	maps.Copy(k.Artikelen, articles.Artikelen)
 	if s.Template != "" {
-		list, err := c.Lists.Verkoopordersjablonen(ctx)
-		if err != nil {
-			return err
-		}
-		for i := range list {
-			if strings.EqualFold(list[i].Omschrijving, s.Template) {
-				k.Sjabloon = &list[i]
+		for i := range sjablonen {
+			if strings.EqualFold(sjablonen[i].Omschrijving, s.Template) {
+				k.Sjabloon = &sjablonen[i]
 			}
 		}
 		if k.Sjabloon == nil {
@@ -71,13 +121,9 @@ func (k *Knowledge) loadLists(ctx context.Context, c *snelstart.Client, s Settin
 		}
 	}
 	if s.CostCentre != "" {
-		list, err := c.Lists.Kostenplaatsen(ctx)
-		if err != nil {
-			return err
-		}
-		for i := range list {
-			if strings.EqualFold(list[i].Omschrijving, s.CostCentre) {
-				k.Kostenplaats = &list[i]
+		for i := range kostenplaatsen {
+			if strings.EqualFold(kostenplaatsen[i].Omschrijving, s.CostCentre) {
+				k.Kostenplaats = &kostenplaatsen[i]
 			}
 		}
 		if k.Kostenplaats == nil {
@@ -85,17 +131,12 @@ func (k *Knowledge) loadLists(ctx context.Context, c *snelstart.Client, s Settin
 		}
 	}
 	if s.CustomerProcessing == "handmatig" {
-		list, err := snelstart.Collect(c.Relaties.List(ctx, snelstart.ListOptions{Filter: snelstart.Eq("Relatiecode", s.DefaultCustomer), Top: 1}))
-		if err != nil {
-			return err
-		}
-		if len(list) == 0 {
+		if len(defaults) == 0 {
 			return &ConfigError{Code: "default_customer_unknown", Arg: strconv.Itoa(s.DefaultCustomer)}
 		}
-		k.DefaultRelatie = &list[0]
+		k.DefaultRelatie = &defaults[0]
 	}
-	// The fee and default articles every order may need.
-	return k.loadArticles(ctx, c, s.Articles())
+	return nil
 }
 
 // ConfigError is a setting that cannot work (an unknown template): the run
@@ -138,16 +179,32 @@ func (k *Knowledge) loadArticles(ctx context.Context, c *snelstart.Client, codes
 			want = append(want, code)
 		}
 	}
-	for _, part := range chunks(want) {
-		list, err := snelstart.Collect(c.Artikelen.List(ctx, snelstart.ListOptions{Filter: snelstart.In("Artikelcode", part)}))
-		if err != nil {
+	list, err := inBatches(want, func(part []string) ([]snelstart.Artikel, error) {
+		return snelstart.Collect(c.Artikelen.List(ctx, snelstart.ListOptions{Filter: snelstart.In("Artikelcode", part)}))
+	})
+	for i := range list {
+		k.Artikelen[strings.ToLower(list[i].Artikelcode)] = &list[i]
+	}
+	return err
+}
+
+// inBatches looks values up lookupBatch at a time, the batches at once
+// (the client bounds the requests in flight), and returns what they found
+// in the batches' order.
+func inBatches[T any](values []string, look func(part []string) ([]T, error)) ([]T, error) {
+	parts := chunks(values)
+	found := make([][]T, len(parts))
+	fns := make([]func() error, len(parts))
+	for i, part := range parts {
+		fns[i] = func() (err error) {
+			found[i], err = look(part)
 			return err
 		}
-		for i := range list {
-			k.Artikelen[strings.ToLower(list[i].Artikelcode)] = &list[i]
-		}
 	}
-	return nil
+	if err := together(fns...); err != nil {
+		return nil, err
+	}
+	return slices.Concat(found...), nil
 }
 
 // loadCustomers fetches the relaties the orders may be for, the way
@@ -175,7 +232,7 @@ func (k *Knowledge) loadCustomers(ctx context.Context, c *snelstart.Client, s Se
 	for _, r := range k.Relaties {
 		known[r.ID] = true
 	}
-	for _, part := range chunks(unique(values)) {
+	list, err := inBatches(unique(values), func(part []string) ([]snelstart.Relatie, error) {
 		var filter snelstart.Filter
 		if s.MatchBy != "klantnummer" {
 			filter = snelstart.In(field, part)
@@ -189,18 +246,15 @@ func (k *Knowledge) loadCustomers(ctx context.Context, c *snelstart.Client, s Se
 			}
 			filter = snelstart.Or(fs...)
 		}
-		list, err := snelstart.Collect(c.Relaties.List(ctx, snelstart.ListOptions{Filter: filter}))
-		if err != nil {
-			return err
-		}
-		for _, r := range list {
-			if !known[r.ID] {
-				k.Relaties = append(k.Relaties, r)
-				known[r.ID] = true
-			}
+		return snelstart.Collect(c.Relaties.List(ctx, snelstart.ListOptions{Filter: filter}))
+	})
+	for _, r := range list {
+		if !known[r.ID] {
+			k.Relaties = append(k.Relaties, r)
+			known[r.ID] = true
 		}
 	}
-	return nil
+	return err
 }
 
 // memoHasLine reports whether one line of a memo is exactly line: the
@@ -247,15 +301,15 @@ func creditDescription(ref string, nummer int, returnID int) string {
 // references: without a ledger (another PC, a lost database) nothing is
 // booked twice.
 func existingOrders(ctx context.Context, c *snelstart.Client, refs []string) (map[string]snelstart.Verkooporder, error) {
+	list, err := inBatches(unique(refs), func(part []string) ([]snelstart.Verkooporder, error) {
+		return snelstart.Collect(c.Verkooporders.List(ctx, snelstart.ListOptions{Filter: snelstart.In("Betalingskenmerk", part)}))
+	})
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]snelstart.Verkooporder{}
-	for _, part := range chunks(unique(refs)) {
-		list, err := snelstart.Collect(c.Verkooporders.List(ctx, snelstart.ListOptions{Filter: snelstart.In("Betalingskenmerk", part)}))
-		if err != nil {
-			return nil, err
-		}
-		for _, o := range list {
-			out[o.Betalingskenmerk] = o
-		}
+	for _, o := range list {
+		out[o.Betalingskenmerk] = o
 	}
 	return out, nil
 }

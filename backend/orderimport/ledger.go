@@ -3,8 +3,10 @@ package orderimport
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -86,23 +88,23 @@ func (r *runner) holdUntilSettled(it item) Result {
 			since = r.started
 		}
 	}
+	r.mu.Lock()
 	r.unsettled = append(r.unsettled, &unsettled{item: it, since: since})
+	r.mu.Unlock()
 	return res // until settle finds out
 }
 
 // maybeWritten records a create whose answer was lost (rule 1) and, when
-// it has a reference, keeps it for settle; without one it is held (rule 3).
-func (r *runner) maybeWritten(it item, e config.LedgerEntry, p *Plan, sends int) Result {
+// it has a reference, returns it for settle (the sender keeps it among the
+// unsettled); without one it is held (rule 3).
+func (r *runner) maybeWritten(it item, e config.LedgerEntry, p *Plan, sends int) (Result, *unsettled) {
 	if e.Reference == "" {
-		return r.record(it.order, e, config.LedgerUncertain, &Hold{"uncertain_no_reference", searchHint(it.order, e)}, e.Customer)
+		return r.record(it.order, e, config.LedgerUncertain, &Hold{"uncertain_no_reference", searchHint(it.order, e)}, e.Customer), nil
 	}
 	res := r.record(it.order, e, config.LedgerUncertain, &Hold{"uncertain", ""}, e.Customer)
 	it.entry = e
 	it.entry.State, it.entry.Reason = config.LedgerUncertain, (&Hold{"uncertain", ""}).String()
-	r.mu.Lock()
-	r.unsettled = append(r.unsettled, &unsettled{item: it, plan: p, since: time.Now(), sends: sends})
-	r.mu.Unlock()
-	return res
+	return res, &unsettled{item: it, plan: p, since: time.Now(), sends: sends}
 }
 
 // settle looks up what may be in SnelStart without S-Connect knowing it,
@@ -113,7 +115,7 @@ func (r *runner) maybeWritten(it item, e config.LedgerEntry, p *Plan, sends int)
 // or ctx ends; an order it cannot settle keeps its "uncertain" entry for
 // the next run.
 func (r *runner) settle(ctx context.Context, wait bool) {
-	for (len(r.unsettled) > 0 || len(r.pending) > 0) && ctx.Err() == nil {
+	for (r.unsettledCount() > 0 || len(r.pending) > 0) && ctx.Err() == nil {
 		now := time.Now()
 		var next time.Time
 		later := func(at time.Time) {
@@ -122,7 +124,10 @@ func (r *runner) settle(ctx context.Context, wait bool) {
 			}
 		}
 		var orders []*unsettled
-		for _, u := range r.unsettled {
+		r.mu.Lock() // the senders of the next page add theirs meanwhile
+		open := slices.Clone(r.unsettled)
+		r.mu.Unlock()
+		for _, u := range open {
 			if at := lookAt(u.since, u.looks+1, r.Settle); at.After(now) {
 				later(at)
 			} else {
@@ -149,6 +154,12 @@ func (r *runner) settle(ctx context.Context, wait bool) {
 	}
 }
 
+func (r *runner) unsettledCount() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.unsettled)
+}
+
 // settleOrders looks up unsettled verkooporders by reference, in batches.
 func (r *runner) settleOrders(ctx context.Context, due []*unsettled) bool {
 	if len(due) == 0 {
@@ -166,7 +177,7 @@ func (r *runner) settleOrders(ctx context.Context, due []*unsettled) bool {
 	for _, u := range due {
 		if vo, ok := found[u.entry.Reference]; ok {
 			r.drop(u)
-			r.results[u.slot] = r.foundAfterAll(u, &vo)
+			r.set(u.slot, r.foundAfterAll(u, &vo))
 			continue
 		}
 		if u.looks++; u.looks >= lookups {
@@ -200,7 +211,7 @@ func (r *runner) sendAgain(ctx context.Context, absent []*unsettled) {
 		switch {
 		case u.sends >= maxSends:
 			// Not in SnelStart: the next run sends it without waiting.
-			r.results[u.slot] = r.record(u.order, u.entry, config.LedgerFailed, &Hold{"uncertain", ""}, u.entry.Customer)
+			r.set(u.slot, r.record(u.order, u.entry, config.LedgerFailed, &Hold{"uncertain", ""}, u.entry.Customer))
 		case u.plan != nil:
 			sends = append(sends, send{item: u.item, plan: *u.plan, sends: u.sends})
 		default:
@@ -208,12 +219,17 @@ func (r *runner) sendAgain(ctx context.Context, absent []*unsettled) {
 		}
 	}
 	r.sendAll(ctx, sends)
-	_ = r.bookNew(ctx, fresh, nil) // an error here leaves the orders to the next run
+	ss := r.newSenders(ctx)
+	var done sync.WaitGroup
+	_ = r.bookNew(ctx, fresh, nil, ss, &done) // an error here leaves the orders to the next run
+	ss.close()
 }
 
 // unsettledLeft counts the orders a run could not settle before it ended
 // as finished, for the progress: their entries wait for the next run.
 func (r *runner) unsettledLeft() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for _, u := range r.unsettled {
 		r.track.finished(u.order.ID)
 	}
@@ -225,6 +241,8 @@ func (r *runner) unsettledLeft() {
 }
 
 func (r *runner) drop(u *unsettled) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	for i, x := range r.unsettled {
 		if x == u {
 			r.unsettled = append(r.unsettled[:i], r.unsettled[i+1:]...)

@@ -171,7 +171,7 @@ func (r *runner) settleCreates(ctx context.Context, due []*pendingCreate) bool {
 		if pc.artikel != nil && (pc.ours || !found) {
 			if h := r.remember(r.k.Artikelen[strings.ToLower(pc.artikel.Artikelcode)]); h != nil {
 				for _, s := range pc.waiting {
-					r.results[s.slot] = r.record(s.order, s.entry, config.LedgerFailed, h, customerName(s.order))
+					r.set(s.slot, r.record(s.order, s.entry, config.LedgerFailed, h, customerName(s.order)))
 				}
 				continue
 			}
@@ -229,7 +229,7 @@ func (r *runner) createAgain(ctx context.Context, pc *pendingCreate) bool {
 	}
 	delete(r.pending, pc.key)
 	for _, s := range pc.waiting {
-		r.results[s.slot] = r.record(s.order, s.entry, config.LedgerFailed, failure(err), customerName(s.order))
+		r.set(s.slot, r.record(s.order, s.entry, config.LedgerFailed, failure(err), customerName(s.order)))
 	}
 	return false
 }
@@ -243,7 +243,7 @@ func (r *runner) resume(ctx context.Context, waiting []send) {
 		case pc != nil:
 			pc.waiting = append(pc.waiting, s)
 		case h != nil:
-			r.results[s.slot] = r.record(s.order, s.entry, config.LedgerFailed, h, customerName(s.order))
+			r.set(s.slot, r.record(s.order, s.entry, config.LedgerFailed, h, customerName(s.order)))
 		default:
 			sends = append(sends, s)
 		}

@@ -94,7 +94,7 @@ type runner struct {
 	k       *Knowledge
 	started time.Time // after the profile's lock was taken: no earlier run sends any more
 
-	mu        sync.Mutex // results' elements and unsettled, from the senders
+	mu        sync.Mutex // results and unsettled: the senders write them beside the run
 	results   []Result
 	unsettled []*unsettled // verkooporders that may be in SnelStart (ledger.go)
 	// Customers and articles: the creates the orders wait for, and the
@@ -114,7 +114,28 @@ type runner struct {
 	kmu           sync.Mutex
 	madeFor       map[string]int   // memo line → the order whose create made the relatie
 	failedCreates map[string]*Hold // "relatie:<memo>" or "artikel:<code>" → why its create failed
-	sending       func()           // called as a page's verkooporders start to go out
+}
+
+// add makes room for a result and returns its place; set puts a result in
+// its place. Both go under mu: the senders of one page put theirs while
+// the next page is added.
+func (r *runner) add(res Result) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.results = append(r.results, res)
+	return len(r.results) - 1
+}
+
+func (r *runner) resultCount() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return len(r.results)
+}
+
+func (r *runner) set(slot int, res Result) {
+	r.mu.Lock()
+	r.results[slot] = res
+	r.mu.Unlock()
 }
 
 // Run imports the orders of Job.Query. One failing order never stops the
@@ -196,24 +217,24 @@ type item struct {
 }
 
 // page handles one page of orders: what the ledger already settles, then
-// the rest (bookNew). entries and existing come from fetch.
-func (r *runner) page(ctx context.Context, orders []opencart.Order, entries map[int]config.LedgerEntry, existing map[string]snelstart.Verkooporder) error {
+// the rest (bookNew), whose verkooporders it hands to ss; done counts them
+// until they are sent. entries and existing come from fetch.
+func (r *runner) page(ctx context.Context, orders []opencart.Order, entries map[int]config.LedgerEntry, existing map[string]snelstart.Verkooporder, ss *senders, done *sync.WaitGroup) error {
 	var todo []item
 	for _, o := range orders {
-		it := item{slot: len(r.results), order: o, entry: entries[o.ID]}
-		r.results = append(r.results, Result{OrderID: o.ID})
+		it := item{slot: r.add(Result{OrderID: o.ID}), order: o, entry: entries[o.ID]}
 		_, known := entries[o.ID]
 		switch {
 		case known && config.Settled(it.entry.State):
 			r.track.finished(o.ID)
-			r.results[it.slot] = skippedResult(o, it.entry)
+			r.set(it.slot, skippedResult(o, it.entry))
 		case known && mayBeInSnelStart(it.entry):
-			r.results[it.slot] = r.holdUntilSettled(it)
+			r.set(it.slot, r.holdUntilSettled(it))
 		default:
 			todo = append(todo, it)
 		}
 	}
-	return r.bookNew(ctx, todo, existing)
+	return r.bookNew(ctx, todo, existing, ss, done)
 }
 
 // lookUp asks SnelStart, in batches, what these orders need: with
@@ -248,9 +269,10 @@ func (r *runner) lookUp(ctx context.Context, orders []opencart.Order, withExisti
 // as the ledger knows: batched lookups first (unless fetch made them:
 // existing; the orders sent again by settle are not looked up by
 // reference), then the new customers and articles side by side (ahead.go),
-// then per order what is left of its customer and articles, then the
-// verkooporders, several at once.
-func (r *runner) bookNew(ctx context.Context, items []item, existing map[string]snelstart.Verkooporder) error {
+// then per order what is left of its customer and articles; the
+// verkooporders go to ss, which sends them several at once, and done
+// counts them until they are sent: bookNew does not wait for them.
+func (r *runner) bookNew(ctx context.Context, items []item, existing map[string]snelstart.Verkooporder, ss *senders, done *sync.WaitGroup) error {
 	if len(items) == 0 {
 		return nil
 	}
@@ -272,13 +294,12 @@ func (r *runner) bookNew(ctx context.Context, items []item, existing map[string]
 	if !r.Preview {
 		made, allMade = r.createAhead(ctx, items, plans)
 	}
-	ss := r.newSenders()
 	for i, it := range items {
 		o := it.order
 		r.track.at(o.ID)
 		p := plans[i]
 		if vo, ok := existing[refOf(o, r.Settings)]; ok {
-			r.results[it.slot] = r.alreadyThere(it, &p, &vo)
+			r.set(it.slot, r.alreadyThere(it, &p, &vo))
 			continue
 		}
 		if r.Preview {
@@ -287,12 +308,12 @@ func (r *runner) bookNew(ctx context.Context, items []item, existing map[string]
 				state = "held"
 			}
 			pp := p
-			r.results[it.slot] = Result{OrderID: o.ID, State: state, Customer: customerName(o), Reason: p.Held, Plan: &pp}
+			r.set(it.slot, Result{OrderID: o.ID, State: state, Customer: customerName(o), Reason: p.Held, Plan: &pp})
 			r.track.finished(o.ID)
 			continue
 		}
 		if p.Held != nil {
-			r.results[it.slot] = r.record(o, it.entry, config.LedgerHeld, p.Held, customerName(o))
+			r.set(it.slot, r.record(o, it.entry, config.LedgerHeld, p.Held, customerName(o)))
 			continue
 		}
 		// Only this order's own customer and articles: the page's other
@@ -306,18 +327,14 @@ func (r *runner) bookNew(ctx context.Context, items []item, existing map[string]
 		r.kmu.Unlock()
 		switch {
 		case pc != nil:
-			r.results[it.slot] = Result{OrderID: o.ID, State: "failed", Customer: customerName(o), Reason: &Hold{"uncertain", ""}}
+			r.set(it.slot, Result{OrderID: o.ID, State: "failed", Customer: customerName(o), Reason: &Hold{"uncertain", ""}})
 		case h != nil:
-			r.results[it.slot] = r.record(o, it.entry, config.LedgerFailed, h, customerName(o))
+			r.set(it.slot, r.record(o, it.entry, config.LedgerFailed, h, customerName(o)))
 		default:
-			ss.send(ctx, send{item: it, plan: p})
+			ss.send(send{item: it, plan: p}, done)
 		}
 	}
 	allMade() // creates no order of the page waits for (its verkooporder exists)
-	if r.sending != nil {
-		r.sending() // the next page may be read and looked up meanwhile (watermark.go)
-	}
-	ss.wait()
 	return ctx.Err()
 }
 
@@ -393,52 +410,103 @@ type send struct {
 	sends int
 }
 
-// senders sends verkooporders as they become ready, Concurrency at once.
-// Twice as many are prepared to go: while Concurrency requests are in
-// flight (the client lets no more go), the others write their ledger
-// entries, so that the requests in flight never wait for the ledger.
+// senders sends verkooporders as they are handed over, in that order,
+// through 2×Concurrency workers: Concurrency requests in flight (the client
+// lets no more writes go), the others writing their ledger entries
+// meanwhile, so that the requests in flight never wait for the ledger. The
+// queue has no bound: handing a page's verkooporders over never waits, so
+// the next page is read, looked up and prepared while they go out, and the
+// writes in flight do not run dry at a page's end.
 type senders struct {
-	r   *runner
-	sem chan struct{}
-	wg  sync.WaitGroup
+	r       *runner
+	ctx     context.Context
+	mu      sync.Mutex
+	more    *sync.Cond
+	queue   []queued
+	closed  bool
+	workers sync.WaitGroup
 }
 
-func (r *runner) newSenders() *senders {
-	return &senders{r: r, sem: make(chan struct{}, 2*r.Concurrency)}
+type queued struct {
+	send
+	done *sync.WaitGroup
 }
 
-// send books s in a goroutine of its own once one of the places is free.
-func (ss *senders) send(ctx context.Context, s send) {
-	ss.wg.Add(1)
-	ss.sem <- struct{}{}
-	go func() {
-		defer ss.wg.Done()
-		defer func() { <-ss.sem }()
-		r := ss.r
-		r.track.at(s.order.ID)
-		res := r.book(ctx, s)
+func (r *runner) newSenders(ctx context.Context) *senders {
+	ss := &senders{r: r, ctx: ctx}
+	ss.more = sync.NewCond(&ss.mu)
+	for range 2 * r.Concurrency {
+		ss.workers.Add(1)
+		go ss.work()
+	}
+	return ss
+}
+
+// send queues s; done is counted down once it is booked.
+func (ss *senders) send(s send, done *sync.WaitGroup) {
+	done.Add(1)
+	ss.mu.Lock()
+	ss.queue = append(ss.queue, queued{s, done})
+	ss.mu.Unlock()
+	ss.more.Signal()
+}
+
+func (ss *senders) work() {
+	defer ss.workers.Done()
+	r := ss.r
+	for {
+		ss.mu.Lock()
+		for len(ss.queue) == 0 && !ss.closed {
+			ss.more.Wait()
+		}
+		if len(ss.queue) == 0 {
+			ss.mu.Unlock()
+			return
+		}
+		q := ss.queue[0]
+		ss.queue = ss.queue[1:]
+		ss.mu.Unlock()
+		r.track.at(q.order.ID)
+		res, u := r.book(ss.ctx, q.send)
+		// The result first, then the unsettled order: settle, which may
+		// run meanwhile, puts its own result after this one.
 		r.mu.Lock()
-		r.results[s.slot] = res
+		r.results[q.slot] = res
+		if u != nil {
+			r.unsettled = append(r.unsettled, u)
+		}
 		r.mu.Unlock()
-	}()
+		q.done.Done()
+	}
 }
 
-func (ss *senders) wait() { ss.wg.Wait() }
+// close sends what is queued and ends the workers.
+func (ss *senders) close() {
+	ss.mu.Lock()
+	ss.closed = true
+	ss.mu.Unlock()
+	ss.more.Broadcast()
+	ss.workers.Wait()
+}
 
 // sendAll sends verkooporders, Concurrency at once, and waits for them.
 func (r *runner) sendAll(ctx context.Context, sends []send) {
-	ss := r.newSenders()
-	for _, s := range sends {
-		ss.send(ctx, s)
+	if len(sends) == 0 {
+		return
 	}
-	ss.wait()
+	ss := r.newSenders(ctx)
+	var done sync.WaitGroup
+	for _, s := range sends {
+		ss.send(s, &done)
+	}
+	ss.close()
 }
 
 // book sends one verkooporder under the ledger: "sending" before, the
 // outcome after. An answer that leaves it open whether SnelStart stored
 // the order makes it unsettled (ledger.go): it is not sent again until
 // lookups prove it absent.
-func (r *runner) book(ctx context.Context, s send) Result {
+func (r *runner) book(ctx context.Context, s send) (Result, *unsettled) {
 	o, p := s.order, s.plan
 	payload, _ := json.Marshal(p.Order)
 	e := entryFor(r.ProfileID, o, s.entry)
@@ -446,20 +514,20 @@ func (r *runner) book(ctx context.Context, s send) Result {
 	e.Relatiecode, e.Total, e.Attempts, e.Reason = p.Customer.Existing.Relatiecode, p.Total.StringFixed(2), s.entry.Attempts+1, ""
 	e.NewCustomer, e.NewArticles = p.Customer.Match == "new", strings.Join(r.track.articlesOf(o.ID), ",")
 	if err := r.Ledger.PutLedger(e); err != nil {
-		return Result{OrderID: o.ID, State: "failed", Reason: &Hold{"ledger", err.Error()}}
+		return Result{OrderID: o.ID, State: "failed", Reason: &Hold{"ledger", err.Error()}}, nil
 	}
 	vo, err := r.Client.Verkooporders.Create(ctx, &p.Order)
 	switch {
 	case err == nil:
 		res := r.confirm(o, e, vo, p.Customer.Existing, "created")
 		res.vatOtherwise = roundedOtherwise(vo, p)
-		return res
+		return res, nil
 	case errors.Is(err, snelstart.ErrMaybeWritten):
 		e.Answer = err.Error()
 		return r.maybeWritten(s.item, e, &p, s.sends+1)
 	}
 	e.Answer = err.Error()
-	return r.record(o, e, config.LedgerFailed, failure(err), e.Customer)
+	return r.record(o, e, config.LedgerFailed, failure(err), e.Customer), nil
 }
 
 // roundedOtherwise tells whether SnelStart's totals of a created order

@@ -2,8 +2,10 @@ package orderimport
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/s-connect/s-connect/backend/config"
@@ -242,14 +244,28 @@ func (r *runner) fetch(ctx context.Context, q opencart.OrderQuery) *fetched {
 }
 
 // pass reads the orders of q page by page and books the ones this run has
-// not had yet. The next page is read and looked up while this page's
-// verkooporders are being sent, so that the requests in flight stay busy
-// across pages.
+// not had yet. A page's verkooporders are handed to senders shared by the
+// whole pass, and while they go out the next page is read, looked up and
+// prepared, its creates joining theirs: the writes in flight stay busy
+// across pages. What must wait for a page's verkooporders — the lookups of
+// those whose answer was lost, its returns, the progress — follows once
+// they are sent, beside the next page's.
 func (r *runner) pass(ctx context.Context, q opencart.OrderQuery) error {
+	ss := r.newSenders(ctx)
+	defer ss.close()
+	var prev *sentPage // the page before, whose verkooporders may still go out
+	over := func() error {
+		if prev == nil {
+			return nil
+		}
+		p := prev
+		prev = nil
+		return r.pageOver(ctx, p)
+	}
 	cur := r.fetch(ctx, q)
 	for {
 		if cur.err != nil {
-			return cur.err
+			return errors.Join(cur.err, over())
 		}
 		fresh := cur.orders[:0:0]
 		for _, o := range cur.orders {
@@ -267,37 +283,46 @@ func (r *runner) pass(ctx context.Context, q opencart.OrderQuery) error {
 			fresh = append(fresh, o)
 		}
 		r.track.page(len(fresh), cur.next != 0)
-		var ahead chan *fetched
-		readAhead := func() {
-			if ahead == nil && cur.next != 0 {
-				ahead = make(chan *fetched, 1)
-				next := q
-				next.AfterID = cur.next
-				go func() { ahead <- r.fetch(ctx, next) }()
-			}
-		}
-		r.sending = readAhead
-		err := r.page(ctx, fresh, cur.entries, cur.existing)
-		r.sending = nil
-		readAhead()
+		pg := &sentPage{orders: fresh}
+		err := r.page(ctx, fresh, cur.entries, cur.existing, ss, &pg.sent)
+		pg.end = r.resultCount()
 		var following *fetched
-		if ahead != nil {
-			following = <-ahead
+		if err == nil && cur.next != 0 {
+			next := q
+			next.AfterID = cur.next
+			following = r.fetch(ctx, next)
 		}
-		if err != nil {
+		if err := errors.Join(err, over()); err != nil {
+			pg.sent.Wait()
 			return err
 		}
-		r.settle(ctx, false)
-		if err := r.creditReturns(ctx, fresh); err != nil {
-			return err
-		}
-		if r.Progress != nil {
-			r.Progress(len(r.results))
-		}
+		prev = pg
 		if following == nil {
-			return nil
+			return over()
 		}
 		q.AfterID = cur.next
 		cur = following
 	}
+}
+
+// sentPage is a page whose verkooporders are handed to the senders.
+type sentPage struct {
+	orders []opencart.Order
+	sent   sync.WaitGroup // until its verkooporders are sent
+	end    int            // the results up to its last order
+}
+
+// pageOver waits until a page's verkooporders are sent, then looks up
+// those whose answer was lost once their time has come (settle), books the
+// page's returns and tells the progress.
+func (r *runner) pageOver(ctx context.Context, p *sentPage) error {
+	p.sent.Wait()
+	r.settle(ctx, false)
+	if err := r.creditReturns(ctx, p.orders); err != nil {
+		return err
+	}
+	if r.Progress != nil {
+		r.Progress(p.end)
+	}
+	return nil
 }

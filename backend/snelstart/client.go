@@ -42,14 +42,18 @@ type Options struct {
 	SubscriptionKey string // Ocp-Apim-Subscription-Key
 	HTTPClient      *http.Client
 	Timeout         time.Duration // per request; default 30 s
-	// The limiter: at most Concurrency requests in flight (default 4), and
-	// at most RequestsPerSecond a second when it is set. Unset (the
-	// default), the client slows down when SnelStart asks it to: after a
-	// 429 at most SlowRate a second until SlowFor passes without another.
-	// SnelStart publishes no limits [?]; a 429's Retry-After is honoured in
-	// any case (docs/snelstart.md).
+	// The limiter: at most Concurrency requests in flight (default 6), of
+	// which at most Writes are writes (default 4, never more than
+	// Concurrency): the look-ups an import needs for its next orders go
+	// beside its creates instead of taking their places. At most
+	// RequestsPerSecond a second when it is set. Unset (the default), the
+	// client slows down when SnelStart asks it to: after a 429 at most
+	// SlowRate a second until SlowFor passes without another. SnelStart
+	// publishes no limits [?]; a 429's Retry-After is honoured in any case
+	// (docs/snelstart.md).
 	RequestsPerSecond float64
 	Concurrency       int
+	Writes            int
 	// Retries of reads (and of 429s and token renewals): MaxRetries more
 	// attempts (default 6) with backoff from BackoffBase (200 ms) doubling
 	// up to BackoffCap (10 s), or Retry-After when SnelStart gives one.
@@ -66,7 +70,8 @@ type Client struct {
 	auth *url.URL
 	hc   *http.Client
 	lim  *rate.Limiter
-	sem  chan struct{}
+	sem  chan struct{} // a place for any request
+	wsem chan struct{} // and for a write, one of these first
 
 	// adaptive: no RequestsPerSecond given; slowed until slowUntil after
 	// a 429 (slowDown), unlimited again after (speedUp).
@@ -115,7 +120,10 @@ func NewClient(opt Options) (*Client, error) {
 		opt.Timeout = 30 * time.Second
 	}
 	if opt.Concurrency == 0 {
-		opt.Concurrency = 4
+		opt.Concurrency = 6
+	}
+	if opt.Writes == 0 || opt.Writes > opt.Concurrency {
+		opt.Writes = min(4, opt.Concurrency)
 	}
 	if opt.MaxRetries == 0 {
 		opt.MaxRetries = 6
@@ -134,6 +142,7 @@ func NewClient(opt Options) (*Client, error) {
 		lim = rate.NewLimiter(rate.Limit(opt.RequestsPerSecond), max(1, int(opt.RequestsPerSecond)))
 	}
 	c := &Client{opt: opt, api: api, auth: auth, hc: opt.HTTPClient, lim: lim, sem: make(chan struct{}, opt.Concurrency),
+		wsem:     make(chan struct{}, opt.Writes),
 		adaptive: opt.RequestsPerSecond <= 0, slowFor: SlowFor}
 	c.sleep = sleepCtx
 	c.Relaties = &RelatiesService{c}
@@ -311,6 +320,14 @@ func (c *Client) speedUp() {
 
 // send makes one HTTP exchange through the limiter.
 func (c *Client) send(ctx context.Context, method, u, token string, payload []byte) (int, http.Header, []byte, error) {
+	if method != http.MethodGet {
+		select {
+		case c.wsem <- struct{}{}:
+		case <-ctx.Done():
+			return 0, nil, nil, &notSentError{ctx.Err()}
+		}
+		defer func() { <-c.wsem }()
+	}
 	select {
 	case c.sem <- struct{}{}:
 	case <-ctx.Done():

@@ -386,6 +386,64 @@ func TestLimiterBoundsConcurrency(t *testing.T) {
 	}
 }
 
+// At the defaults at most 4 writes are in flight, and look-ups go beside
+// them up to 6 in all: an import's next look-ups do not wait for a place
+// among its creates.
+func TestDefaultLimitKeepsWritesToFourAndLetsReadsBeside(t *testing.T) {
+	var writes, reads, all, peakWrites, peakAll, readsBesideFour atomic.Int32
+	top := func(p *atomic.Int32, n int32) {
+		for {
+			if v := p.Load(); n <= v || p.CompareAndSwap(v, n) {
+				return
+			}
+		}
+	}
+	slow := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/v2/") {
+				if r.Method != http.MethodGet {
+					top(&peakWrites, writes.Add(1))
+					defer writes.Add(-1)
+				} else {
+					reads.Add(1)
+					defer reads.Add(-1)
+				}
+				if writes.Load() == 4 && reads.Load() > 0 {
+					readsBesideFour.Add(1)
+				}
+				top(&peakAll, all.Add(1))
+				defer all.Add(-1)
+				time.Sleep(30 * time.Millisecond)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	h := newHarness(t, sim.Options{}, slow, Options{})
+	var wg sync.WaitGroup
+	for i := 0; i < 16; i++ {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			if _, err := h.client.Relaties.Create(ctx(t), &Relatie{Relatiesoort: []string{RelatieKlant}, Naam: fmt.Sprint("Klant ", i)}); err != nil {
+				t.Error(err)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			if _, err := h.client.Lists.Landen(ctx(t)); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if w, a := peakWrites.Load(), peakAll.Load(); w != 4 || a != 6 {
+		t.Fatalf("peak %d writes and %d requests in flight, want 4 writes and 6 in all", w, a)
+	}
+	if readsBesideFour.Load() == 0 {
+		t.Fatal("no look-up went out while 4 writes were in flight")
+	}
+}
+
 func TestNumberIsExactJSON(t *testing.T) {
 	var r Regel
 	if err := json.Unmarshal([]byte(`{"stuksprijs":0.1,"aantal":"3","totaal":null}`), &r); err != nil {

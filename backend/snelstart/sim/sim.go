@@ -8,6 +8,7 @@
 package sim
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -34,6 +35,8 @@ var AllScopes = []string{"artikelen:read", "artikelen:write", "relaties:read", "
 // a read replica that lags behind would: the case that makes a connector
 // that looks right after an uncertain create book twice.
 type Faults struct {
+	// Latency is how long a call takes from request to answer, the
+	// simulator's own work included: an answer ready sooner waits for it.
 	Latency        time.Duration
 	Share429       float64
 	RetryAfter     int // seconds in Retry-After on a 429 (default 1; -1 sends 0)
@@ -141,6 +144,7 @@ func (s *Server) Writes() int64 { return s.writes.Load() }
 func (s *Server) TokenCalls() int64 { return s.tokenCalls.Load() }
 
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	arrived := time.Now()
 	if r.URL.Path == "/b2b/token" {
 		s.tokenCalls.Add(1)
 		s.serveToken(w, r)
@@ -172,8 +176,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.mu.Unlock()
-	if f.Latency > 0 {
-		time.Sleep(f.Latency)
+	write := r.Method != http.MethodGet
+	if roll < f.Share429+f.Share500 || write && commitFail {
+		time.Sleep(f.Latency) // a refused or failed call: no work to count in
 	}
 	switch {
 	case roll < f.Share429:
@@ -192,7 +197,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusInternalServerError, map[string]any{"Message": "An error has occurred."})
 		return
 	}
-	write := r.Method != http.MethodGet
 	if write && commitFail {
 		// Do the write, then lose the answer.
 		s.route(discard{}, r, parts, hide)
@@ -207,7 +211,39 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadGateway, map[string]any{"statusCode": 502, "message": "Bad Gateway"})
 		return
 	}
-	s.route(w, r, parts, hide)
+	if f.Latency <= 0 {
+		s.route(w, r, parts, hide)
+		return
+	}
+	// The answer leaves Latency after the request came in, however long
+	// the work took (up to Latency): a benchmark at 50 ms a call measures
+	// the client's waiting, not the simulator's work on top of it.
+	buf := &heldAnswer{header: w.Header(), status: http.StatusOK}
+	s.route(buf, r, parts, hide)
+	time.Sleep(time.Until(arrived.Add(f.Latency)))
+	w.WriteHeader(buf.status)
+	_, _ = w.Write(buf.body.Bytes())
+}
+
+// heldAnswer keeps an answer until its time has come.
+type heldAnswer struct {
+	header http.Header
+	status int
+	wrote  bool
+	body   bytes.Buffer
+}
+
+func (h *heldAnswer) Header() http.Header { return h.header }
+
+func (h *heldAnswer) WriteHeader(status int) {
+	if !h.wrote {
+		h.status, h.wrote = status, true
+	}
+}
+
+func (h *heldAnswer) Write(b []byte) (int, error) {
+	h.wrote = true
+	return h.body.Write(b)
 }
 
 // serveToken implements POST /b2b/token for both grants (reference §1).

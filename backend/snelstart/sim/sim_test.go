@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 func seeded(t *testing.T, opt Options) (*Server, string) {
@@ -293,5 +294,34 @@ func TestFaults(t *testing.T) {
 	}
 	if got := s.Count("kostenplaatsen") - before; got != 6 {
 		t.Fatalf("commit-then-fail stored %d of 6 writes", got)
+	}
+}
+
+// With Latency, an answer leaves no sooner than Latency after its request
+// came in, and it is the answer the simulator gives without: status,
+// headers and body held, not changed.
+func TestLatencyHoldsTheAnswer(t *testing.T) {
+	s, tok := seeded(t, Options{Faults: Faults{Latency: 40 * time.Millisecond}})
+	before := s.Count("relaties")
+	for _, c := range []struct {
+		method, path string
+		body         any
+		status       int
+	}{
+		{"GET", "/v2/landen", nil, 200},
+		{"GET", "/v2/relaties/00000000-0000-0000-0000-000000000001", nil, 404},
+		{"POST", "/v2/relaties", map[string]any{"relatiesoort": []string{"Klant"}, "naam": "Jansen"}, 201},
+	} {
+		start := time.Now()
+		rec := do(s, tok, c.method, c.path, c.body)
+		if took := time.Since(start); took < 40*time.Millisecond {
+			t.Errorf("%s %s answered after %v, before the latency", c.method, c.path, took)
+		}
+		if rec.Code != c.status || rec.Body.Len() == 0 || !strings.Contains(rec.Header().Get("Content-Type"), "json") {
+			t.Errorf("%s %s: %d %q %q", c.method, c.path, rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+		}
+	}
+	if s.Count("relaties") != before+1 {
+		t.Fatal("the create was not stored once")
 	}
 }
