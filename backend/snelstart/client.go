@@ -42,18 +42,18 @@ type Options struct {
 	SubscriptionKey string // Ocp-Apim-Subscription-Key
 	HTTPClient      *http.Client
 	Timeout         time.Duration // per request; default 30 s
-	// The limiter: at most Concurrency requests in flight (default 6), of
-	// which at most Writes are writes (default 4, never more than
-	// Concurrency): the look-ups an import needs for its next orders go
-	// beside its creates instead of taking their places. At most
-	// RequestsPerSecond a second when it is set. Unset (the default), the
-	// client slows down when SnelStart asks it to: after a 429 at most
-	// SlowRate a second until SlowFor passes without another. SnelStart
-	// publishes no limits [?]; a 429's Retry-After is honoured in any case
-	// (docs/snelstart.md).
+	// The limiter: at most Writes writes (default 4) and Reads look-ups
+	// (default 2) in flight, each kind on places of its own: the look-ups
+	// an import needs for its next orders go beside its creates, and never
+	// take a place a write waits for (they may take a write's place that
+	// is free). At most RequestsPerSecond a second when it is
+	// set. Unset (the default), the client slows down when SnelStart asks
+	// it to: after a 429 at most SlowRate a second until SlowFor passes
+	// without another. SnelStart publishes no limits [?]; a 429's
+	// Retry-After is honoured in any case (docs/snelstart.md).
 	RequestsPerSecond float64
-	Concurrency       int
 	Writes            int
+	Reads             int
 	// Retries of reads (and of 429s and token renewals): MaxRetries more
 	// attempts (default 6) with backoff from BackoffBase (200 ms) doubling
 	// up to BackoffCap (10 s), or Retry-After when SnelStart gives one.
@@ -70,8 +70,8 @@ type Client struct {
 	auth *url.URL
 	hc   *http.Client
 	lim  *rate.Limiter
-	sem  chan struct{} // a place for any request
-	wsem chan struct{} // and for a write, one of these first
+	wsem chan struct{} // the places of the writes
+	rsem chan struct{} // and of the look-ups
 
 	// adaptive: no RequestsPerSecond given; slowed until slowUntil after
 	// a 429 (slowDown), unlimited again after (speedUp).
@@ -113,17 +113,23 @@ func NewClient(opt Options) (*Client, error) {
 	if opt.ClientKey == "" || opt.SubscriptionKey == "" {
 		return nil, errors.New("snelstart: koppelsleutel and subscription key are required")
 	}
-	if opt.HTTPClient == nil {
-		opt.HTTPClient = &http.Client{}
-	}
+
 	if opt.Timeout == 0 {
 		opt.Timeout = 30 * time.Second
 	}
-	if opt.Concurrency == 0 {
-		opt.Concurrency = 6
+	if opt.Writes == 0 {
+		opt.Writes = 4
 	}
-	if opt.Writes == 0 || opt.Writes > opt.Concurrency {
-		opt.Writes = min(4, opt.Concurrency)
+	if opt.Reads == 0 {
+		opt.Reads = 2
+	}
+	if opt.HTTPClient == nil {
+		// Go's default keeps 2 idle connections a host: with 6 requests in
+		// flight, every few calls would close one and open a new one, a TLS
+		// handshake each time. Keep one for every place in flight.
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.MaxIdleConnsPerHost = opt.Writes + opt.Reads
+		opt.HTTPClient = &http.Client{Transport: t}
 	}
 	if opt.MaxRetries == 0 {
 		opt.MaxRetries = 6
@@ -137,12 +143,12 @@ func NewClient(opt Options) (*Client, error) {
 	if opt.UserAgent == "" {
 		opt.UserAgent = "S-Connect"
 	}
-	lim := rate.NewLimiter(rate.Inf, opt.Concurrency)
+	lim := rate.NewLimiter(rate.Inf, opt.Writes+opt.Reads)
 	if opt.RequestsPerSecond > 0 {
 		lim = rate.NewLimiter(rate.Limit(opt.RequestsPerSecond), max(1, int(opt.RequestsPerSecond)))
 	}
-	c := &Client{opt: opt, api: api, auth: auth, hc: opt.HTTPClient, lim: lim, sem: make(chan struct{}, opt.Concurrency),
-		wsem:     make(chan struct{}, opt.Writes),
+	c := &Client{opt: opt, api: api, auth: auth, hc: opt.HTTPClient, lim: lim,
+		wsem: make(chan struct{}, opt.Writes), rsem: make(chan struct{}, opt.Reads),
 		adaptive: opt.RequestsPerSecond <= 0, slowFor: SlowFor}
 	c.sleep = sleepCtx
 	c.Relaties = &RelatiesService{c}
@@ -318,22 +324,42 @@ func (c *Client) speedUp() {
 	}
 }
 
-// send makes one HTTP exchange through the limiter.
-func (c *Client) send(ctx context.Context, method, u, token string, payload []byte) (int, http.Header, []byte, error) {
-	if method != http.MethodGet {
+// place waits for a place in flight and returns the places it took one of.
+// A look-up takes one of its own, or a write's that is free at that
+// moment (a run's first look-ups, before any write, go four at once); it
+// never waits for a write's: a place a waiting write is due is never free.
+func (c *Client) place(ctx context.Context, write bool) (chan struct{}, error) {
+	if !write {
+		select {
+		case c.rsem <- struct{}{}:
+			return c.rsem, nil
+		default:
+		}
 		select {
 		case c.wsem <- struct{}{}:
-		case <-ctx.Done():
-			return 0, nil, nil, &notSentError{ctx.Err()}
+			return c.wsem, nil
+		default:
 		}
-		defer func() { <-c.wsem }()
+	}
+	places := c.rsem
+	if write {
+		places = c.wsem
 	}
 	select {
-	case c.sem <- struct{}{}:
+	case places <- struct{}{}:
+		return places, nil
 	case <-ctx.Done():
-		return 0, nil, nil, &notSentError{ctx.Err()}
+		return nil, ctx.Err()
 	}
-	defer func() { <-c.sem }()
+}
+
+// send makes one HTTP exchange through the limiter.
+func (c *Client) send(ctx context.Context, method, u, token string, payload []byte) (int, http.Header, []byte, error) {
+	places, err := c.place(ctx, method != http.MethodGet)
+	if err != nil {
+		return 0, nil, nil, &notSentError{err}
+	}
+	defer func() { <-places }()
 	// The rate after the place: a slowing down after a 429 holds the
 	// requests already waiting for a place too.
 	c.speedUp()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -366,7 +367,7 @@ func TestLimiterBoundsConcurrency(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	}
-	h := newHarness(t, sim.Options{}, slow, Options{Concurrency: 3})
+	h := newHarness(t, sim.Options{}, slow, Options{Reads: 1, Writes: 2}) // a look-up may take a free write place
 	var wg sync.WaitGroup
 	for i := 0; i < 12; i++ {
 		wg.Add(1)
@@ -386,9 +387,9 @@ func TestLimiterBoundsConcurrency(t *testing.T) {
 	}
 }
 
-// At the defaults at most 4 writes are in flight, and look-ups go beside
-// them up to 6 in all: an import's next look-ups do not wait for a place
-// among its creates.
+// At the defaults at most 4 writes and 2 look-ups are in flight, each on
+// places of their own: an import's next look-ups do not wait for a place
+// among its creates, nor its creates for the look-ups.
 func TestDefaultLimitKeepsWritesToFourAndLetsReadsBeside(t *testing.T) {
 	var writes, reads, all, peakWrites, peakAll, readsBesideFour atomic.Int32
 	top := func(p *atomic.Int32, n int32) {
@@ -437,10 +438,65 @@ func TestDefaultLimitKeepsWritesToFourAndLetsReadsBeside(t *testing.T) {
 	}
 	wg.Wait()
 	if w, a := peakWrites.Load(), peakAll.Load(); w != 4 || a != 6 {
-		t.Fatalf("peak %d writes and %d requests in flight, want 4 writes and 6 in all", w, a)
+		t.Fatalf("peak %d writes and %d requests in flight, want 4 writes and 6 in all (2 look-ups)", w, a)
 	}
 	if readsBesideFour.Load() == 0 {
 		t.Fatal("no look-up went out while 4 writes were in flight")
+	}
+	// Without writes, look-ups take the writes' free places too (a run's
+	// first look-ups), and no more.
+	peakAll.Store(0)
+	for i := 0; i < 12; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := h.client.Lists.Landen(ctx(t)); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if a := peakAll.Load(); a != 6 {
+		t.Fatalf("%d look-ups in flight without writes, want 6 (their 2 and the writes' 4)", a)
+	}
+}
+
+// The client keeps a connection for every place in flight: calls at full
+// speed do not open a new connection (over TLS, a handshake) every time.
+func TestConnectionsAreKeptForEveryPlaceInFlight(t *testing.T) {
+	s := sim.New(sim.Options{ClientKeys: map[string][]string{testClientKey: nil}, SubscriptionKeys: []string{testSubKey}})
+	s.SeedDefault()
+	s.SetFaults(sim.Faults{Latency: 10 * time.Millisecond})
+	srv := httptest.NewUnstartedServer(s)
+	var opened atomic.Int32
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			opened.Add(1)
+		}
+	}
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c, err := NewClient(Options{APIBaseURL: srv.URL + "/v2/", AuthBaseURL: srv.URL + "/", ClientKey: testClientKey, SubscriptionKey: testSubKey})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round := 0; round < 10; round++ {
+		var wg sync.WaitGroup
+		for i := 0; i < 6; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if _, err := c.Lists.Landen(ctx(t)); err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+	}
+	// 60 calls, 6 at once, and the token: at most one connection a place
+	// (and the token's).
+	if n := opened.Load(); n > 7 {
+		t.Fatalf("%d connections opened for 60 calls 6 at a time", n)
 	}
 }
 

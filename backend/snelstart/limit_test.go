@@ -72,7 +72,7 @@ func TestDefaultLimitSlowsDownOn429AndRecovers(t *testing.T) {
 	c.slowFor = 3 * time.Second // a test of this threshold: longer than the slowed calls, shorter than 30 s
 
 	const n = 120 // at SlowRate these take at least (n - burst) / 60 s ≈ 1.9 s
-	atSlow := time.Duration(n-c.opt.Concurrency) * time.Second / SlowRate
+	atSlow := time.Duration(n-c.lim.Burst()) * time.Second / SlowRate
 	if d := calls(t, c, n); d >= atSlow*3/4 {
 		t.Fatalf("%d calls before any 429 took %v: limited below the requests in flight", n, d)
 	}
