@@ -127,6 +127,7 @@ func (t *Tasks) run(profileID uint, task, trigger string, full bool) (*RunResult
 	if rep != nil {
 		t.s.logDetails(profileID, rep.Results)
 		res.Counts, res.Orders = rep.Counts, rep.Results
+		run.Mode = rep.Mode // Uitvoering says whether the run read every order
 		for _, w := range rep.Warnings {
 			res.Warnings = append(res.Warnings, t.s.msgs.T(t.s.language(), "warn."+w.Code, w.Arg))
 		}

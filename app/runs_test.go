@@ -200,4 +200,18 @@ func TestVolledigeControleReadsEveryOrder(t *testing.T) {
 	if err != nil || total(full.Counts) != all || full.Counts["skipped"] != first.Counts["created"] {
 		t.Fatalf("Volledige controle read %v, the first run %v: %v", full.Counts, first.Counts, err)
 	}
+	// Each run records how it read, for Uitvoering: the first run and
+	// Volledige controle every order, the run between only what changed.
+	runs, err := s.Tasks.History(id)
+	if err != nil || len(runs) != 3 {
+		t.Fatalf("history %v %v", runs, err)
+	}
+	for i, want := range []string{"full", "incremental", "full"} { // newest first
+		if r := runs[len(runs)-1-i]; r.Mode != want {
+			t.Errorf("run %d: mode %q, want %q", i+1, r.Mode, want)
+		}
+	}
+	if full.Run.Mode != "full" {
+		t.Errorf("Volledige controle's result: mode %q", full.Run.Mode)
+	}
 }

@@ -187,6 +187,12 @@ var migrations = []migration{
 		}
 		return tx.Migrator().AutoMigrate(&customerCreate{}, &orderState{})
 	}},
+	{10, "run history: whether a run read every order or only the new and changed ones", func(tx *gorm.DB) error {
+		type run struct {
+			Mode string `gorm:"size:20;not null;default:''"`
+		}
+		return tx.Migrator().AddColumn(&run{}, "Mode")
+	}},
 }
 
 // LatestVersion is the schema version this build writes.

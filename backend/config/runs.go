@@ -30,6 +30,10 @@ type Run struct {
 	Cause      string     `json:"cause"`    // a failed run: the message key of why it stopped
 	CauseArg   string     `json:"causeArg"` // and what it is about
 	Fix        string     `json:"fix"`      // where to fix it: a setting key or a tab id
+	// Mode is how the run read the orders: "full" (every order of the
+	// selection, Volledige controle) or "incremental" (only what is new or
+	// changed since the run before); empty when it read none.
+	Mode string `json:"mode"`
 }
 
 // Run states besides "running".

@@ -11,6 +11,7 @@ import type { StockView } from './stock';
 export interface Run {
   id: number; task: string; trigger: string; startedAt: string; finishedAt: string | null;
   state: string; summary: string; held: number; fix: string; message: string; demo?: boolean;
+  mode: string; // full (every order of the selection read), incremental (only new and changed ones), or '' (none read)
 }
 export interface TaskStatus { task: string; interval: string; nextRun: string; lastRun: Run | null; lastOk: Run | null }
 export interface Entry {
@@ -41,6 +42,7 @@ class Execution {
   open = $state<number | null>(null); // the order whose detail is shown
   attempts = $state<Attempt[]>([]);
   busy = $state(''); // the task running or previewing
+  full = $state(false); // the run going on is a Volledige controle
   progress = $state<Progress | null>(null);
   preview = $state<PreviewResult[] | null>(null);
   stockPreview = $state<StockView | null>(null);
@@ -92,6 +94,7 @@ class Execution {
   /** Nu uitvoeren; with full (Volledige controle) every order of the selection is read. */
   async runNow(task: string, full = false): Promise<void> {
     this.start(task);
+    this.full = full;
     try {
       const res = await call<{ run: Run; counts: Record<string, number>; warnings: string[] | null; stock?: StockView }>(
         full ? 'Tasks.RunFull' : 'Tasks.RunNow', form.profileId, task);
@@ -145,6 +148,7 @@ class Execution {
 
   private stop() {
     this.busy = '';
+    this.full = false;
     this.progress = null;
   }
 
