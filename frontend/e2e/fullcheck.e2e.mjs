@@ -218,6 +218,7 @@ describe('Volledige controle', () => {
     await page.waitForFunction(() => document.querySelector('tr[data-task=orders] [data-testid=task-mode]')?.textContent === 'Volledige controle');
     await page.waitForFunction(() => !document.querySelector('tr[data-task=orders] button[disabled]'));
     assert.equal(await page.getByTestId('progress').count(), 0, 'the progress bar goes when the run ends');
+    assert.equal(await fullCheck().isChecked(), false, 'Volledige controle is for the one run: the next Nu uitvoeren is an ordinary one');
     if (process.env.E2E_SHOTS) await page.screenshot({ path: join(process.env.E2E_SHOTS, 'uitvoering-volledige-controle.png'), fullPage: true });
     t.diagnostic(`Volledige controle: ${seconds} s from the click to the outcome, the gate's hold included`);
   });
