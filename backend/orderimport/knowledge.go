@@ -3,7 +3,6 @@ package orderimport
 import (
 	"context"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -57,8 +56,10 @@ func together(fns ...func() error) error {
 	return nil
 }
 
-// loadLists fills in the lists and articles every order may need. Each
-// list fills its own part of the knowledge, so they are read at once.
+// loadLists fills in the lists every order may need. Each list fills its
+// own part of the knowledge, so they are read at once. The fee and default
+// articles come with the first page's articles (loadPage): one round trip
+// less before the first order goes out.
 func (k *Knowledge) loadLists(ctx context.Context, c *snelstart.Client, s Settings) error {
 	var groups []snelstart.Artikelomzetgroep
 	var rates []snelstart.BtwTarief
@@ -66,8 +67,6 @@ func (k *Knowledge) loadLists(ctx context.Context, c *snelstart.Client, s Settin
 	var sjablonen []snelstart.Verkoopordersjabloon
 	var kostenplaatsen []snelstart.Kostenplaats
 	var defaults []snelstart.Relatie
-	// The fee and default articles every order may need.
-	articles := &Knowledge{Artikelen: map[string]*snelstart.Artikel{}}
 	err := together(func() (err error) {
 		groups, err = c.Lists.Artikelomzetgroepen(ctx)
 		return err
@@ -92,8 +91,6 @@ func (k *Knowledge) loadLists(ctx context.Context, c *snelstart.Client, s Settin
 			defaults, err = snelstart.Collect(c.Relaties.List(ctx, snelstart.ListOptions{Filter: snelstart.Eq("Relatiecode", s.DefaultCustomer), Top: 1}))
 		}
 		return err
-	}, func() error {
-		return articles.loadArticles(ctx, c, s.Articles())
 	})
 	if err != nil {
 		return err
@@ -109,7 +106,6 @@ func (k *Knowledge) loadLists(ctx context.Context, c *snelstart.Client, s Settin
 	for _, l := range landen {
 		k.Landen[strings.ToUpper(l.LandcodeISO)] = l.ID
 	}
-	maps.Copy(k.Artikelen, articles.Artikelen)
 	if s.Template != "" {
 		for i := range sjablonen {
 			if strings.EqualFold(sjablonen[i].Omschrijving, s.Template) {

@@ -382,7 +382,7 @@ func (k *Knowledge) loadPage(ctx context.Context, c *snelstart.Client, shop *ope
 			k.Products[p.ID] = p
 		}
 	}
-	var codes []string
+	codes := s.Articles() // the fee and default articles every order may need
 	for _, o := range orders {
 		for _, l := range o.Lines {
 			main, more := lineCodes(l, s, k)
