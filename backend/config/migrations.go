@@ -187,6 +187,21 @@ var migrations = []migration{
 		}
 		return tx.Migrator().AutoMigrate(&customerCreate{}, &orderState{})
 	}},
+	{10, "order import: the watermark of refunded returns", func(tx *gorm.DB) error {
+		type orderState struct {
+			ProfileID       uint `gorm:"primaryKey;autoIncrement:false"`
+			Watermark       time.Time
+			MaxOrderID      int    `gorm:"not null;default:0"`
+			Selection       string `gorm:"size:500;not null;default:''"`
+			LastFull        *time.Time
+			ReturnWatermark time.Time
+		}
+		if err := tx.Migrator().AutoMigrate(&orderState{}); err != nil {
+			return err
+		}
+		// The profiles that ran before: no returns watermark yet (zero, not NULL).
+		return tx.Model(&orderState{}).Where("return_watermark IS NULL").Update("return_watermark", time.Time{}).Error
+	}},
 }
 
 // LatestVersion is the schema version this build writes.

@@ -15,6 +15,9 @@ type OrderQuery struct {
 	AddedSince    time.Time // date_added at or after (Vanaf datum/tijd)
 	AddedBefore   time.Time // date_added before (the end of a period)
 	ModifiedSince time.Time // date_modified at or after (incremental runs)
+	// ModifiedBefore: date_modified before (a new order dated before the
+	// watermark: the shop's clock stepped back).
+	ModifiedBefore time.Time
 	// Statuses to read; empty: the shop's own statuses of a sale
 	// (SaleStatuses), so a cancelled or failed order is never booked unless
 	// its status is chosen.
@@ -55,6 +58,33 @@ func (s *Shop) Orders(ctx context.Context, q OrderQuery) (orders []Order, next i
 	if q.Limit <= 0 {
 		q.Limit = 100
 	}
+	rows, err := s.t.Select(ctx, Query{Table: "order", Columns: s.present("order", orderColumns), Where: s.orderWhere(q),
+		OrderBy: []string{"order_id"}, Limit: q.Limit})
+	if err != nil {
+		return nil, 0, fmt.Errorf("opencart: orders: %w", err)
+	}
+	return s.fill(ctx, q, rows)
+}
+
+// OrderIDs reads only the ids of the orders of q (one read, at most
+// q.Limit or 100).
+func (s *Shop) OrderIDs(ctx context.Context, q OrderQuery) ([]int, error) {
+	if q.Limit <= 0 {
+		q.Limit = 100
+	}
+	rows, err := s.t.Select(ctx, Query{Table: "order", Columns: []string{"order_id"}, Where: s.orderWhere(q),
+		OrderBy: []string{"order_id"}, Limit: q.Limit})
+	if err != nil {
+		return nil, fmt.Errorf("opencart: order ids: %w", err)
+	}
+	ids := make([]int, len(rows))
+	for i, r := range rows {
+		ids[i] = atoi(r["order_id"])
+	}
+	return ids, nil
+}
+
+func (s *Shop) orderWhere(q OrderQuery) []Cond {
 	where := []Cond{Gt("order_id", q.AfterID)}
 	var statuses []int
 	for _, st := range q.Statuses {
@@ -88,11 +118,14 @@ func (s *Shop) Orders(ctx context.Context, q OrderQuery) (orders []Order, next i
 	if !q.ModifiedSince.IsZero() {
 		where = append(where, Ge("date_modified", s.formatTime(q.ModifiedSince)))
 	}
-	rows, err := s.t.Select(ctx, Query{Table: "order", Columns: s.present("order", orderColumns), Where: where,
-		OrderBy: []string{"order_id"}, Limit: q.Limit})
-	if err != nil {
-		return nil, 0, fmt.Errorf("opencart: orders: %w", err)
+	if !q.ModifiedBefore.IsZero() {
+		where = append(where, Lt("date_modified", s.formatTime(q.ModifiedBefore)))
 	}
+	return where
+}
+
+// fill reads the lines, options, totals and vouchers of a page of orders.
+func (s *Shop) fill(ctx context.Context, q OrderQuery, rows []Row) (orders []Order, next int, err error) {
 	if len(rows) == 0 {
 		return nil, 0, nil
 	}
@@ -275,18 +308,25 @@ func (s *Shop) fillCountries(ctx context.Context, orders []Order) error {
 // to NOW() with the status); every version writes an order_history row.
 func (s *Shop) StatusKeepsModified() bool { return s.Version() == "4.1" }
 
-// StatusChangedSince lists the orders with id upToID or lower that got a
-// status (an order_history row) at or after since, each once.
+// StatusChangedSince lists the orders with id upToID or lower (0: any)
+// that got a status (an order_history row) at or after since, each once.
 func (s *Shop) StatusChangedSince(ctx context.Context, since time.Time, upToID int) ([]int, error) {
 	if !s.schema.HasTable("order_history") {
 		return nil, fmt.Errorf("opencart: order_history cannot be read")
+	}
+	where := func(after int) []Cond {
+		w := []Cond{Gt("order_history_id", after), Ge("date_added", s.formatTime(since))}
+		if upToID > 0 {
+			w = append(w, Le("order_id", upToID))
+		}
+		return w
 	}
 	var out []int
 	seen := map[int]bool{}
 	after := 0
 	for {
 		rows, err := s.t.Select(ctx, Query{Table: "order_history", Columns: []string{"order_history_id", "order_id"},
-			Where:   []Cond{Gt("order_history_id", after), Ge("date_added", s.formatTime(since)), Le("order_id", upToID)},
+			Where:   where(after),
 			OrderBy: []string{"order_history_id"}, Limit: 1000})
 		if err != nil {
 			return nil, fmt.Errorf("opencart: order history: %w", err)
