@@ -117,10 +117,17 @@ func BenchmarkFirstImport2000(b *testing.B) {
 // import's process makes a full pass (the peak heap of reading 50,000
 // orders), then the shop sells the 5, then a run such as the schedule
 // makes every 5 minutes: it must read only those — over the direct MySQL
-// transport and over the bridge on loopback.
+// transport and over the bridge on loopback. OpenCart 3.0 (the status
+// with a new date_modified), and 4.1 under "4.1/" (the status through the
+// order history, date_modified as it was).
 func BenchmarkWatermark50k(b *testing.B) {
+	watermark50k(b, "3.0")
+	b.Run("4.1", func(b *testing.B) { watermark50k(b, "4.1") })
+}
+
+func watermark50k(b *testing.B, version string) {
 	const imported = 50000
-	h := fixturetest.NewHostedShop(b, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: imported + 5, Products: 300, Customers: 3000,
+	h := fixturetest.NewHostedShop(b, fixture.Config{Version: version, Prefix: "oc_", Orders: imported + 5, Products: 300, Customers: 3000,
 		GuestPercent: -1, Seed: 41, Base: time.Now().Add(-96 * time.Hour)}, "")
 	status := h.Shop.SaleStatuses[0]
 	orders := slices.Clone(h.Shop.Orders)
@@ -147,16 +154,16 @@ func BenchmarkWatermark50k(b *testing.B) {
 				dir, prof := benchStore(b)
 				importedBefore(b, dir, prof, orders[:imported])
 				job := childJob{Transport: transport, DBPort: h.DBPort, Database: h.Database, SnelStart: url, StoreDir: dir, Profile: prof,
-					Watermark: true, Release: held, Status: status, BridgeURL: h.URL, Path: inst.Path(), Secret: inst.Secret}
+					Watermark: true, Release: held, Status: status, History: version == "4.1", BridgeURL: h.URL, Path: inst.Path(), Secret: inst.Secret}
 				simCalls := s.Calls()
 				b.StartTimer()
 				res := startChild(b, job)
 				b.StopTimer()
 				full, next := res.Runs[0], res.Runs[1]
 				besides := next.Calls - int64(next.Counts["created"])
-				b.Logf("%s: full pass of %d orders %.2f s (%d shop reads, %d calls), peak heap %.1f MiB, RSS %.0f MB; "+
+				b.Logf("OpenCart %s %s: full pass of %d orders %.2f s (%d shop reads, %d calls), peak heap %.1f MiB, RSS %.0f MB; "+
 					"watermark run %.3f s (target %.0f s), %d shop reads (target %d), %d SnelStart calls besides %d creates (target %d); %s %v",
-					transport, full.Counts["skipped"]+full.Counts["changed"], full.Seconds, full.Queries, full.Calls, full.PeakHeapMiB, res.RSSMB,
+					version, transport, full.Counts["skipped"]+full.Counts["changed"], full.Seconds, full.Queries, full.Calls, full.PeakHeapMiB, res.RSSMB,
 					next.Seconds, watermarkSeconds, next.Queries, watermarkQueries, besides, next.Counts["created"], watermarkCalls, next.Mode, next.Counts)
 				// "changed": booked, and changed in the shop since (reported, not booked again).
 				if full.Mode != "full" || full.Counts["skipped"]+full.Counts["changed"] != imported {
