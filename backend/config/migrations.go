@@ -196,11 +196,8 @@ var migrations = []migration{
 			LastFull        *time.Time
 			ReturnWatermark time.Time
 		}
-		if err := tx.Migrator().AutoMigrate(&orderState{}); err != nil {
-			return err
-		}
-		// The profiles that ran before: no returns watermark yet (zero, not NULL).
-		return tx.Model(&orderState{}).Where("return_watermark IS NULL").Update("return_watermark", time.Time{}).Error
+		// The profiles that ran before have none yet (NULL reads as zero).
+		return tx.Migrator().AutoMigrate(&orderState{})
 	}},
 }
 

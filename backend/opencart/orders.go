@@ -18,6 +18,12 @@ type OrderQuery struct {
 	// ModifiedBefore: date_modified before (a new order dated before the
 	// watermark: the shop's clock stepped back).
 	ModifiedBefore time.Time
+	// AlsoIDs: besides the orders the conditions select, these ones of the
+	// same statuses, stores and dates added, whatever their date_modified
+	// (open orders, 4.1 status changes, orders of changed returns): in the
+	// same pages, their lines and totals read with the others'. At most
+	// 500.
+	AlsoIDs []int
 	// Statuses to read; empty: the shop's own statuses of a sale
 	// (SaleStatuses), so a cancelled or failed order is never booked unless
 	// its status is chosen.
@@ -63,7 +69,42 @@ func (s *Shop) Orders(ctx context.Context, q OrderQuery) (orders []Order, next i
 	if err != nil {
 		return nil, 0, fmt.Errorf("opencart: orders: %w", err)
 	}
-	return s.fill(ctx, q, rows)
+	if len(rows) == q.Limit {
+		next = atoi(rows[len(rows)-1]["order_id"])
+	}
+	if len(q.AlsoIDs) > 0 {
+		if rows, err = s.alsoIDs(ctx, q, rows, next); err != nil {
+			return nil, 0, err
+		}
+	}
+	orders, err = s.fill(ctx, rows)
+	return orders, next, err
+}
+
+// alsoIDs adds the rows of q.AlsoIDs that fall in this page (above
+// q.AfterID, up to its last order when another page follows), in order.
+func (s *Shop) alsoIDs(ctx context.Context, q OrderQuery, rows []Row, next int) ([]Row, error) {
+	also := q
+	also.ModifiedSince, also.ModifiedBefore, also.IDs = time.Time{}, time.Time{}, q.AlsoIDs
+	where := s.orderWhere(also)
+	if next > 0 {
+		where = append(where, Le("order_id", next))
+	}
+	extra, err := s.t.Select(ctx, Query{Table: "order", Columns: s.present("order", orderColumns), Where: where, OrderBy: []string{"order_id"}})
+	if err != nil {
+		return nil, fmt.Errorf("opencart: orders: %w", err)
+	}
+	have := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		have[r["order_id"]] = true
+	}
+	for _, r := range extra {
+		if !have[r["order_id"]] {
+			rows = append(rows, r)
+		}
+	}
+	sort.SliceStable(rows, func(a, b int) bool { return atoi(rows[a]["order_id"]) < atoi(rows[b]["order_id"]) })
+	return rows, nil
 }
 
 // OrderIDs reads only the ids of the orders of q (one read, at most
@@ -125,9 +166,9 @@ func (s *Shop) orderWhere(q OrderQuery) []Cond {
 }
 
 // fill reads the lines, options, totals and vouchers of a page of orders.
-func (s *Shop) fill(ctx context.Context, q OrderQuery, rows []Row) (orders []Order, next int, err error) {
+func (s *Shop) fill(ctx context.Context, rows []Row) (orders []Order, err error) {
 	if len(rows) == 0 {
-		return nil, 0, nil
+		return nil, nil
 	}
 	ids := make([]int, len(rows))
 	byID := make(map[int]int, len(rows))
@@ -138,27 +179,24 @@ func (s *Shop) fill(ctx context.Context, q OrderQuery, rows []Row) (orders []Ord
 		byID[orders[i].ID] = i
 	}
 	if err := s.fillLines(ctx, ids, orders, byID); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if err := s.fillTotals(ctx, ids, orders, byID); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if err := s.fillVouchers(ctx, ids, orders, byID); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if err := s.loadFeeClasses(ctx, orders); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	for i := range orders {
 		s.fillRates(&orders[i])
 	}
 	if err := s.fillCountries(ctx, orders); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	if len(rows) == q.Limit {
-		next = ids[len(ids)-1]
-	}
-	return orders, next, nil
+	return orders, nil
 }
 
 func (s *Shop) order(r Row) Order {

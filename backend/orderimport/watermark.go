@@ -131,38 +131,45 @@ func (r *runner) readOrders(ctx context.Context, rep *Report) error {
 	return r.State.SaveOrderState(next)
 }
 
-// incremental reads the new and the changed orders, then the open ones. It
-// reports a shop clock stepped back (a new order dated before the
-// watermark), or an OpenCart 4.1 history it cannot read: then a full pass
-// must follow.
+// incremental reads the new and the changed orders, the open ones and,
+// on OpenCart 4.1, those whose status changed; with refunds as credit
+// orders the orders of changed returns too (returnmark.go). It reports a
+// shop clock stepped back (a new order dated before the watermark), or an
+// OpenCart 4.1 history it cannot read: then a full pass must follow.
 func (r *runner) incremental(ctx context.Context, q opencart.OrderQuery, st config.OrderState) (stepped bool, err error) {
-	// One pass for the new orders and the changed ones: a new order is
-	// dated at or after the watermark, unless the shop's clock stepped back.
-	changed := q
-	changed.ModifiedSince = st.Watermark
-	if err := r.pass(ctx, changed); err != nil {
-		return false, err
-	}
-	open, err := r.State.UnsettledOrders(r.ProfileID)
+	ids, err := r.State.UnsettledOrders(r.ProfileID)
 	if err != nil {
 		return false, err
 	}
-	var ids []int
 	if r.Shop.StatusKeepsModified() {
 		// OpenCart 4.1: an order that got a chosen status since the
 		// watermark (a payment confirmed, the shop owner's "Complete")
 		// keeps its old date_modified; its history row is dated — a new
 		// order's too. A shop whose history cannot be read gets a full pass.
-		if ids, err = r.Shop.StatusChangedSince(ctx, st.Watermark, 0); err != nil {
+		changed, err := r.Shop.StatusChangedSince(ctx, st.Watermark, 0)
+		if err != nil {
 			return true, nil
 		}
+		ids = append(ids, changed...)
 	}
 	more, err := r.returnOrders(ctx, st)
 	if err != nil {
 		return false, err
 	}
-	// One read by id for all: a page costs the same reads for 1 order or 100.
-	if err := r.byIDs(ctx, q, append(append(open, ids...), more...)); err != nil {
+	ids = append(ids, more...)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	// One pass for the new orders and the changed ones (a new order is
+	// dated at or after the watermark, unless the shop's clock stepped
+	// back), with those by id in the same pages: a page costs the same
+	// reads for 1 order or 100.
+	changed := q
+	changed.ModifiedSince = st.Watermark
+	changed.AlsoIDs = ids[:min(len(ids), 500)]
+	if err := r.pass(ctx, changed); err != nil {
+		return false, err
+	}
+	if err := r.byIDs(ctx, q, ids[len(changed.AlsoIDs):]); err != nil {
 		return false, err
 	}
 	return r.steppedBack(ctx, q, st)
