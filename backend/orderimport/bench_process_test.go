@@ -47,6 +47,7 @@ type childJob struct {
 	// History: released as OpenCart 4.1's addHistory does — the status and
 	// a dated order_history row, date_modified left as it was.
 	History bool
+	Refunds bool // refunds as credit orders on (returns read, and their watermark kept)
 }
 
 // childRun is what the child measured of one run.
@@ -124,6 +125,7 @@ func runChild(j childJob, res *childResult) error {
 		return err
 	}
 	job := orderimport.Job{ProfileID: j.Profile, Shop: shop, Client: client, Ledger: store, Articles: store, Settings: configured()}
+	job.Settings.RefundCredit = j.Refunds
 	if j.Watermark {
 		job.State = store
 	}
