@@ -57,3 +57,13 @@ func (s *Store) PutCredit(e CreditEntry) error {
 	}
 	return s.db.Clauses(clause.OnConflict{UpdateAll: true}).Create(&e).Error
 }
+
+// UnsettledReturnCredits lists the orders with a return's credit not done
+// with (held, failed, uncertain, sending): a watermark run reads them again,
+// as it does the open orders.
+func (s *Store) UnsettledReturnCredits(profileID uint) ([]int, error) {
+	var ids []int
+	err := s.db.Model(&CreditEntry{}).Where("profile_id = ? AND return_id > 0 AND state IN ?", profileID, append([]string{LedgerSending}, OpenStates...)).
+		Distinct("order_id").Order("order_id").Pluck("order_id", &ids).Error
+	return ids, err
+}

@@ -70,3 +70,26 @@ func TestRefundSettings(t *testing.T) {
 		t.Fatalf("missing %v", after)
 	}
 }
+
+// A watermark run reads again the orders whose return credit is not done
+// with; a whole order's credit and a settled one are not listed.
+func TestUnsettledReturnCredits(t *testing.T) {
+	s, id := ledgerStore(t)
+	for _, c := range []CreditEntry{
+		{ProfileID: id, Reference: "7-C3", OrderID: 7, ReturnID: 3, State: LedgerConfirmed},
+		{ProfileID: id, Reference: "8-C4", OrderID: 8, ReturnID: 4, State: LedgerHeld},
+		{ProfileID: id, Reference: "8-C5", OrderID: 8, ReturnID: 5, State: LedgerFailed},
+		{ProfileID: id, Reference: "9-C6", OrderID: 9, ReturnID: 6, State: LedgerSending},
+		{ProfileID: id, Reference: "10-C7", OrderID: 10, ReturnID: 7, State: LedgerIgnored},
+		{ProfileID: id, Reference: "11-C", OrderID: 11, State: LedgerFailed},
+		{ProfileID: id + 1, Reference: "12-C8", OrderID: 12, ReturnID: 8, State: LedgerHeld},
+	} {
+		if err := s.PutCredit(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := s.UnsettledReturnCredits(id)
+	if err != nil || !slices.Equal(got, []int{8, 9}) {
+		t.Fatalf("unsettled return credits %v, %v; want [8 9]", got, err)
+	}
+}

@@ -62,6 +62,10 @@ type OrderState struct {
 	MaxOrderID int
 	Selection  string     // the selection the watermark holds for
 	LastFull   *time.Time // the last full pass (this machine's clock)
+	// ReturnWatermark: with refunds as credit orders, the next run reads
+	// the refunded returns changed at or after it (the shop's clock). Zero:
+	// refunds were off, or returns cannot be read by date: a full pass.
+	ReturnWatermark time.Time
 }
 
 // TableName keeps the table name GORM would give the migration's type.

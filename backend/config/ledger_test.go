@@ -224,3 +224,42 @@ func TestMigrationToOutcomesKeepsTheLedger(t *testing.T) {
 		t.Fatalf("no ok run, got %+v", got)
 	}
 }
+
+// A profile that ran before the returns' watermark keeps its orders'
+// watermark and has no returns' watermark yet (its next run with refunds on
+// is a full pass).
+func TestMigrationToReturnWatermark(t *testing.T) {
+	dir := t.TempDir()
+	old, err := openAt(dir, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := old.CreateProfile("Oud")
+	mark := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	type v9 struct {
+		ProfileID  uint
+		Watermark  time.Time
+		MaxOrderID int
+		Selection  string
+	}
+	if err := old.db.Table("order_states").Create(&v9{ProfileID: p.ID, Watermark: mark, MaxOrderID: 40, Selection: "x"}).Error; err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	defer s.Close()
+	st, err := s.OrderState(p.ID)
+	if err != nil || !st.Watermark.Equal(mark) || st.MaxOrderID != 40 || !st.ReturnWatermark.IsZero() {
+		t.Fatalf("state after migration %+v %v", st, err)
+	}
+	st.ReturnWatermark = mark.Add(time.Hour)
+	if err := s.SaveOrderState(st); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.OrderState(p.ID); err != nil || !got.ReturnWatermark.Equal(st.ReturnWatermark) {
+		t.Fatalf("returns' watermark %v %v", got.ReturnWatermark, err)
+	}
+}

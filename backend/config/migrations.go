@@ -193,6 +193,18 @@ var migrations = []migration{
 		}
 		return tx.Migrator().AddColumn(&run{}, "Mode")
 	}},
+	{11, "order import: the watermark of refunded returns", func(tx *gorm.DB) error {
+		type orderState struct {
+			ProfileID       uint `gorm:"primaryKey;autoIncrement:false"`
+			Watermark       time.Time
+			MaxOrderID      int    `gorm:"not null;default:0"`
+			Selection       string `gorm:"size:500;not null;default:''"`
+			LastFull        *time.Time
+			ReturnWatermark time.Time
+		}
+		// The profiles that ran before have none yet (NULL reads as zero).
+		return tx.Migrator().AutoMigrate(&orderState{})
+	}},
 }
 
 // LatestVersion is the schema version this build writes.

@@ -15,6 +15,15 @@ type OrderQuery struct {
 	AddedSince    time.Time // date_added at or after (Vanaf datum/tijd)
 	AddedBefore   time.Time // date_added before (the end of a period)
 	ModifiedSince time.Time // date_modified at or after (incremental runs)
+	// ModifiedBefore: date_modified before (a new order dated before the
+	// watermark: the shop's clock stepped back).
+	ModifiedBefore time.Time
+	// AlsoIDs: besides the orders the conditions select, these ones of the
+	// same statuses, stores and dates added, whatever their date_modified
+	// (open orders, 4.1 status changes, orders of changed returns): in the
+	// same pages, their lines and totals read with the others'. At most
+	// 500.
+	AlsoIDs []int
 	// Statuses to read; empty: the shop's own statuses of a sale
 	// (SaleStatuses), so a cancelled or failed order is never booked unless
 	// its status is chosen.
@@ -55,6 +64,68 @@ func (s *Shop) Orders(ctx context.Context, q OrderQuery) (orders []Order, next i
 	if q.Limit <= 0 {
 		q.Limit = 100
 	}
+	rows, err := s.t.Select(ctx, Query{Table: "order", Columns: s.present("order", orderColumns), Where: s.orderWhere(q),
+		OrderBy: []string{"order_id"}, Limit: q.Limit})
+	if err != nil {
+		return nil, 0, fmt.Errorf("opencart: orders: %w", err)
+	}
+	if len(rows) == q.Limit {
+		next = atoi(rows[len(rows)-1]["order_id"])
+	}
+	if len(q.AlsoIDs) > 0 {
+		if rows, err = s.alsoIDs(ctx, q, rows, next); err != nil {
+			return nil, 0, err
+		}
+	}
+	orders, err = s.fill(ctx, rows)
+	return orders, next, err
+}
+
+// alsoIDs adds the rows of q.AlsoIDs that fall in this page (above
+// q.AfterID, up to its last order when another page follows), in order.
+func (s *Shop) alsoIDs(ctx context.Context, q OrderQuery, rows []Row, next int) ([]Row, error) {
+	also := q
+	also.ModifiedSince, also.ModifiedBefore, also.IDs = time.Time{}, time.Time{}, q.AlsoIDs
+	where := s.orderWhere(also)
+	if next > 0 {
+		where = append(where, Le("order_id", next))
+	}
+	extra, err := s.t.Select(ctx, Query{Table: "order", Columns: s.present("order", orderColumns), Where: where, OrderBy: []string{"order_id"}})
+	if err != nil {
+		return nil, fmt.Errorf("opencart: orders: %w", err)
+	}
+	have := make(map[string]bool, len(rows))
+	for _, r := range rows {
+		have[r["order_id"]] = true
+	}
+	for _, r := range extra {
+		if !have[r["order_id"]] {
+			rows = append(rows, r)
+		}
+	}
+	sort.SliceStable(rows, func(a, b int) bool { return atoi(rows[a]["order_id"]) < atoi(rows[b]["order_id"]) })
+	return rows, nil
+}
+
+// OrderIDs reads only the ids of the orders of q (one read, at most
+// q.Limit or 100).
+func (s *Shop) OrderIDs(ctx context.Context, q OrderQuery) ([]int, error) {
+	if q.Limit <= 0 {
+		q.Limit = 100
+	}
+	rows, err := s.t.Select(ctx, Query{Table: "order", Columns: []string{"order_id"}, Where: s.orderWhere(q),
+		OrderBy: []string{"order_id"}, Limit: q.Limit})
+	if err != nil {
+		return nil, fmt.Errorf("opencart: order ids: %w", err)
+	}
+	ids := make([]int, len(rows))
+	for i, r := range rows {
+		ids[i] = atoi(r["order_id"])
+	}
+	return ids, nil
+}
+
+func (s *Shop) orderWhere(q OrderQuery) []Cond {
 	where := []Cond{Gt("order_id", q.AfterID)}
 	var statuses []int
 	for _, st := range q.Statuses {
@@ -88,13 +159,16 @@ func (s *Shop) Orders(ctx context.Context, q OrderQuery) (orders []Order, next i
 	if !q.ModifiedSince.IsZero() {
 		where = append(where, Ge("date_modified", s.formatTime(q.ModifiedSince)))
 	}
-	rows, err := s.t.Select(ctx, Query{Table: "order", Columns: s.present("order", orderColumns), Where: where,
-		OrderBy: []string{"order_id"}, Limit: q.Limit})
-	if err != nil {
-		return nil, 0, fmt.Errorf("opencart: orders: %w", err)
+	if !q.ModifiedBefore.IsZero() {
+		where = append(where, Lt("date_modified", s.formatTime(q.ModifiedBefore)))
 	}
+	return where
+}
+
+// fill reads the lines, options, totals and vouchers of a page of orders.
+func (s *Shop) fill(ctx context.Context, rows []Row) (orders []Order, err error) {
 	if len(rows) == 0 {
-		return nil, 0, nil
+		return nil, nil
 	}
 	ids := make([]int, len(rows))
 	byID := make(map[int]int, len(rows))
@@ -105,27 +179,24 @@ func (s *Shop) Orders(ctx context.Context, q OrderQuery) (orders []Order, next i
 		byID[orders[i].ID] = i
 	}
 	if err := s.fillLines(ctx, ids, orders, byID); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if err := s.fillTotals(ctx, ids, orders, byID); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if err := s.fillVouchers(ctx, ids, orders, byID); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	if err := s.loadFeeClasses(ctx, orders); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	for i := range orders {
 		s.fillRates(&orders[i])
 	}
 	if err := s.fillCountries(ctx, orders); err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	if len(rows) == q.Limit {
-		next = ids[len(ids)-1]
-	}
-	return orders, next, nil
+	return orders, nil
 }
 
 func (s *Shop) order(r Row) Order {
@@ -275,18 +346,25 @@ func (s *Shop) fillCountries(ctx context.Context, orders []Order) error {
 // to NOW() with the status); every version writes an order_history row.
 func (s *Shop) StatusKeepsModified() bool { return s.Version() == "4.1" }
 
-// StatusChangedSince lists the orders with id upToID or lower that got a
-// status (an order_history row) at or after since, each once.
+// StatusChangedSince lists the orders with id upToID or lower (0: any)
+// that got a status (an order_history row) at or after since, each once.
 func (s *Shop) StatusChangedSince(ctx context.Context, since time.Time, upToID int) ([]int, error) {
 	if !s.schema.HasTable("order_history") {
 		return nil, fmt.Errorf("opencart: order_history cannot be read")
+	}
+	where := func(after int) []Cond {
+		w := []Cond{Gt("order_history_id", after), Ge("date_added", s.formatTime(since))}
+		if upToID > 0 {
+			w = append(w, Le("order_id", upToID))
+		}
+		return w
 	}
 	var out []int
 	seen := map[int]bool{}
 	after := 0
 	for {
 		rows, err := s.t.Select(ctx, Query{Table: "order_history", Columns: []string{"order_history_id", "order_id"},
-			Where:   []Cond{Gt("order_history_id", after), Ge("date_added", s.formatTime(since)), Le("order_id", upToID)},
+			Where:   where(after),
 			OrderBy: []string{"order_history_id"}, Limit: 1000})
 		if err != nil {
 			return nil, fmt.Errorf("opencart: order history: %w", err)

@@ -121,8 +121,9 @@ var Whitelist = map[string][]string{
 	// order_history: OpenCart 4.1 changes an order's status without
 	// touching date_modified; its history row says when (StatusChangedSince).
 	"order_history": {"order_history_id", "order_id", "order_status_id", "date_added"},
-	// Returns (B7): what was sent back and what the shop did about it.
-	"return":        {"return_id", "order_id", "product_id", "product", "model", "quantity", "return_action_id", "date_added"},
+	// Returns (B7): what was sent back and what the shop did about it;
+	// date_modified for the returns' watermark (ReturnsChangedSince).
+	"return":        {"return_id", "order_id", "product_id", "product", "model", "quantity", "return_action_id", "date_added", "date_modified"},
 	"return_action": {"return_action_id", "language_id", "name"},
 	"product": {"product_id", "master_id", "model", "sku", "upc", "ean", "jan", "isbn", "mpn", "quantity", "subtract",
 		"status", "price", "date_modified"},

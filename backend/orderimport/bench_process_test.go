@@ -44,6 +44,10 @@ type childJob struct {
 	Watermark bool  // keep the watermark (State), as the program does
 	Release   []int // orders given a sale status between the two runs
 	Status    int   // that status
+	// History: released as OpenCart 4.1's addHistory does — the status and
+	// a dated order_history row, date_modified left as it was.
+	History bool
+	Refunds bool // refunds as credit orders on (returns read, and their watermark kept)
 }
 
 // childRun is what the child measured of one run.
@@ -121,6 +125,7 @@ func runChild(j childJob, res *childResult) error {
 		return err
 	}
 	job := orderimport.Job{ProfileID: j.Profile, Shop: shop, Client: client, Ledger: store, Articles: store, Settings: configured()}
+	job.Settings.RefundCredit = j.Refunds
 	if j.Watermark {
 		job.State = store
 	}
@@ -168,6 +173,16 @@ func runChild(j childJob, res *childResult) error {
 	defer db.Close()
 	stamp := time.Now().In(shop.Location).Format("2006-01-02 15:04:05")
 	for _, id := range j.Release {
+		if j.History {
+			if _, err := db.ExecContext(ctx, "UPDATE oc_order SET order_status_id = ? WHERE order_id = ?", j.Status, id); err != nil {
+				return err
+			}
+			if _, err := db.ExecContext(ctx, "INSERT INTO oc_order_history (order_id, order_status_id, notify, comment, date_added) VALUES (?, ?, 0, '', ?)",
+				id, j.Status, stamp); err != nil {
+				return err
+			}
+			continue
+		}
 		if _, err := db.ExecContext(ctx, "UPDATE oc_order SET order_status_id = ?, date_modified = ? WHERE order_id = ?", j.Status, stamp, id); err != nil {
 			return err
 		}

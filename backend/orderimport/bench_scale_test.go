@@ -19,6 +19,7 @@ import (
 	"github.com/s-connect/s-connect/backend/opencart/bridge"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
 	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
+	"github.com/s-connect/s-connect/backend/orderimport"
 	"github.com/s-connect/s-connect/backend/remotefs"
 	"github.com/s-connect/s-connect/backend/snelstart/sim"
 )
@@ -117,10 +118,17 @@ func BenchmarkFirstImport2000(b *testing.B) {
 // import's process makes a full pass (the peak heap of reading 50,000
 // orders), then the shop sells the 5, then a run such as the schedule
 // makes every 5 minutes: it must read only those — over the direct MySQL
-// transport and over the bridge on loopback.
+// transport and over the bridge on loopback. OpenCart 3.0 (the status
+// with a new date_modified), and 4.1 under "4.1/" (the status through the
+// order history, date_modified as it was).
 func BenchmarkWatermark50k(b *testing.B) {
+	watermark50k(b, "3.0")
+	b.Run("4.1", func(b *testing.B) { watermark50k(b, "4.1") })
+}
+
+func watermark50k(b *testing.B, version string) {
 	const imported = 50000
-	h := fixturetest.NewHostedShop(b, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: imported + 5, Products: 300, Customers: 3000,
+	h := fixturetest.NewHostedShop(b, fixture.Config{Version: version, Prefix: "oc_", Orders: imported + 5, Products: 300, Customers: 3000,
 		GuestPercent: -1, Seed: 41, Base: time.Now().Add(-96 * time.Hour)}, "")
 	status := h.Shop.SaleStatuses[0]
 	orders := slices.Clone(h.Shop.Orders)
@@ -134,8 +142,21 @@ func BenchmarkWatermark50k(b *testing.B) {
 	if _, err := h.DB.Exec("UPDATE oc_order SET order_status_id = ? WHERE order_id < ?", status, held[0]); err != nil {
 		b.Fatal(err)
 	}
+	// The returns as OpenCart dates them (NOW() when added: none ahead of
+	// now; these an hour after their order), none of the 5: their credits
+	// would be made in the measured run.
+	stamp := time.Now().In(h.Shop.Zone).Format("2006-01-02 15:04:05")
+	if _, err := h.DB.Exec(`UPDATE oc_return r JOIN oc_order o ON o.order_id = r.order_id
+		SET r.date_added = o.date_added + INTERVAL 1 HOUR, r.date_modified = o.date_added + INTERVAL 1 HOUR WHERE r.date_modified > ?`, stamp); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := h.DB.Exec("DELETE FROM oc_return WHERE order_id >= ?", held[0]); err != nil {
+		b.Fatal(err)
+	}
 	inst := hostedBridge(b, h)
-	for _, transport := range []string{"mysql", "bridge"} {
+	// mysql-refunds: with refunds as credit orders on (the fixture's
+	// returns, none of the 5).
+	for _, transport := range []string{"mysql", "bridge", "mysql-refunds"} {
 		b.Run(transport, func(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
@@ -146,17 +167,20 @@ func BenchmarkWatermark50k(b *testing.B) {
 				knowEverything(s, h.Shop, last)
 				dir, prof := benchStore(b)
 				importedBefore(b, dir, prof, orders[:imported])
-				job := childJob{Transport: transport, DBPort: h.DBPort, Database: h.Database, SnelStart: url, StoreDir: dir, Profile: prof,
-					Watermark: true, Release: held, Status: status, BridgeURL: h.URL, Path: inst.Path(), Secret: inst.Secret}
+				if strings.HasSuffix(transport, "-refunds") {
+					creditedBefore(b, dir, prof, h.Shop.Returns, held[0])
+				}
+				job := childJob{Transport: strings.TrimSuffix(transport, "-refunds"), Refunds: strings.HasSuffix(transport, "-refunds"), DBPort: h.DBPort, Database: h.Database, SnelStart: url, StoreDir: dir, Profile: prof,
+					Watermark: true, Release: held, Status: status, History: version == "4.1", BridgeURL: h.URL, Path: inst.Path(), Secret: inst.Secret}
 				simCalls := s.Calls()
 				b.StartTimer()
 				res := startChild(b, job)
 				b.StopTimer()
 				full, next := res.Runs[0], res.Runs[1]
 				besides := next.Calls - int64(next.Counts["created"])
-				b.Logf("%s: full pass of %d orders %.2f s (%d shop reads, %d calls), peak heap %.1f MiB, RSS %.0f MB; "+
+				b.Logf("OpenCart %s %s: full pass of %d orders %.2f s (%d shop reads, %d calls), peak heap %.1f MiB, RSS %.0f MB; "+
 					"watermark run %.3f s (target %.0f s), %d shop reads (target %d), %d SnelStart calls besides %d creates (target %d); %s %v",
-					transport, full.Counts["skipped"]+full.Counts["changed"], full.Seconds, full.Queries, full.Calls, full.PeakHeapMiB, res.RSSMB,
+					version, transport, full.Counts["skipped"]+full.Counts["changed"], full.Seconds, full.Queries, full.Calls, full.PeakHeapMiB, res.RSSMB,
 					next.Seconds, watermarkSeconds, next.Queries, watermarkQueries, besides, next.Counts["created"], watermarkCalls, next.Mode, next.Counts)
 				// "changed": booked, and changed in the shop since (reported, not booked again).
 				if full.Mode != "full" || full.Counts["skipped"]+full.Counts["changed"] != imported {
@@ -216,6 +240,29 @@ func knowEverything(s *sim.Server, shop *fixture.Shop, orders []opencart.Order) 
 	for _, p := range shop.Products {
 		s.Insert("artikelen", map[string]any{"artikelcode": p.Model, "omschrijving": p.Name, "artikelOmzetgroep": groups[soorten[shop.Rates[p.ID].String()]],
 			"verkoopprijs": p.Price.StringFixed(2), "voorraadControle": true, "vrijeVoorraad": 100, "technischeVoorraad": 100})
+	}
+}
+
+// creditedBefore writes the credits of the refunded returns of orders
+// below upTo as confirmed: credited by earlier runs.
+func creditedBefore(b *testing.B, dir string, prof uint, returns []opencart.Return, upTo int) {
+	db, err := gorm.Open(sqlite.Open("file:"+filepath.Join(dir, "settings.db")+"?_busy_timeout=5000&_journal_mode=WAL"),
+		&gorm.Config{Logger: logger.Default.LogMode(logger.Silent)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sqlDB, _ := db.DB()
+	defer sqlDB.Close()
+	booked := time.Now().Add(-time.Hour)
+	var entries []config.CreditEntry
+	for _, r := range returns {
+		if r.OrderID < upTo {
+			entries = append(entries, config.CreditEntry{ProfileID: prof, Reference: orderimport.CreditReference(fmt.Sprint(r.OrderID), r.ID),
+				OrderID: r.OrderID, ReturnID: r.ID, State: config.LedgerConfirmed, Attempts: 1, UpdatedAt: booked, BookedAt: &booked})
+		}
+	}
+	if err := db.CreateInBatches(entries, 500).Error; err != nil {
+		b.Fatal(err)
 	}
 }
 

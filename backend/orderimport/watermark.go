@@ -56,6 +56,8 @@ type seen struct {
 	// date_modified among them.
 	newOnly   bool
 	oldestNew time.Time
+	// The newest date_modified of a refunded return read (returnmark.go).
+	returnModified time.Time
 }
 
 // selection is the fingerprint of what a run selects: a different one
@@ -91,11 +93,9 @@ func (r *runner) readOrders(ctx context.Context, rep *Report) error {
 	}
 	sel := selection(q, r.Shop)
 	started := time.Now()
-	// Refunds as credit orders read the returns of the orders a run reads:
-	// a return added to an order booked long ago does not change the
-	// order's date_modified, so those runs read every order (until returns
-	// have a watermark of their own).
-	full := r.Full || r.Settings.RefundCredit || st.Watermark.IsZero() || st.Selection != sel || st.LastFull == nil ||
+	// Refunds as credit orders: returns have a watermark of their own
+	// (returnmark.go); without one, a full pass reads every order's returns.
+	full := r.Full || r.returnsNeedFull(st) || st.Watermark.IsZero() || st.Selection != sel || st.LastFull == nil ||
 		started.Sub(*st.LastFull) > FullEvery
 	stepped := false
 	if !full {
@@ -121,82 +121,79 @@ func (r *runner) readOrders(ctx context.Context, rep *Report) error {
 	} else {
 		next.Watermark = st.Watermark
 	}
-	if m := r.seen.modified; !m.IsZero() {
-		// A shop clock ahead of this one counts as this one.
-		if limit := started.Add(Overlap); m.After(limit) {
-			m = limit
-		}
-		// After a step back, the shop's clock is where its new orders are:
-		// not every run until it is back where it was must be a full pass.
-		if stepped && !r.seen.oldestNew.IsZero() && m.After(r.seen.oldestNew) {
-			m = r.seen.oldestNew
-		}
-		if w := m.Add(-time.Since(started) - Overlap); w.After(next.Watermark) {
-			next.Watermark = w
-		}
+	// After a step back, the shop's clock is where its new orders are:
+	// not every run until it is back where it was must be a full pass.
+	if w := r.markOf(r.seen.modified, started, stepped); w.After(next.Watermark) {
+		next.Watermark = w
 	}
+	next.ReturnWatermark = r.nextReturnWatermark(st, started, full, stepped)
 	if next.Watermark.IsZero() {
 		next.LastFull = nil // nothing read yet: the next run is a full pass too
 	}
 	return r.State.SaveOrderState(next)
 }
 
-// incremental reads the new orders, then the open and the changed ones. It
-// reports a shop clock stepped back (a new order dated before the
-// watermark), or an OpenCart 4.1 history it cannot read: then a full pass
-// must follow.
+// incremental reads the new and the changed orders, the open ones and,
+// on OpenCart 4.1, those whose status changed; with refunds as credit
+// orders the orders of changed returns too (returnmark.go). It reports a
+// shop clock stepped back (a new order dated before the watermark), or an
+// OpenCart 4.1 history it cannot read: then a full pass must follow.
 func (r *runner) incremental(ctx context.Context, q opencart.OrderQuery, st config.OrderState) (stepped bool, err error) {
+	ids, err := r.State.UnsettledOrders(r.ProfileID)
+	if err != nil {
+		return false, err
+	}
+	if r.Shop.StatusKeepsModified() {
+		// OpenCart 4.1: an order that got a chosen status since the
+		// watermark (a payment confirmed, the shop owner's "Complete")
+		// keeps its old date_modified; its history row is dated — a new
+		// order's too. A shop whose history cannot be read gets a full pass.
+		changed, err := r.Shop.StatusChangedSince(ctx, st.Watermark, 0)
+		if err != nil {
+			return true, nil
+		}
+		ids = append(ids, changed...)
+	}
+	more, err := r.returnOrders(ctx, st)
+	if err != nil {
+		return false, err
+	}
+	ids = append(ids, more...)
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	// One pass for the new orders and the changed ones (a new order is
+	// dated at or after the watermark, unless the shop's clock stepped
+	// back), with those by id in the same pages: a page costs the same
+	// reads for 1 order or 100.
+	changed := q
+	changed.ModifiedSince = st.Watermark
+	changed.AlsoIDs = ids[:min(len(ids), 500)]
+	if err := r.pass(ctx, changed); err != nil {
+		return false, err
+	}
+	if err := r.byIDs(ctx, q, ids[len(changed.AlsoIDs):]); err != nil {
+		return false, err
+	}
+	return r.steppedBack(ctx, q, st)
+}
+
+// steppedBack looks for a new order, not read yet, dated before the
+// watermark (one read of ids). With one, the shop's clock stepped back: it
+// reads the new orders as a whole, for the oldest date among them
+// (readOrders' watermark after the step).
+func (r *runner) steppedBack(ctx context.Context, q opencart.OrderQuery, st config.OrderState) (bool, error) {
+	early := q
+	early.AfterID, early.ModifiedBefore, early.Limit = st.MaxOrderID, st.Watermark, 100
+	ids, err := r.Shop.OrderIDs(ctx, early)
+	if err != nil || !slices.ContainsFunc(ids, func(id int) bool { return !r.seen.ids[id] }) {
+		return false, err
+	}
 	newer := q
 	newer.AfterID = st.MaxOrderID
 	r.seen.newOnly = true
 	err = r.pass(ctx, newer)
 	r.seen.newOnly = false
-	if err != nil {
-		return false, err
-	}
-	if m := r.seen.oldestNew; !m.IsZero() && m.Before(st.Watermark) {
-		return true, nil
-	}
-	open, err := r.State.UnsettledOrders(r.ProfileID)
-	if err != nil {
-		return false, err
-	}
-	for len(open) > 0 {
-		part := open[:min(len(open), 500)]
-		open = open[len(part):]
-		byID := q
-		byID.IDs = part
-		if err := r.pass(ctx, byID); err != nil {
-			return false, err
-		}
-	}
-	changed := q
-	changed.ModifiedSince, changed.UpToID = st.Watermark, st.MaxOrderID
-	if err := r.pass(ctx, changed); err != nil {
-		return false, err
-	}
-	if !r.Shop.StatusKeepsModified() {
-		return false, nil
-	}
-	// OpenCart 4.1: an order that got a chosen status since the watermark
-	// (a payment confirmed, the shop owner's "Complete") keeps its old
-	// date_modified; its history row is dated. A shop whose history cannot
-	// be read gets a full pass.
-	ids, err := r.Shop.StatusChangedSince(ctx, st.Watermark, st.MaxOrderID)
-	if err != nil {
-		return true, nil
-	}
-	ids = slices.DeleteFunc(ids, func(id int) bool { return r.seen.ids[id] })
-	for len(ids) > 0 {
-		part := ids[:min(len(ids), 500)]
-		ids = ids[len(part):]
-		byID := q
-		byID.IDs = part
-		if err := r.pass(ctx, byID); err != nil {
-			return false, err
-		}
-	}
-	return false, nil
+	return true, err
 }
 
 func later(a, b time.Time) time.Time {

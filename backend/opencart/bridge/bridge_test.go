@@ -588,13 +588,23 @@ func TestReturnsParityWithTheDirectTransport(t *testing.T) {
 			for _, o := range in.h.Shop.Orders {
 				ids = append(ids, o.ID)
 			}
-			var got [2][]opencart.Return
+			// The returns' watermark reads by return.date_modified, and a
+			// watermark run looks for new orders dated before it (a "<").
+			since := fixture.MiddleModified(in.h.Shop.Returns)
+			var got, changed [2][]opencart.Return
+			var early [2][]int
 			for i, tr := range []opencart.Transport{in.client, in.direct} {
 				shop, err := opencart.NewShop(ctx, tr, opencart.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
 				if got[i], err = shop.Returns(ctx, ids); err != nil {
+					t.Fatal(err)
+				}
+				if changed[i], err = shop.ReturnsChangedSince(ctx, since); err != nil {
+					t.Fatal(err)
+				}
+				if early[i], err = shop.OrderIDs(ctx, opencart.OrderQuery{AfterID: 10, ModifiedBefore: since, AnyStatus: true}); err != nil {
 					t.Fatal(err)
 				}
 				q := opencart.Query{Table: "return", Columns: []string{"email"}, Where: []opencart.Cond{opencart.In("order_id", ids)}}
@@ -604,6 +614,12 @@ func TestReturnsParityWithTheDirectTransport(t *testing.T) {
 			}
 			if len(got[0]) == 0 || asJSON(got[0]) != asJSON(got[1]) || asJSON(got[1]) != asJSON(in.h.Shop.Returns) {
 				t.Fatalf("returns differ:\nbridge %s\ndirect %s", asJSON(got[0]), asJSON(got[1]))
+			}
+			if len(changed[0]) == 0 || len(changed[0]) == len(got[0]) || asJSON(changed[0]) != asJSON(changed[1]) {
+				t.Fatalf("returns changed since %v differ:\nbridge %s\ndirect %s", since, asJSON(changed[0]), asJSON(changed[1]))
+			}
+			if len(early[0]) == 0 || asJSON(early[0]) != asJSON(early[1]) {
+				t.Fatalf("orders dated before %v differ: bridge %v, direct %v", since, early[0], early[1])
 			}
 		})
 	}

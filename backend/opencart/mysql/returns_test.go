@@ -39,6 +39,26 @@ func TestReturnsRoundTripEveryVersion(t *testing.T) {
 			if x, y, ok := same(got, s.fix.Returns); !ok {
 				t.Fatalf("returns differ:\n got %s\nwant %s", x, y)
 			}
+			// By date_modified (the returns' watermark): the ones at or
+			// after a moment, in one read now the actions are known.
+			since := fixture.MiddleModified(s.fix.Returns)
+			var want []opencart.Return
+			for _, r := range s.fix.Returns {
+				if !r.Modified.Before(since) {
+					want = append(want, r)
+				}
+			}
+			before = c.selects.Load()
+			changed, err := shop.ReturnsChangedSince(context.Background(), since)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if reads := c.selects.Load() - before; reads != 1 || len(want) == 0 || len(want) == len(got) {
+				t.Fatalf("%d reads for the returns changed since %v; %d of %d", reads, since, len(want), len(got))
+			}
+			if x, y, ok := same(changed, want); !ok {
+				t.Fatalf("returns changed since %v differ:\n got %s\nwant %s", since, x, y)
+			}
 			var all, escaped int
 			s.db.QueryRow("SELECT COUNT(*), SUM(comment LIKE '%&lt;kapot&gt; &amp;%') FROM oc_return").Scan(&all, &escaped)
 			if all <= len(got) || escaped != all {

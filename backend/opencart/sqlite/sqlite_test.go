@@ -102,6 +102,29 @@ func TestOrdersRoundTrip(t *testing.T) {
 			if err != nil || len(page) != n {
 				t.Fatalf("added since %v: %d, want %d (%v)", since, len(page), n, err)
 			}
+			// The watermark's reads: refunded returns by date_modified, and
+			// the ids of orders dated before a moment.
+			mid := fixture.MiddleModified(fix.Returns)
+			var wantReturns []opencart.Return
+			for _, r := range fix.Returns {
+				if !r.Modified.Before(mid) {
+					wantReturns = append(wantReturns, r)
+				}
+			}
+			changed, err := shop.ReturnsChangedSince(context.Background(), mid)
+			if x, y, ok := same(changed, wantReturns); err != nil || !ok || len(wantReturns) == 0 {
+				t.Fatalf("returns changed since %v (%v):\n got %s\nwant %s", mid, err, x, y)
+			}
+			var wantEarly []int
+			for _, o := range want {
+				if o.Modified.Before(mid) {
+					wantEarly = append(wantEarly, o.ID)
+				}
+			}
+			early, err := shop.OrderIDs(context.Background(), opencart.OrderQuery{ModifiedBefore: mid, Limit: 1000})
+			if x, y, ok := same(early, wantEarly); err != nil || !ok || len(wantEarly) == 0 {
+				t.Fatalf("orders dated before %v (%v):\n got %s\nwant %s", mid, err, x, y)
+			}
 			all, next, err := shop.Products(context.Background(), 0, 1000)
 			if err != nil || next != 0 || len(all) != len(fix.Products) {
 				t.Fatalf("products: %d (next %d) %v, want %d", len(all), next, err, len(fix.Products))
