@@ -109,6 +109,7 @@ type runner struct {
 	// orders at hand, by memo line (prepare.go).
 	intents map[string]config.CustomerCreate
 	seen    seen // the orders read (watermark.go)
+	readAny bool // a page was read: the run's first is smaller (pass)
 	// Made ahead, side by side (ahead.go): kmu guards the knowledge, the
 	// pending creates and these while the creates go on.
 	kmu           sync.Mutex

@@ -259,7 +259,13 @@ func (r *runner) pass(ctx context.Context, q opencart.OrderQuery) error {
 		prev = nil
 		return r.pageOver(ctx, p)
 	}
-	cur := r.fetch(ctx, q)
+	first := q
+	if !r.readAny {
+		// The run's first page: one batch of look-ups of each kind, so
+		// that its first orders go out a round trip sooner.
+		r.readAny, first.Limit = true, min(q.Limit, lookupBatch)
+	}
+	cur := r.fetch(ctx, first)
 	for {
 		if cur.err != nil {
 			return errors.Join(cur.err, over())

@@ -65,13 +65,12 @@ type Options struct {
 
 // Client talks to one administration.
 type Client struct {
-	opt  Options
-	api  *url.URL
-	auth *url.URL
-	hc   *http.Client
-	lim  *rate.Limiter
-	wsem chan struct{} // the places of the writes
-	rsem chan struct{} // and of the look-ups
+	opt    Options
+	api    *url.URL
+	auth   *url.URL
+	hc     *http.Client
+	lim    *rate.Limiter
+	places *places // the requests in flight
 
 	// adaptive: no RequestsPerSecond given; slowed until slowUntil after
 	// a 429 (slowDown), unlimited again after (speedUp).
@@ -148,7 +147,7 @@ func NewClient(opt Options) (*Client, error) {
 		lim = rate.NewLimiter(rate.Limit(opt.RequestsPerSecond), max(1, int(opt.RequestsPerSecond)))
 	}
 	c := &Client{opt: opt, api: api, auth: auth, hc: opt.HTTPClient, lim: lim,
-		wsem: make(chan struct{}, opt.Writes), rsem: make(chan struct{}, opt.Reads),
+		places:   newPlaces(opt.Writes, opt.Reads),
 		adaptive: opt.RequestsPerSecond <= 0, slowFor: SlowFor}
 	c.sleep = sleepCtx
 	c.Relaties = &RelatiesService{c}
@@ -324,42 +323,13 @@ func (c *Client) speedUp() {
 	}
 }
 
-// place waits for a place in flight and returns the places it took one of.
-// A look-up takes one of its own, or a write's that is free at that
-// moment (a run's first look-ups, before any write, go four at once); it
-// never waits for a write's: a place a waiting write is due is never free.
-func (c *Client) place(ctx context.Context, write bool) (chan struct{}, error) {
-	if !write {
-		select {
-		case c.rsem <- struct{}{}:
-			return c.rsem, nil
-		default:
-		}
-		select {
-		case c.wsem <- struct{}{}:
-			return c.wsem, nil
-		default:
-		}
-	}
-	places := c.rsem
-	if write {
-		places = c.wsem
-	}
-	select {
-	case places <- struct{}{}:
-		return places, nil
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-}
-
 // send makes one HTTP exchange through the limiter.
 func (c *Client) send(ctx context.Context, method, u, token string, payload []byte) (int, http.Header, []byte, error) {
-	places, err := c.place(ctx, method != http.MethodGet)
+	giveBack, err := c.places.take(ctx, method != http.MethodGet)
 	if err != nil {
 		return 0, nil, nil, &notSentError{err}
 	}
-	defer func() { <-places }()
+	defer giveBack()
 	// The rate after the place: a slowing down after a 429 holds the
 	// requests already waiting for a place too.
 	c.speedUp()
