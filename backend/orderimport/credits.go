@@ -77,9 +77,6 @@ func (r *runner) creditReturns(ctx context.Context, orders []opencart.Order) err
 	if err != nil || len(returns) == 0 {
 		return err
 	}
-	for _, ret := range returns {
-		r.seen.returnModified = later(r.seen.returnModified, ret.Modified)
-	}
 	byID := map[int]opencart.Order{}
 	var with []int
 	for _, o := range orders {

@@ -16,8 +16,8 @@ import (
 // given a status), so an incremental run also reads the refunded returns
 // changed since the returns' watermark, and reads their orders by id: the
 // page that reads an order credits its returns (creditReturns), exactly
-// once by the credit ledger. The watermark follows the overlap rules of the
-// orders' one (watermark.go); docs/exactly-once.md says what it promises.
+// once by the credit ledger. The returns' watermark is the orders' one
+// (nextReturnWatermark says why); docs/exactly-once.md says what it promises.
 
 // returnsByDate reports whether this run credits returns it could read by
 // date: refunds on, and the shop has the return table. returnsReadable says
@@ -65,7 +65,6 @@ func (r *runner) returnOrders(ctx context.Context, st config.OrderState) ([]int,
 		return nil, err
 	}
 	for _, ret := range returns {
-		r.seen.returnModified = later(r.seen.returnModified, ret.Modified)
 		if !r.seen.ids[ret.OrderID] && !slices.Contains(ids, ret.OrderID) {
 			ids = append(ids, ret.OrderID)
 		}
@@ -92,19 +91,17 @@ func (r *runner) byIDs(ctx context.Context, q opencart.OrderQuery, ids []int) er
 
 // nextReturnWatermark is where the next run starts reading returns: zero
 // when this run does not credit returns by date (the next one that does
-// makes a full pass). The newest change seen — of a return or of an order:
-// both are the shop's clock, read during this run — less the run's
-// duration and Overlap, as for the orders (markOf); never back of the
-// watermark an incremental run started from.
-func (r *runner) nextReturnWatermark(st config.OrderState, started time.Time, full, stepped bool) time.Time {
+// makes a full pass), else the orders' next watermark. Not later: a clock
+// set back shows only as a new order dated before the orders' watermark
+// (steppedBack), so a returns' watermark ahead of it — a return changed
+// after the last order — would let a return dated back go unread while
+// the run that sees the step credits nothing it does not read. Returns
+// changed since are read again (one read; the ledger credits them once).
+func (r *runner) nextReturnWatermark(orders time.Time) time.Time {
 	if credits, readable := r.returnsByDate(); !credits || !readable {
 		return time.Time{}
 	}
-	w := r.markOf(later(r.seen.modified, r.seen.returnModified), started, stepped)
-	if !full && st.ReturnWatermark.After(w) {
-		return st.ReturnWatermark
-	}
-	return w
+	return orders
 }
 
 // markOf is a watermark from the newest change m a run saw: a shop clock

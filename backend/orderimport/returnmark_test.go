@@ -146,7 +146,13 @@ func TestWatermarkRunReads(t *testing.T) {
 // shop's clock), with this action; it returns the return's id.
 func (w *world) addReturn(t *testing.T, orderID, action int) int {
 	t.Helper()
-	now := time.Now().In(w.shop.Location).Format("2006-01-02 15:04:05")
+	return w.addReturnAt(t, orderID, action, time.Now())
+}
+
+// addReturnAt is addReturn with the shop's clock at at.
+func (w *world) addReturnAt(t *testing.T, orderID, action int, at time.Time) int {
+	t.Helper()
+	now := at.In(w.shop.Location).Format("2006-01-02 15:04:05")
 	res, err := w.db.Exec(`INSERT INTO oc_return (order_id, product_id, customer_id, firstname, lastname, email, telephone, product, model,
 		quantity, opened, return_reason_id, return_action_id, return_status_id, comment, date_ordered, date_added, date_modified)
 		SELECT o.order_id, op.product_id, o.customer_id, o.firstname, o.lastname, o.email, o.telephone, op.name, op.model,
@@ -231,5 +237,103 @@ func TestReturnWatermarkCreditsOldOrders(t *testing.T) {
 		if rep.Counts["credit_created"] != 0 || w.creditsOf(ref) != 1 || w.creditsOf(ref2) != 1 || w.credits() != credits+2 {
 			t.Fatalf("run (full %v): %v; credits %d, want %d", full, rep.Counts, w.credits(), credits+2)
 		}
+	}
+}
+
+// The returns' watermark misses no refunded return, as the orders' one
+// misses no order: one added during a full pass to an order whose page was
+// already read (and one to an order of a later page, credited by that same
+// run), one whose date_modified lies before the changes seen (a late
+// commit), and after the shop's clock was set back an hour and a half when
+// a return, not an order, was the newest change — the return dated back,
+// and one dated on the shop's new clock after. Each is credited once.
+func TestReturnWatermarkMissesNoReturn(t *testing.T) {
+	w, ct := countedWorld(t, "3.0")
+	returned := map[int]bool{}
+	for _, r := range w.fix.Returns {
+		returned[r.OrderID] = true
+	}
+	// Booked orders without returns, lowest id first.
+	var plain []int
+	for _, o := range w.statusOrders() {
+		if !returned[o.ID] && o.StatusID != 11 && o.StatusID != 12 && o.StatusID != 13 && len(o.Lines) > 0 {
+			plain = append(plain, o.ID)
+		}
+	}
+	sales := w.statusOrders()
+	if len(plain) < 6 || plain[0] > sales[9].ID || plain[len(plain)-1] <= sales[len(sales)-10].ID {
+		t.Fatalf("the fixture has no booked orders without returns on the first and the last page: %v", plain)
+	}
+	// The newest order is outside the selection until the clock step.
+	newest := slices.MaxFunc(w.fix.Orders, func(a, b opencart.Order) int { return a.ID - b.ID })
+	if _, err := w.db.Exec("UPDATE oc_order SET order_status_id = 0 WHERE order_id = ?", newest.ID); err != nil {
+		t.Fatal(err)
+	}
+	w.runCounted(t, ct, true)
+	credits := w.credits()
+	run := func(full bool, progress func(int)) *orderimport.Report {
+		t.Helper()
+		s := w.settings()
+		s.RefundCredit = true
+		rep, err := orderimport.Run(context.Background(), orderimport.Job{ProfileID: w.prof, Shop: w.shop, Client: w.client,
+			Ledger: w.store, State: w.store, Settings: s, PageSize: 10, Full: full, Progress: progress})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rep
+	}
+	ref := func(orderID, returnID int) string { return fmt.Sprintf("%d-C%d", orderID, returnID) }
+
+	// During a full pass: A's page is read, B's is still to come.
+	a, b := plain[0], plain[len(plain)-1]
+	var retA, retB int
+	pages := 0
+	run(true, func(int) {
+		if pages++; pages == 1 {
+			retA, retB = w.addReturn(t, a, 1), w.addReturn(t, b, 1)
+		}
+	})
+	if w.creditsOf(ref(b, retB)) != 1 {
+		t.Fatalf("the return of order %d, on a later page, was not credited by the run it was added in", b)
+	}
+	if rep := run(false, nil); rep.Mode != orderimport.ModeIncremental || w.creditsOf(ref(a, retA)) != 1 || w.creditsOf(ref(b, retB)) != 1 {
+		t.Fatalf("after the full pass: %s %v; credits %s: %d, %s: %d", rep.Mode, rep.Counts,
+			ref(a, retA), w.creditsOf(ref(a, retA)), ref(b, retB), w.creditsOf(ref(b, retB)))
+	}
+
+	// Committed late: dated before the changes the run before saw.
+	c := plain[1]
+	retC := w.addReturnAt(t, c, 1, time.Now().Add(-5*time.Minute))
+	if rep := run(false, nil); rep.Mode != orderimport.ModeIncremental || w.creditsOf(ref(c, retC)) != 1 {
+		t.Fatalf("late commit: %s %v, %d credits", rep.Mode, rep.Counts, w.creditsOf(ref(c, retC)))
+	}
+
+	// The shop's clock goes back 90 minutes. The orders last changed
+	// before that, the returns after (C's): a return added now is dated
+	// before the newest change seen, a new order too, yet after the
+	// orders' watermark (so the step does not show). It is credited.
+	back := time.Now().Add(-90 * time.Minute)
+	for _, o := range w.fix.Orders {
+		if o.Modified.After(back.Add(-orderimport.Overlap)) {
+			t.Fatalf("order %d changed at %v, after the clock step's %v", o.ID, o.Modified, back)
+		}
+	}
+	d := plain[2]
+	retD := w.addReturnAt(t, d, 1, back)
+	w.sell(t, newest.ID, back.Add(time.Second), true)
+	if rep := run(false, nil); w.creditsOf(ref(d, retD)) != 1 {
+		t.Fatalf("after the clock step: %s %v, %d credits", rep.Mode, rep.Counts, w.creditsOf(ref(d, retD)))
+	}
+	// From then on the shop's clock is where its changes are: a return
+	// added on it is read by a watermark run.
+	e := plain[3]
+	retE := w.addReturnAt(t, e, 1, back.Add(time.Minute))
+	if rep := run(false, nil); rep.Mode != orderimport.ModeIncremental || w.creditsOf(ref(e, retE)) != 1 {
+		t.Fatalf("after the step: %s %v, %d credits", rep.Mode, rep.Counts, w.creditsOf(ref(e, retE)))
+	}
+
+	// Nothing twice.
+	if rep := run(true, nil); rep.Counts["credit_created"] != 0 || w.credits() != credits+5 {
+		t.Fatalf("Volledige controle: %v; credits %d, want %d", rep.Counts, w.credits(), credits+5)
 	}
 }

@@ -56,8 +56,6 @@ type seen struct {
 	// date_modified among them.
 	newOnly   bool
 	oldestNew time.Time
-	// The newest date_modified of a refunded return read (returnmark.go).
-	returnModified time.Time
 }
 
 // selection is the fingerprint of what a run selects: a different one
@@ -126,7 +124,7 @@ func (r *runner) readOrders(ctx context.Context, rep *Report) error {
 	if w := r.markOf(r.seen.modified, started, stepped); w.After(next.Watermark) {
 		next.Watermark = w
 	}
-	next.ReturnWatermark = r.nextReturnWatermark(st, started, full, stepped)
+	next.ReturnWatermark = r.nextReturnWatermark(next.Watermark)
 	if next.Watermark.IsZero() {
 		next.LastFull = nil // nothing read yet: the next run is a full pass too
 	}
