@@ -263,3 +263,60 @@ func TestMigrationToReturnWatermark(t *testing.T) {
 		t.Fatalf("returns' watermark %v %v", got.ReturnWatermark, err)
 	}
 }
+
+// An existing database moves on from version 9 (before the run mode) and
+// from 10 (the run mode, before the returns' watermark): the runs keep what
+// they had (no mode for the runs before 10), the orders' watermark stays,
+// the returns' one is zero, and both columns take values afterwards.
+func TestMigrationFromNineAndTen(t *testing.T) {
+	for _, from := range []int{9, 10} {
+		t.Run(fmt.Sprint(from), func(t *testing.T) {
+			dir := t.TempDir()
+			old, err := openAt(dir, from)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, _ := old.CreateProfile("Oud")
+			started := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+			run := map[string]any{"profile_id": p.ID, "task": TaskOrders, "trigger": "manual", "started_at": started, "state": RunOK, "summary": "3 orders"}
+			if from == 10 {
+				run["mode"] = "incremental"
+			}
+			if err := old.db.Table("runs").Create(run).Error; err != nil {
+				t.Fatal(err)
+			}
+			mark := started.Add(-time.Hour)
+			if err := old.db.Table("order_states").Create(map[string]any{"profile_id": p.ID, "watermark": mark, "max_order_id": 40, "selection": "x"}).Error; err != nil {
+				t.Fatal(err)
+			}
+			old.Close()
+			s, err := Open(dir)
+			if err != nil {
+				t.Fatalf("migrate from %d: %v", from, err)
+			}
+			defer s.Close()
+			runs, err := s.Runs(p.ID, 10)
+			want := map[int]string{9: "", 10: "incremental"}[from]
+			if err != nil || len(runs) != 1 || runs[0].Summary != "3 orders" || runs[0].Mode != want {
+				t.Fatalf("runs after migration %+v %v; want mode %q", runs, err, want)
+			}
+			if err := s.AddRun(&Run{ProfileID: p.ID, Task: TaskOrders, Trigger: "manual", StartedAt: started.Add(time.Hour), State: RunOK, Mode: "full"}); err != nil {
+				t.Fatal(err)
+			}
+			if runs, err := s.Runs(p.ID, 10); err != nil || len(runs) != 2 || runs[0].Mode != "full" {
+				t.Fatalf("a run after migration %+v %v", runs, err)
+			}
+			st, err := s.OrderState(p.ID)
+			if err != nil || !st.Watermark.Equal(mark) || st.MaxOrderID != 40 || st.Selection != "x" || !st.ReturnWatermark.IsZero() {
+				t.Fatalf("state after migration %+v %v", st, err)
+			}
+			st.ReturnWatermark = mark
+			if err := s.SaveOrderState(st); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := s.OrderState(p.ID); err != nil || !got.ReturnWatermark.Equal(mark) {
+				t.Fatalf("returns' watermark %v %v", got.ReturnWatermark, err)
+			}
+		})
+	}
+}
