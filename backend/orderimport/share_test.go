@@ -58,7 +58,16 @@ func TestReturnCreditFollowsTheOrdersDiscounts(t *testing.T) {
 			c.Shipping, c.Coupon = true, &fixture.Coupon{Code: "K&W", Type: "P", Discount: d("10")}
 		},
 		"reward points": func(c *fixture.Cart) { c.Reward = 700 },
+		// What the order rows cannot tell (docs/refunds.md): the share of
+		// a line is off, the returns together are not.
+		"coupon € 10 for two products": func(c *fixture.Cart) {
+			c.Coupon = &fixture.Coupon{Code: "TWEE", Type: "F", Discount: d("10"), Lines: []int{1, 2}}
+		},
+		"coupon 10 % + free shipping": func(c *fixture.Cart) {
+			c.Shipping, c.Coupon = true, &fixture.Coupon{Code: "GRATIS", Type: "P", Discount: d("10"), FreeShipping: true}
+		},
 	}
+	offPerLine := map[string]bool{"coupon € 10 for two products": true, "coupon 10 % + free shipping": true}
 	cases := 0
 	for _, version := range fixture.Versions {
 		for name, scenario := range scenarios {
@@ -114,7 +123,7 @@ func TestReturnCreditFollowsTheOrdersDiscounts(t *testing.T) {
 							rate := lineRate(l, []decimal.Decimal{d("21"), d("9")})
 							got = got.Mul(hundred).Div(hundred.Add(rate))
 						}
-						if got.Sub(want).Abs().GreaterThan(d("0.01")) {
+						if !offPerLine[name] && got.Sub(want).Abs().GreaterThan(d("0.01")) {
 							t.Errorf("%s: return of %d × %s gives %s of the discount back, OpenCart took %s off (lines %s)",
 								label, qty, l.Name, got.StringFixed(4), want.StringFixed(4), kinds(p))
 						}
@@ -133,7 +142,7 @@ func TestReturnCreditFollowsTheOrdersDiscounts(t *testing.T) {
 			}
 		}
 	}
-	if cases != len(fixture.Versions)*4*2 {
+	if cases != len(fixture.Versions)*len(scenarios)*2 {
 		t.Fatalf("%d orders checked", cases)
 	}
 }
