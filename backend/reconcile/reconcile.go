@@ -314,7 +314,7 @@ func (c *checker) readShop(ctx context.Context) error {
 	if !left || !q.AddedSince.Before(q.AddedBefore) {
 		return nil // every chosen status is a refund status, or the period ends before Vanaf datum/tijd
 	}
-	q.IDs, q.AnyStatus, q.ModifiedSince, q.UpToID, q.Limit = nil, false, time.Time{}, 0, c.PageSize
+	q.IDs, q.AlsoIDs, q.AnyStatus, q.ModifiedSince, q.ModifiedBefore, q.UpToID, q.Limit = nil, nil, false, time.Time{}, time.Time{}, 0, c.PageSize
 	span := q.AddedBefore.Sub(q.AddedSince)
 	read, latest := 0, q.AddedSince
 	for {

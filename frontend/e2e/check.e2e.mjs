@@ -155,7 +155,7 @@ describe('Uitvoering: Controle', () => {
     const found = await kinds();
     assert.equal(found.length, shop.sales - orders, found.join());
     assert.ok(found.every((k) => k === 'before_since'), `none missing, each one SnelStart has named: ${found.join()}`);
-    assert.match(await page.locator('[data-testid=check-findings] tbody tr').first().innerText(), /In SnelStart, in de webshop van vóór Vanaf datum\/tijd/);
+    assert.match(await page.locator('[data-testid=check-findings] tbody tr').first().innerText(), /In SnelStart, in de webshop geplaatst vóór ‘Vanaf datum\/tijd’/);
 
     const download = page.waitForEvent('download');
     await page.click('[data-action=exportCheckCsv]');
