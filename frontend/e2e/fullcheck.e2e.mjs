@@ -197,6 +197,9 @@ describe('Volledige controle', () => {
       await waitNotice(/^Mislukt/, other, 30000);
       assert.match(await notice(other), /^Mislukt — Er loopt al een taak voor dit profiel \(s-connect serve orders, pid \d+\)\. Probeer het opnieuw als die klaar is\.$/);
       assert.ok(!(await button('Nu uitvoeren', other).isDisabled()), 'the other window may try again later');
+      // Refused: Volledige controle stays ticked for that try (once the
+      // history is read again after the refusal).
+      await other.waitForFunction(() => document.querySelector('tr[data-task=orders] [data-testid=full-check]')?.checked, null, { timeout: 5000 });
     } finally {
       await other.close();
     }

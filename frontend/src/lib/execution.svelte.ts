@@ -92,15 +92,19 @@ class Execution {
   }
 
   /** Nu uitvoeren; with full (Volledige controle) every order of the selection is read. */
-  async runNow(task: string, full = false): Promise<void> {
+  // runNow reports whether a run took place: false when it was refused or
+  // could not start (another run of the profile going on, say).
+  async runNow(task: string, full = false): Promise<boolean> {
     this.start(task);
     this.full = full;
+    let ran = false;
     try {
       const res = await call<{ run: Run; counts: Record<string, number>; warnings: string[] | null; stock?: StockView }>(
         full ? 'Tasks.RunFull' : 'Tasks.RunNow', form.profileId, task);
       this.stockRun = res.stock ?? null;
       const text = [res.run.message + ':', countsText(res.counts) + '.', ...(res.warnings ?? [])].join(' ');
       form.notice = { kind: res.run.state === 'ok' ? 'ok' : 'error', text };
+      ran = true;
     } catch (e) {
       form.showError(e);
       if (form.notice) form.notice = { ...form.notice, text: t('run.outcome.failed', form.notice.text) };
@@ -108,6 +112,7 @@ class Execution {
       this.stop();
     }
     await this.load();
+    return ran;
   }
 
   async showPreview(task: string): Promise<void> {
