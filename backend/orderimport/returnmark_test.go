@@ -337,3 +337,68 @@ func TestReturnWatermarkMissesNoReturn(t *testing.T) {
 		t.Fatalf("Volledige controle: %v; credits %d, want %d", rep.Counts, w.credits(), credits+5)
 	}
 }
+
+// olderBridge reports the shop as a bridge placed by an older S-Connect
+// does: return.date_modified not allowed.
+type olderBridge struct{ opencart.Transport }
+
+func (b olderBridge) Schema(ctx context.Context) (opencart.Schema, error) {
+	s, err := b.Transport.Schema(ctx)
+	if err != nil {
+		return s, err
+	}
+	cols := map[string][]string{}
+	for table, c := range s.Columns {
+		cols[table] = c
+	}
+	cols["return"] = slices.DeleteFunc(slices.Clone(cols["return"]), func(c string) bool { return c == "date_modified" })
+	s.Columns = cols
+	return s, nil
+}
+
+// When the returns cannot be read by date (an older bridge), refunds as
+// credit orders make every run a full pass, so a return added to an old
+// order is still credited; with refunds off the runs are watermark runs.
+func TestReturnsUnreadableByDateMakeFullPasses(t *testing.T) {
+	sdb := fixturetest.NewShopDB(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 80, Products: 80, Customers: 60, Seed: 5,
+		Base: time.Now().Add(-96 * time.Hour)})
+	tr, err := mysql.Open(context.Background(), mysql.Config{Host: "127.0.0.1", Port: sdb.Port, Database: sdb.Database, User: "root", Prefix: "oc_"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tr.Close() })
+	ct := &countingTransport{Transport: olderBridge{tr}}
+	w := newWorldOn(t, ct, sdb.DB, sdb.Shop)
+	w.returnsInThePast(t)
+	if w.shop.ReturnsWatermarkable() || !w.shop.Schema().HasTable("return") {
+		t.Fatal("the older bridge's schema still has return.date_modified")
+	}
+	w.runCounted(t, ct, false)
+	if rep, _ := w.runCounted(t, ct, false); rep.Mode != orderimport.ModeIncremental {
+		t.Fatalf("refunds off: %s", rep.Mode)
+	}
+	returned := map[int]bool{}
+	for _, r := range w.fix.Returns {
+		returned[r.OrderID] = true
+	}
+	var old int
+	for _, o := range w.statusOrders() {
+		if !returned[o.ID] && o.StatusID != 11 && o.StatusID != 12 && o.StatusID != 13 && len(o.Lines) > 0 {
+			old = o.ID
+			break
+		}
+	}
+	for i := range 2 {
+		if rep, _ := w.runCounted(t, ct, true); rep.Mode != orderimport.ModeFull {
+			t.Fatalf("refunds on, run %d: %s", i+1, rep.Mode)
+		}
+	}
+	ret := w.addReturn(t, old, 1)
+	if rep, _ := w.runCounted(t, ct, true); rep.Mode != orderimport.ModeFull || w.creditsOf(fmt.Sprintf("%d-C%d", old, ret)) != 1 {
+		t.Fatalf("a return of an old order: %s %v", rep.Mode, rep.Counts)
+	}
+	st, err := w.store.OrderState(w.prof)
+	if err != nil || !st.ReturnWatermark.IsZero() {
+		t.Fatalf("returns' watermark %v %v, want none", st.ReturnWatermark, err)
+	}
+}
