@@ -182,14 +182,25 @@ func (r *runner) incremental(ctx context.Context, q opencart.OrderQuery, st conf
 func (r *runner) steppedBack(ctx context.Context, q opencart.OrderQuery, st config.OrderState) (bool, error) {
 	early := q
 	early.AfterID, early.ModifiedBefore, early.Limit = st.MaxOrderID, st.Watermark, 100
-	ids, err := r.Shop.OrderIDs(ctx, early)
-	if err != nil || !slices.ContainsFunc(ids, func(id int) bool { return !r.seen.ids[id] }) {
-		return false, err
+	for {
+		// Past the ones read already: on 4.1 the new orders paid since
+		// keep their checkout date, more than a page of them in a busy shop.
+		ids, err := r.Shop.OrderIDs(ctx, early)
+		if err != nil {
+			return false, err
+		}
+		if slices.ContainsFunc(ids, func(id int) bool { return !r.seen.ids[id] }) {
+			break
+		}
+		if len(ids) < early.Limit {
+			return false, nil
+		}
+		early.AfterID = ids[len(ids)-1]
 	}
 	newer := q
 	newer.AfterID = st.MaxOrderID
 	r.seen.newOnly = true
-	err = r.pass(ctx, newer)
+	err := r.pass(ctx, newer)
 	r.seen.newOnly = false
 	return true, err
 }
