@@ -320,3 +320,40 @@ func TestMigrationFromNineAndTen(t *testing.T) {
 		})
 	}
 }
+
+// A database of a development build that numbered the returns' watermark
+// 10 (no run mode) gets the run mode from step 11, and keeps its returns'
+// watermark.
+func TestMigrationFromTheReturnsWatermarkNumberedTen(t *testing.T) {
+	dir := t.TempDir()
+	old, err := openAt(dir, 9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := old.CreateProfile("Oud")
+	mark := time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
+	if err := old.db.Exec("ALTER TABLE order_states ADD COLUMN return_watermark datetime").Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := old.db.Table("order_states").Create(map[string]any{"profile_id": p.ID, "watermark": mark, "max_order_id": 40, "selection": "x", "return_watermark": mark}).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := old.db.Create(&schemaVersion{Version: 10, Name: "order import: the watermark of refunded returns", AppliedAt: time.Now().UTC()}).Error; err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	s, err := Open(dir)
+	if err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+	defer s.Close()
+	if err := s.AddRun(&Run{ProfileID: p.ID, Task: TaskOrders, Trigger: "manual", StartedAt: mark, State: RunOK, Mode: "full"}); err != nil {
+		t.Fatalf("a run after migration: %v", err)
+	}
+	if runs, err := s.Runs(p.ID, 10); err != nil || len(runs) != 1 || runs[0].Mode != "full" {
+		t.Fatalf("runs %+v %v", runs, err)
+	}
+	if st, err := s.OrderState(p.ID); err != nil || !st.ReturnWatermark.Equal(mark) || !st.Watermark.Equal(mark) {
+		t.Fatalf("state after migration %+v %v", st, err)
+	}
+}

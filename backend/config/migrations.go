@@ -203,7 +203,18 @@ var migrations = []migration{
 			ReturnWatermark time.Time
 		}
 		// The profiles that ran before have none yet (NULL reads as zero).
-		return tx.Migrator().AutoMigrate(&orderState{})
+		if err := tx.Migrator().AutoMigrate(&orderState{}); err != nil {
+			return err
+		}
+		// A development build numbered this step 10, before the run mode
+		// took that number: its databases are at 10 without runs.mode.
+		type run struct {
+			Mode string `gorm:"size:20;not null;default:''"`
+		}
+		if tx.Migrator().HasColumn(&run{}, "Mode") {
+			return nil
+		}
+		return tx.Migrator().AddColumn(&run{}, "Mode")
 	}},
 }
 
