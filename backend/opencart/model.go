@@ -43,6 +43,9 @@ type Order struct {
 	Lines           []Line
 	Totals          []Total
 	Vouchers        []Voucher // gift vouchers bought in this order (2.3–4.0)
+	// Discounts: which products the coupon and reward points were taken
+	// off; read only for orders with a return (ReadDiscounts).
+	Discounts *Discounts `json:",omitempty"`
 }
 
 // Voucher is a gift voucher sold in an order (order_voucher): its face

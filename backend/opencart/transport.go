@@ -126,7 +126,15 @@ var Whitelist = map[string][]string{
 	"return":        {"return_id", "order_id", "product_id", "product", "model", "quantity", "return_action_id", "date_added", "date_modified"},
 	"return_action": {"return_action_id", "language_id", "name"},
 	"product": {"product_id", "master_id", "model", "sku", "upc", "ean", "jan", "isbn", "mpn", "quantity", "subtract",
-		"status", "price", "date_modified"},
+		"status", "price", "points", "date_modified"},
+	// Coupons and categories (ReadDiscounts): which products of an order a
+	// coupon was taken off, for a return's share of it.
+	"coupon":               {"coupon_id", "code", "type", "discount", "shipping"},
+	"coupon_history":       {"coupon_history_id", "coupon_id", "order_id"},
+	"coupon_product":       {"coupon_product_id", "coupon_id", "product_id"},
+	"coupon_category":      {"coupon_id", "category_id"},
+	"category_path":        {"category_id", "path_id"},
+	"product_to_category":  {"product_id", "category_id"},
 	"product_code":         {"product_code_id", "product_id", "code", "value"},
 	"product_description":  {"product_id", "language_id", "name"},
 	"product_option_value": {"product_option_value_id", "product_option_id", "product_id", "option_id", "option_value_id", "quantity", "subtract", "sku"},

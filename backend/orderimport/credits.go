@@ -77,9 +77,23 @@ func (r *runner) creditReturns(ctx context.Context, orders []opencart.Order) err
 	if err != nil || len(returns) == 0 {
 		return err
 	}
+	// The products the coupon and reward points were taken off, for the
+	// returns' share of them (share.go): of the orders with a return only.
+	var returned []opencart.Order
+	for _, o := range orders {
+		if slices.ContainsFunc(returns, func(ret opencart.Return) bool { return ret.OrderID == o.ID }) {
+			returned = append(returned, o)
+		}
+	}
+	if err := r.Shop.ReadDiscounts(ctx, returned); err != nil {
+		return err
+	}
 	byID := map[int]opencart.Order{}
 	var with []int
 	for _, o := range orders {
+		byID[o.ID] = o
+	}
+	for _, o := range returned {
 		byID[o.ID] = o
 	}
 	for _, ret := range returns {
@@ -481,22 +495,24 @@ func negate(p *Plan) {
 // quantity of the product's line less its share of the order's coupon and
 // reward discount (returnDiscount), and the shop's sub_total, discount, tax
 // and total for that part alone. Shipping and fees stay with the order.
-func returnedPart(o opencart.Order, ret opencart.Return, before int, s Settings, k *Knowledge) (opencart.Order, *Hold) {
-	part := o
-	part.Lines, part.Totals, part.Vouchers = nil, nil, nil
+// unknown names a discount shared by net amount: its products could not be
+// read.
+func returnedPart(o opencart.Order, ret opencart.Return, before int, s Settings, k *Knowledge) (part opencart.Order, unknown string, h *Hold) {
+	part = o
+	part.Lines, part.Totals, part.Vouchers, part.Discounts = nil, nil, nil, nil
 	l := returnedLine(o, ret)
 	if l == nil {
 		part.Total = decimal.Zero
-		return part, nil // no line of that product: planned empty and held below
+		return part, "", nil // no line of that product: planned empty and held below
 	}
 	line := *l
 	if line.Quantity = min(ret.Quantity, l.Quantity-before); line.Quantity <= 0 {
 		part.Total = decimal.Zero
-		return part, nil // earlier returns gave the whole line back: held below
+		return part, "", nil // earlier returns gave the whole line back: held below
 	}
-	less, h := returnDiscount(o, l, before, line.Quantity, s, k)
+	less, unknown, h := returnDiscount(o, l, before, line.Quantity, s, k)
 	if h != nil {
-		return part, h
+		return part, "", h
 	}
 	qty := decimal.NewFromInt(int64(line.Quantity))
 	line.Total = line.Price.Mul(qty)
@@ -521,14 +537,21 @@ func returnedPart(o opencart.Order, ret opencart.Return, before int, s Settings,
 	}
 	part.Total = sub.Sub(less).Add(tax)
 	part.Totals = append(part.Totals, opencart.Total{Code: "total", Title: "Totaal", Value: part.Total, SortOrder: 9})
-	return part, nil
+	if less.IsZero() {
+		unknown = ""
+	}
+	return part, unknown, nil
 }
 
 // planReturn plans the part of an order a return gives back, not yet
 // negated.
 func planReturn(o opencart.Order, ret opencart.Return, before int, s Settings, k *Knowledge) Plan {
-	src, h := returnedPart(o, ret, before, s, k)
+	src, unknown, h := returnedPart(o, ret, before, s, k)
 	p := PlanOrder(src, s, k)
+	if unknown != "" {
+		// Said, not guessed: the bookkeeper checks this credit's discount.
+		p.Notes = append(p.Notes, Note{"discount_share_unknown", unknown})
+	}
 	switch {
 	case h != nil:
 		p.Held = h

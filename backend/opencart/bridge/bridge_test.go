@@ -123,6 +123,7 @@ func TestParityWithTheDirectTransport(t *testing.T) {
 				t.Fatalf("versions: bridge %s (%s) direct %s", shopB.Version(), shopB.Schema().Version, shopD.Version())
 			}
 			fixturetest.CheckStockWrites(t, shopB, in.h.DB, "oc_")
+			fixturetest.CheckDiscounts(t, in.client, in.h.Shop, in.h.DB, "oc_")
 			if _, err := os.Stat(filepath.Join(in.h.Local, "system/storage/cache/cache.product.1.123")); !os.IsNotExist(err) {
 				t.Fatal("the product cache was not cleared after a stock write")
 			}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/s-connect/s-connect/backend/opencart"
 	"github.com/s-connect/s-connect/backend/opencart/fixture"
+	"github.com/s-connect/s-connect/backend/opencart/fixture/fixturetest"
 )
 
 // The refunded returns of every version read back as written: only the
@@ -59,6 +60,9 @@ func TestReturnsRoundTripEveryVersion(t *testing.T) {
 			if x, y, ok := same(changed, want); !ok {
 				t.Fatalf("returns changed since %v differ:\n got %s\nwant %s", since, x, y)
 			}
+			// The coupons and reward points of the orders, for the returns'
+			// share of them.
+			fixturetest.CheckDiscounts(t, tr, s.fix, s.db, "oc_")
 			var all, escaped int
 			s.db.QueryRow("SELECT COUNT(*), SUM(comment LIKE '%&lt;kapot&gt; &amp;%') FROM oc_return").Scan(&all, &escaped)
 			if all <= len(got) || escaped != all {

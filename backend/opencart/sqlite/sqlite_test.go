@@ -65,7 +65,7 @@ func same(a, b any) (string, string, bool) {
 func TestOrdersRoundTrip(t *testing.T) {
 	for _, version := range []string{"4.1"} {
 		t.Run(version, func(t *testing.T) {
-			fix, shop, _, _ := newShop(t, version, 120)
+			fix, shop, tr, path := newShop(t, version, 120)
 			if shop.Version() != version || shop.Currency != "EUR" || shop.Name != "Wijnhandel ’t Vaatje" || shop.Language != 2 {
 				t.Fatalf("shop: version %s currency %q name %q language %d", shop.Version(), shop.Currency, shop.Name, shop.Language)
 			}
@@ -125,6 +125,12 @@ func TestOrdersRoundTrip(t *testing.T) {
 			if x, y, ok := same(early, wantEarly); err != nil || !ok || len(wantEarly) == 0 {
 				t.Fatalf("orders dated before %v (%v):\n got %s\nwant %s", mid, err, x, y)
 			}
+			db, err := sqlite.OpenDB(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			fixturetest.CheckDiscounts(t, tr, fix, db, "oc_")
 			all, next, err := shop.Products(context.Background(), 0, 1000)
 			if err != nil || next != 0 || len(all) != len(fix.Products) {
 				t.Fatalf("products: %d (next %d) %v, want %d", len(all), next, err, len(fix.Products))
