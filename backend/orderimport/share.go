@@ -14,10 +14,13 @@ import (
 // of reward points, so the customer paid less than the line price: a
 // return gives back the line price less that part. The order's discount
 // per VAT rate is taken from the order's own booking (planTotals and
-// splitDiscount); it is spread over the rate's products by their net
-// amount, and rounded the way the order's discount line of that rate is.
-// Gift vouchers and store credit are payments, not discounts: they take
-// nothing off a product.
+// splitDiscount), less the shipping a free-shipping coupon took off at
+// that rate; it is spread over the rate's products by what OpenCart took
+// off each (a coupon off the products it is for, reward points off those
+// with points: shareWeights, from the shop's coupon and products as
+// opencart.ReadDiscounts reads them), and rounded the way the order's
+// discount line of that rate is. Gift vouchers and store credit are
+// payments, not discounts: they take nothing off a product.
 
 // productBase is the net the shop taxed per rate for the product lines:
 // price × quantity, as OpenCart's cart computes its taxes.
@@ -107,7 +110,9 @@ func shareWeights(o opencart.Order) (weights []decimal.Decimal, shipping decimal
 	return weights, shipping, unknown
 }
 
-func lineNet(l opencart.Line) decimal.Decimal { return l.Price.Mul(decimal.NewFromInt(int64(l.Quantity))) }
+func lineNet(l opencart.Line) decimal.Decimal {
+	return l.Price.Mul(decimal.NewFromInt(int64(l.Quantity)))
+}
 
 // returnDiscount is the net discount of units from+1 … from+qty of the
 // order's line: the share of the rate's discount up to the last of them,

@@ -3,6 +3,7 @@ package orderimport
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/shopspring/decimal"
@@ -188,6 +189,46 @@ func TestReturnCreditWithoutDiscountIsTheLinePrice(t *testing.T) {
 			}
 			if !p.Lines[0].Total.Equal(order.Lines[i].Total) || !p.Lines[0].Price.Equal(order.Lines[i].Price) {
 				t.Fatalf("return of %s (excl. %v): %v, the order booked %v", l.Name, exclusive, p.Lines[0], order.Lines[i])
+			}
+		}
+	}
+}
+
+// When the order's coupon or product points cannot be read (the coupon
+// deleted since, a bridge of an older S-Connect), the discount is spread
+// over every product of the rate by net amount, as the order's booking
+// allows, and the credit says so (a note) rather than guessing silently.
+func TestReturnCreditWithUnknownCouponSaysSo(t *testing.T) {
+	for _, version := range fixture.Versions {
+		cart := fixture.Cart{Version: version, Lines: slices.Clone(shareLines), Reward: 300,
+			Coupon: &fixture.Coupon{Code: "EEN", Type: "F", Discount: d("10"), Lines: []int{1}}}
+		o := fixture.Checkout(cart)
+		title := ""
+		for _, tt := range o.Totals {
+			if tt.Code == "coupon" {
+				title = tt.Title
+			}
+		}
+		o.Discounts = &opencart.Discounts{CouponUnknown: title, PointsUnknown: true}
+		s, k := vatSettings(), vatKnowledge()
+		order := PlanOrder(o, s, k)
+		var credits []Plan
+		for i, l := range o.Lines {
+			p := planReturn(o, opencart.Return{ID: i + 1, OrderID: o.ID, ProductID: l.ProductID, Quantity: l.Quantity}, 0, s, k)
+			if p.Held != nil || len(p.Notes) != 1 || p.Notes[0].Code != "discount_share_unknown" || !strings.Contains(p.Notes[0].Arg, title) {
+				t.Fatalf("%s: return of %s: held %v, notes %v", version, l.Name, p.Held, p.Notes)
+			}
+			// By net amount: the glass (no part of the coupon in the shop)
+			// gets its share all the same.
+			if i == 0 && discountOfPlan(p).IsZero() {
+				t.Fatalf("%s: return of %s: no share of the discount", version, l.Name)
+			}
+			credits = append(credits, p)
+		}
+		want, got := paidPerRate(order), paidPerRate(credits...)
+		for _, rate := range []string{"21", "9"} {
+			if !want[rate].Equal(got[rate]) {
+				t.Errorf("%s: %s%% the order booked %s, every return together %s", version, rate, want[rate], got[rate])
 			}
 		}
 	}
