@@ -488,8 +488,9 @@ func TestWritesWaitingDoNotHoldLookUpsBack(t *testing.T) {
 	h := newHarness(t, sim.Options{}, hold, Options{})
 	var once sync.Once
 	free := func() { once.Do(func() { close(release) }) }
-	t.Cleanup(free) // before the server closes: it waits for its calls
-	if _, err := h.client.Lists.Landen(ctx(t)); err != nil { // the token, before the writes hold the way
+	t.Cleanup(free) // registered after the server's Close, so it runs before it: Close waits for the held calls
+	// The token first, before the writes hold the way.
+	if _, err := h.client.Lists.Landen(ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
