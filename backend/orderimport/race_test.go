@@ -1,13 +1,17 @@
 package orderimport_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/s-connect/s-connect/backend/config"
+	"github.com/s-connect/s-connect/backend/orderimport"
 	"github.com/s-connect/s-connect/backend/snelstart"
 	"github.com/s-connect/s-connect/backend/snelstart/sim"
 )
@@ -68,4 +72,85 @@ func TestCardUpdatedWhileAnOrderOfItsCustomerIsSent(t *testing.T) {
 	if on != len(orders) {
 		t.Fatalf("%d verkooporders on the card, want %d", on, len(orders))
 	}
+}
+
+// A run stopped while its pages' verkooporders are queued and in flight
+// (the next page read and handed over meanwhile): Run returns only once no
+// sender is left, and the ledger says of every order with a verkooporder
+// in SnelStart that it is there or may be (never "failed", which the next
+// run would send again); the next run books every order once.
+func TestRunStoppedWithSendsQueuedLeavesTheLedgerRight(t *testing.T) {
+	w := newWorld(t, "3.0", 300, sim.Faults{})
+	w.sim.SetFaults(sim.Faults{Latency: 20 * time.Millisecond})
+	c, err := snelstart.NewClient(snelstart.Options{APIBaseURL: w.apiURL, AuthBaseURL: w.authURL, ClientKey: "k", SubscriptionKey: "s",
+		RequestsPerSecond: 1000, Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ledger := &afterwards{Store: w.store}
+	job := orderimport.Job{ProfileID: w.prof, Shop: w.shop, Client: c, Ledger: ledger, Settings: w.settings(), PageSize: 30, Settle: 300 * time.Millisecond}
+	ctx, stop := context.WithCancel(context.Background())
+	go func() {
+		for w.sim.Count("verkooporders") < 45 { // the second page's going out, the third's queued
+			time.Sleep(time.Millisecond)
+		}
+		stop()
+	}()
+	if _, err := orderimport.Run(ctx, job); err == nil {
+		t.Fatal("a stopped run reported no error")
+	}
+	stop()
+	ledger.returned.Store(true)
+	made := w.sim.Writes()
+	time.Sleep(200 * time.Millisecond)
+	if w.sim.Writes() != made || ledger.late.Load() > 0 {
+		t.Fatalf("after Run returned: %d writes to SnelStart, %d to the ledger", w.sim.Writes()-made, ledger.late.Load())
+	}
+	ids := make([]int, 0)
+	for _, o := range w.statusOrders() {
+		ids = append(ids, o.ID)
+	}
+	entries, err := w.store.Ledger(w.prof, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	there := map[string]int{}
+	for _, vo := range w.sim.All("verkooporders") {
+		there[vo["betalingskenmerk"].(string)]++
+	}
+	for _, id := range ids {
+		e, n := entries[id], there[fmt.Sprint(id)]
+		switch {
+		case n > 1:
+			t.Fatalf("order %d booked %d times", id, n)
+		case n == 1 && e.State != config.LedgerConfirmed && e.State != config.LedgerUncertain && e.State != config.LedgerSending:
+			t.Fatalf("order %d is in SnelStart, its ledger entry %q", id, e.State)
+		}
+	}
+	if len(there) >= len(ids) {
+		t.Fatalf("the stop came after every order was booked (%d of %d)", len(there), len(ids))
+	}
+	job.Client = w.client
+	rep, err := orderimport.Run(context.Background(), job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Counts["failed"] > 0 || rep.Counts["held"] > 0 {
+		t.Fatalf("next run: %v", rep.Counts)
+	}
+	w.checkSnelStart(t)
+}
+
+// afterwards is a ledger that counts the entries written after returned.
+type afterwards struct {
+	*config.Store
+	returned atomic.Bool
+	late     atomic.Int32
+}
+
+func (a *afterwards) PutLedger(e config.LedgerEntry) error {
+	if a.returned.Load() {
+		a.late.Add(1)
+	}
+	return a.Store.PutLedger(e)
 }
