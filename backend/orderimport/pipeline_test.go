@@ -154,3 +154,59 @@ func (a *afterwards) PutLedger(e config.LedgerEntry) error {
 	}
 	return a.Store.PutLedger(e)
 }
+
+// Writes answered 500 (not stored) or stored with their answer lost, while
+// later pages go out: the pages' look-ups find them or prove them absent
+// soon (a short settle time), and those are sent again beside the pass's
+// own senders. No order
+// is booked twice, the ledger has every order SnelStart has as confirmed
+// (one sent three times in vain as failed: the next run books it), and
+// some were sent again.
+func TestOrdersSentAgainWhileLaterPagesGoOut(t *testing.T) {
+	w := newWorld(t, "3.0", 300, sim.Faults{})
+	w.sim.SetFaults(sim.Faults{Latency: 10 * time.Millisecond, Share500: 0.1, CommitThenFail: 0.05})
+	// A call may take 2 s: a customer create left open is looked up by the
+	// next run that much after it.
+	c, err := snelstart.NewClient(snelstart.Options{APIBaseURL: w.apiURL, AuthBaseURL: w.authURL, ClientKey: "k", SubscriptionKey: "s",
+		RequestsPerSecond: 1000, Timeout: 2 * time.Second, BackoffBase: 5 * time.Millisecond, BackoffCap: 50 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := orderimport.Job{ProfileID: w.prof, Shop: w.shop, Client: c, Ledger: w.store, Settings: w.settings(), PageSize: 20, Settle: 40 * time.Millisecond}
+	rep, err := orderimport.Run(context.Background(), job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.sim.SetFaults(sim.Faults{})
+	ids := make([]int, 0)
+	for _, o := range w.statusOrders() {
+		ids = append(ids, o.ID)
+	}
+	entries, err := w.store.Ledger(w.prof, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	there := map[string]int{}
+	for _, vo := range w.sim.All("verkooporders") {
+		there[vo["betalingskenmerk"].(string)]++
+	}
+	again := 0
+	for _, id := range ids {
+		e, n := entries[id], there[fmt.Sprint(id)]
+		if n > 1 || n == 1 && e.State != config.LedgerConfirmed || n == 0 && e.State != config.LedgerFailed {
+			t.Fatalf("order %d: %d verkooporders, ledger %q after %d sends", id, n, e.State, e.Attempts)
+		}
+		if e.Attempts > 1 {
+			again++
+		}
+	}
+	if again == 0 {
+		t.Fatal("no order was sent again: the test tests nothing")
+	}
+	t.Logf("first run %v, %d orders sent again", rep.Counts, again)
+	next, err := orderimport.Run(context.Background(), job)
+	if err != nil || next.Counts["failed"]+next.Counts["held"] > 0 {
+		t.Fatalf("next run: %v %v", next.Counts, err)
+	}
+	w.checkSnelStart(t)
+}
