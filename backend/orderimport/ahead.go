@@ -11,7 +11,7 @@ import (
 
 // createAhead starts making the new customers and articles a page of
 // orders needs: the distinct ones side by side (through the client's
-// Concurrency slots, shared with the page's verkooporders), each once,
+// write places, shared with the verkooporders), each once,
 // however many orders need it. A shop new to SnelStart (its first import)
 // has mostly new customers and articles; made one at a time they would
 // cost a round trip each, in a row. It returns at once: made tells, by
@@ -64,7 +64,7 @@ func (r *runner) createAhead(ctx context.Context, items []item, plans []Plan) (m
 			next <- j
 		}
 		close(next)
-		for range min(2*r.Concurrency, len(jobs)) { // the client lets Concurrency go at once; the others write the ledger meanwhile
+		for range min(2*r.Concurrency, len(jobs)) { // the client lets 4 writes go at once; the others write the ledger meanwhile
 			wg.Add(1)
 			go func() {
 				defer wg.Done()

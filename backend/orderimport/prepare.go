@@ -3,6 +3,7 @@ package orderimport
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -275,11 +276,15 @@ func (r *runner) updateCustomer(ctx context.Context, o opencart.Order, p *Plan) 
 			return failure(err)
 		}
 	}
-	for i := range r.k.Relaties {
-		if r.k.Relaties[i].ID == updated.ID {
-			r.k.Relaties[i] = *updated
+	// A new list, not the old one written over: the plans of orders being
+	// sent point into it, and their senders read them meanwhile.
+	rels := slices.Clone(r.k.Relaties)
+	for i := range rels {
+		if rels[i].ID == updated.ID {
+			rels[i] = *updated
 		}
 	}
+	r.k.Relaties = rels
 	p.Customer.Existing = updated
 	return nil
 }

@@ -469,6 +469,73 @@ func TestDefaultLimitKeepsWritesToFourAndLetsReadsBeside(t *testing.T) {
 	}
 }
 
+// With 4 writes in flight and a 5th waiting, look-ups still go out on
+// their own places, and neither they nor the 5th write get a 5th write
+// place: the writes are told from the look-ups by their method.
+func TestWritesWaitingDoNotHoldLookUpsBack(t *testing.T) {
+	release := make(chan struct{})
+	var writes atomic.Int32
+	hold := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if strings.HasPrefix(r.URL.Path, "/v2/") && r.Method != http.MethodGet {
+				writes.Add(1)
+				defer writes.Add(-1)
+				<-release
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	h := newHarness(t, sim.Options{}, hold, Options{})
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(free) // registered after the server's Close, so it runs before it: Close waits for the held calls
+	// The token first, before the writes hold the way.
+	if _, err := h.client.Lists.Landen(ctx(t)); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	create := func(i int) {
+		defer wg.Done()
+		if _, err := h.client.Relaties.Create(ctx(t), &Relatie{Relatiesoort: []string{RelatieKlant}, Naam: fmt.Sprint("Klant ", i)}); err != nil {
+			t.Error(err)
+		}
+	}
+	for i := 0; i < 4; i++ {
+		wg.Add(1)
+		go create(i)
+	}
+	for deadline := time.Now().Add(5 * time.Second); writes.Load() < 4; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d writes in flight, want 4", writes.Load())
+		}
+	}
+	wg.Add(1)
+	go create(4)
+	time.Sleep(20 * time.Millisecond) // the 5th write is waiting
+	looked := make(chan error, 2)
+	for i := 0; i < 2; i++ {
+		go func() {
+			_, err := h.client.Lists.Landen(ctx(t))
+			looked <- err
+		}()
+	}
+	for i := 0; i < 2; i++ {
+		select {
+		case err := <-looked:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("a look-up waited for the writes in flight")
+		}
+	}
+	if n := writes.Load(); n != 4 {
+		t.Fatalf("%d writes in flight, want 4", n)
+	}
+	free()
+	wg.Wait()
+}
+
 // The client keeps a connection for every place in flight: calls at full
 // speed do not open a new connection (over TLS, a handshake) every time.
 func TestConnectionsAreKeptForEveryPlaceInFlight(t *testing.T) {
