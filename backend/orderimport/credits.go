@@ -77,23 +77,9 @@ func (r *runner) creditReturns(ctx context.Context, orders []opencart.Order) err
 	if err != nil || len(returns) == 0 {
 		return err
 	}
-	// The products the coupon and reward points were taken off, for the
-	// returns' share of them (share.go): of the orders with a return only.
-	var returned []opencart.Order
-	for _, o := range orders {
-		if slices.ContainsFunc(returns, func(ret opencart.Return) bool { return ret.OrderID == o.ID }) {
-			returned = append(returned, o)
-		}
-	}
-	if err := r.Shop.ReadDiscounts(ctx, returned); err != nil {
-		return err
-	}
 	byID := map[int]opencart.Order{}
 	var with []int
 	for _, o := range orders {
-		byID[o.ID] = o
-	}
-	for _, o := range returned {
 		byID[o.ID] = o
 	}
 	for _, ret := range returns {
@@ -121,7 +107,37 @@ func (r *runner) creditReturns(ctx context.Context, orders []opencart.Order) err
 		c.entry, c.known = credits[c.ref]
 		todo = append(todo, c)
 	}
+	if err := r.readDiscounts(ctx, todo); err != nil {
+		return err
+	}
 	return r.bookCredits(ctx, cl, todo)
+}
+
+// readDiscounts reads the products the coupon and reward points were taken
+// off, for the returns' share of them (share.go): of the orders whose
+// returns are still to be credited only, not of those credited before.
+func (r *runner) readDiscounts(ctx context.Context, todo []credit) error {
+	var returned []opencart.Order
+	at := map[int]int{}
+	for _, c := range todo {
+		if _, ok := at[c.order.ID]; ok || c.known && config.Settled(c.entry.State) || c.orig.State != config.LedgerConfirmed {
+			continue
+		}
+		at[c.order.ID] = len(returned)
+		returned = append(returned, c.order)
+	}
+	if len(returned) == 0 {
+		return nil
+	}
+	if err := r.Shop.ReadDiscounts(ctx, returned); err != nil {
+		return err
+	}
+	for i := range todo {
+		if j, ok := at[todo[i].order.ID]; ok {
+			todo[i].order = returned[j]
+		}
+	}
+	return nil
 }
 
 // refunds credits the booked orders in a refund status, page by page, with
