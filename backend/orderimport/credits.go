@@ -42,6 +42,13 @@ type credit struct {
 	known  bool // entry exists
 }
 
+// settled: the credit is done with (booked, or not for SnelStart).
+func (c credit) settled() bool { return c.known && config.Settled(c.entry.State) }
+
+// open: bookCredits books it (looks it up, else plans and sends it) — not
+// settled, and its original confirmed in SnelStart.
+func (c credit) open() bool { return !c.settled() && c.orig.State == config.LedgerConfirmed }
+
 func (r *runner) credits() CreditLedger {
 	if !r.Settings.RefundCredit {
 		return nil
@@ -114,13 +121,13 @@ func (r *runner) creditReturns(ctx context.Context, orders []opencart.Order) err
 }
 
 // readDiscounts reads the products the coupon and reward points were taken
-// off, for the returns' share of them (share.go): of the orders whose
-// returns are still to be credited only, not of those credited before.
+// off, for the returns' share of them (share.go): of the orders with a
+// return bookCredits will plan (open) only, not of those credited before.
 func (r *runner) readDiscounts(ctx context.Context, todo []credit) error {
 	var returned []opencart.Order
 	at := map[int]int{}
 	for _, c := range todo {
-		if _, ok := at[c.order.ID]; ok || c.known && config.Settled(c.entry.State) || c.orig.State != config.LedgerConfirmed {
+		if _, ok := at[c.order.ID]; ok || !c.open() {
 			continue
 		}
 		at[c.order.ID] = len(returned)
@@ -198,7 +205,7 @@ func (r *runner) refunds(ctx context.Context) error {
 func (r *runner) bookedElsewhere(ctx context.Context, todo []credit) error {
 	var refs []string
 	for _, c := range todo {
-		if c.orig.State == "" && !(c.known && config.Settled(c.entry.State)) {
+		if c.orig.State == "" && !c.settled() {
 			refs = append(refs, refOf(c.order, r.Settings))
 		}
 	}
@@ -289,9 +296,9 @@ func (r *runner) bookCredits(ctx context.Context, cl CreditLedger, todo []credit
 	var refs []string
 	for _, c := range todo {
 		switch {
-		case c.known && config.Settled(c.entry.State):
+		case c.settled():
 			r.addCredit(c, Result{State: "skipped", Customer: c.entry.Customer, Relatiecode: c.entry.Relatiecode, Nummer: c.entry.Nummer})
-		case c.orig.State != config.LedgerConfirmed:
+		case !c.open():
 			r.notBooked(cl, c)
 		default:
 			open = append(open, c)

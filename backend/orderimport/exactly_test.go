@@ -302,6 +302,12 @@ func TestLateSendOfAKilledRunIsFoundNotSentAgain(t *testing.T) {
 // that only verkooporders are created.
 func knownWorld(t testing.TB, orders int) *world {
 	w := newWorldSized(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: orders, Products: 30, Customers: 20, GuestPercent: -1, Seed: 8})
+	w.knowAll()
+	return w
+}
+
+// knowAll gives SnelStart every customer and article of the shop.
+func (w *world) knowAll() {
 	seen := map[string]bool{}
 	for i, o := range w.fix.Orders {
 		if e := strings.ToLower(o.Email); !seen[e] {
@@ -319,7 +325,6 @@ func knownWorld(t testing.TB, orders int) *world {
 		w.sim.Insert("artikelen", map[string]any{"artikelcode": p.Model, "omschrijving": p.Name, "artikelOmzetgroep": groups[soort],
 			"verkoopprijs": p.Price.StringFixed(2), "voorraadControle": true, "vrijeVoorraad": 100, "technischeVoorraad": 100})
 	}
-	return w
 }
 
 // Two shops book into one administration with the same order numbers.

@@ -4,7 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"reflect"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -556,5 +560,135 @@ func TestReturnsCreditNoMoreThanOrdered(t *testing.T) {
 	}
 	if n[ref] != 1 || !num(regels(vos[ref])[0]["aantal"]).Equal(decimal.NewFromInt(int64(-left))) {
 		t.Fatalf("second return: %d credits %v, want %d back", n[ref], vos[ref]["regels"], left)
+	}
+}
+
+// couponReads is a transport that notes the orders whose coupon is read
+// (the coupon_history read of opencart.ReadDiscounts).
+type couponReads struct {
+	opencart.Transport
+	mu     sync.Mutex
+	orders map[int]bool
+}
+
+func (c *couponReads) Select(ctx context.Context, q opencart.Query) ([]opencart.Row, error) {
+	if q.Table == "coupon_history" {
+		c.mu.Lock()
+		for _, w := range q.Where {
+			for _, v := range w.Values {
+				if w.Column == "order_id" {
+					c.orders[int(reflect.ValueOf(v).Int())] = true
+				}
+			}
+		}
+		c.mu.Unlock()
+	}
+	return c.Transport.Select(ctx, q)
+}
+
+// read returns the orders whose coupon was read since the last call.
+func (c *couponReads) read() []int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := slices.Sorted(maps.Keys(c.orders))
+	clear(c.orders)
+	return out
+}
+
+// The coupon of an order is read for the credits of its returns still to
+// be booked — on the first run, and again for a credit that failed — and
+// not for returns credited before; the credit booked again is the one
+// booked first, its share of the coupon included.
+func TestReturnDiscountsAreReadForTheCreditsToBook(t *testing.T) {
+	sdb := fixturetest.NewShopDB(t, fixture.Config{Version: "3.0", Prefix: "oc_", Orders: 60, Products: 30, Customers: 20, GuestPercent: -1, Seed: 8})
+	tr, err := mysql.Open(context.Background(), mysql.Config{Host: "127.0.0.1", Port: sdb.Port, Database: sdb.Database, User: "root", Prefix: "oc_"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { tr.Close() })
+	reads := &couponReads{Transport: tr, orders: map[int]bool{}}
+	w := newWorldOn(t, reads, sdb.DB, sdb.Shop)
+	w.knowAll()
+	s := w.refundSettings()
+	coupon := map[int]bool{}
+	for _, o := range w.fix.Orders {
+		for _, t := range o.Totals {
+			coupon[o.ID] = coupon[o.ID] || t.Code == "coupon" && !t.Value.IsZero()
+		}
+	}
+	// A refunded return of every booked order with a coupon besides the
+	// fixture's.
+	returned := map[int]bool{}
+	for _, r := range w.fix.Returns {
+		returned[r.OrderID] = true
+	}
+	for _, o := range w.statusOrders() {
+		if coupon[o.ID] && o.StatusID != 12 && !returned[o.ID] {
+			w.addReturn(t, o.ID, 1)
+		}
+	}
+	reads.read() // the shop's set-up
+
+	first := w.runWith(t, s, nil)
+	var want []int
+	var credited []orderimport.Result // the created return credits of orders with a coupon
+	for _, r := range first.Results {
+		if r.Kind == "credit" && r.State == "created" && coupon[r.OrderID] && !strings.HasSuffix(r.Reference, "-C") {
+			want = append(want, r.OrderID)
+			credited = append(credited, r)
+		}
+	}
+	want = slices.Compact(slices.Sorted(slices.Values(want)))
+	if got := reads.read(); len(want) < 3 || !slices.Equal(got, want) {
+		t.Fatalf("first run: the coupons of orders %v read, the return credits of coupon orders %v created (the test needs three)", got, want)
+	}
+
+	// Those credits failed but the last order's: no longer in SnelStart,
+	// their entries failed. Planned again without their order's coupon
+	// read, a credit of a coupon for some products or with free shipping
+	// would be booked with another share of it.
+	kept := want[len(want)-1]
+	firstVOs, _ := w.byReference()
+	var again []orderimport.Result
+	for _, r := range credited {
+		if r.OrderID == kept {
+			continue
+		}
+		again = append(again, r)
+		w.sim.Patch("verkooporders", firstVOs[r.Reference]["id"].(string), map[string]any{"betalingskenmerk": "weg", "orderreferentie": "weg"})
+		entries, err := w.store.Credits(w.prof, []int{r.OrderID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := entries[r.Reference]
+		e.State, e.VerkooporderID, e.Nummer = config.LedgerFailed, "", 0
+		if err := w.store.PutCredit(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	second := w.runWith(t, s, nil)
+	if got := reads.read(); second.Counts["credit_created"] != len(again) || !slices.Equal(got, want[:len(want)-1]) {
+		t.Fatalf("second run: %v; the coupons of orders %v read, want %v's (not %d's: credited before)", second.Counts, got, want[:len(want)-1], kept)
+	}
+	vos, n := w.byReference()
+	for _, r := range again {
+		before, after := firstVOs[r.Reference], vos[r.Reference]
+		if n[r.Reference] != 1 || !num(after["totaalInclusiefBtw"]).Equal(num(before["totaalInclusiefBtw"])) ||
+			len(regels(after)) != len(regels(before)) {
+			t.Fatalf("credit %s booked again: %v, %v; first %v, %v", r.Reference, after["totaalInclusiefBtw"], regels(after),
+				before["totaalInclusiefBtw"], regels(before))
+		}
+		for i, l := range regels(before) {
+			m := regels(after)[i]
+			if m["artikel"].(map[string]any)["id"] != l["artikel"].(map[string]any)["id"] || !num(m["totaal"]).Equal(num(l["totaal"])) {
+				t.Fatalf("credit %s line %d booked again %v, first %v", r.Reference, i, m, l)
+			}
+		}
+	}
+
+	// Nothing left to credit: no coupon read.
+	if third := w.runWith(t, s, nil); third.Counts["credit_created"] != 0 || len(reads.read()) != 0 {
+		t.Fatalf("third run: %v", third.Counts)
 	}
 }
