@@ -96,7 +96,8 @@ func TestRunStoppedWithSendsQueuedLeavesTheLedgerRight(t *testing.T) {
 		}
 		stop()
 	}()
-	if _, err := orderimport.Run(ctx, job); err == nil {
+	first, err := orderimport.Run(ctx, job)
+	if err == nil {
 		t.Fatal("a stopped run reported no error")
 	}
 	stop()
@@ -129,6 +130,22 @@ func TestRunStoppedWithSendsQueuedLeavesTheLedgerRight(t *testing.T) {
 	}
 	if len(there) >= len(ids) {
 		t.Fatalf("the stop came after every order was booked (%d of %d)", len(there), len(ids))
+	}
+	// The orders still queued when the run stopped were not sent: they say
+	// so, and the ledger has nothing of them (not "failed, SnelStart
+	// unreachable"): the next run books them as new.
+	stopped := 0
+	for _, res := range first.Results {
+		if res.Reason == nil || res.Reason.Code != "stopped" {
+			continue
+		}
+		stopped++
+		if e, ok := entries[res.OrderID]; ok || there[fmt.Sprint(res.OrderID)] > 0 {
+			t.Fatalf("order %d, stopped before its turn: ledger %q, %d in SnelStart", res.OrderID, e.State, there[fmt.Sprint(res.OrderID)])
+		}
+	}
+	if stopped == 0 {
+		t.Fatalf("no order was still queued when the run stopped: %v", first.Counts)
 	}
 	job.Client = w.client
 	rep, err := orderimport.Run(context.Background(), job)

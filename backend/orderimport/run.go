@@ -467,8 +467,18 @@ func (ss *senders) work() {
 		q := ss.queue[0]
 		ss.queue = ss.queue[1:]
 		ss.mu.Unlock()
-		r.track.at(q.order.ID)
-		res, u := r.book(ss.ctx, q.send)
+		var res Result
+		var u *unsettled
+		if ss.ctx.Err() != nil {
+			// The run was stopped before this order's turn: nothing was
+			// sent and nothing is written, so the next run books it as new
+			// (not as failed on "SnelStart unreachable").
+			res = Result{OrderID: q.order.ID, State: "failed", Customer: customerName(q.order), Reason: &Hold{"stopped", ""}}
+			r.track.finished(q.order.ID)
+		} else {
+			r.track.at(q.order.ID)
+			res, u = r.book(ss.ctx, q.send)
+		}
 		// The result first, then the unsettled order: settle, which may
 		// run meanwhile, puts its own result after this one.
 		r.mu.Lock()
