@@ -201,10 +201,7 @@ func TestRefundsAreCreditedOnce(t *testing.T) {
 
 	// A booked order without a return is refunded in full.
 	var full opencart.Order
-	returned := map[int]bool{}
-	for _, r := range w.fix.Returns {
-		returned[r.OrderID] = true
-	}
+	returned := w.returnedOrders()
 	for _, o := range w.statusOrders() {
 		if sales[o.ID] && !returned[o.ID] && len(o.Lines) > 1 {
 			full = o
@@ -417,17 +414,7 @@ func TestCreditReferenceTakenIsHeld(t *testing.T) {
 	w := knownWorld(t, 40)
 	s := w.refundSettings()
 	w.runWith(t, s, nil)
-	returned := map[int]bool{}
-	for _, r := range w.fix.Returns {
-		returned[r.OrderID] = true
-	}
-	var o opencart.Order
-	for _, x := range w.statusOrders() {
-		if x.StatusID != 12 && !returned[x.ID] {
-			o = x
-			break
-		}
-	}
+	o := w.unreturnedOrder()
 	vos, _ := w.byReference()
 	own := vos[fmt.Sprint(o.ID)]["relatie"].(map[string]any)["id"]
 	other := w.relatie(t, func(r map[string]any) bool { return r["id"] != own })
@@ -463,17 +450,7 @@ func TestRefundOfAnOrderBookedElsewhere(t *testing.T) {
 	w := knownWorld(t, 40)
 	s := w.refundSettings()
 	w.runWith(t, s, nil)
-	returned := map[int]bool{}
-	for _, r := range w.fix.Returns {
-		returned[r.OrderID] = true
-	}
-	var o opencart.Order
-	for _, x := range w.statusOrders() {
-		if x.StatusID != 12 && !returned[x.ID] {
-			o = x
-			break
-		}
-	}
+	o := w.unreturnedOrder()
 	w.setStatus(t, o.ID, 11)
 	fresh, err := config.Open(t.TempDir())
 	if err != nil {
@@ -618,10 +595,7 @@ func TestReturnDiscountsAreReadForTheCreditsToBook(t *testing.T) {
 	}
 	// A refunded return of every booked order with a coupon besides the
 	// fixture's.
-	returned := map[int]bool{}
-	for _, r := range w.fix.Returns {
-		returned[r.OrderID] = true
-	}
+	returned := w.returnedOrders()
 	for _, o := range w.statusOrders() {
 		if coupon[o.ID] && o.StatusID != 12 && !returned[o.ID] {
 			w.addReturn(t, o.ID, 1)
@@ -691,4 +665,24 @@ func TestReturnDiscountsAreReadForTheCreditsToBook(t *testing.T) {
 	if third := w.runWith(t, s, nil); third.Counts["credit_created"] != 0 || len(reads.read()) != 0 {
 		t.Fatalf("third run: %v", third.Counts)
 	}
+}
+
+// returnedOrders are the orders the fixture has returns of.
+func (w *world) returnedOrders() map[int]bool {
+	returned := map[int]bool{}
+	for _, r := range w.fix.Returns {
+		returned[r.OrderID] = true
+	}
+	return returned
+}
+
+// unreturnedOrder is an order in a sale status (not 12) without a return.
+func (w *world) unreturnedOrder() opencart.Order {
+	returned := w.returnedOrders()
+	for _, o := range w.statusOrders() {
+		if o.StatusID != 12 && !returned[o.ID] {
+			return o
+		}
+	}
+	return opencart.Order{}
 }
