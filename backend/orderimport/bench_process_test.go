@@ -1,13 +1,9 @@
 package orderimport_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
-	"os"
-	"os/exec"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -63,25 +59,15 @@ type childRun struct {
 type childResult struct {
 	Runs  []childRun
 	RSSMB float64 // the child's peak resident set (VmHWM)
-	Err   string
 }
 
 // benchChild runs the job when the process was started as the child.
 func benchChild() bool {
-	raw := os.Getenv(childEnv)
-	if raw == "" {
-		return false
-	}
-	var j childJob
-	var res childResult
-	if err := json.Unmarshal([]byte(raw), &j); err != nil {
-		res.Err = err.Error()
-	} else if err := runChild(j, &res); err != nil {
-		res.Err = err.Error()
-	}
-	res.RSSMB = testsvc.PeakRSSMB()
-	json.NewEncoder(os.Stdout).Encode(res)
-	return true
+	return testsvc.AsChild(childEnv, func(j childJob) ([]childRun, error) {
+		var res childResult
+		err := runChild(j, &res)
+		return res.Runs, err
+	})
 }
 
 // countingTransport counts the shop's reads.
@@ -191,27 +177,10 @@ func runChild(j childJob, res *childResult) error {
 }
 
 // startChild runs a job in a child process and returns what it measured.
-func startChild(tb interface {
-	Fatalf(string, ...any)
-	Helper()
-}, j childJob) childResult {
+func startChild(tb testsvc.TB, j childJob) childResult {
 	tb.Helper()
-	raw, _ := json.Marshal(j)
-	cmd := exec.Command(os.Args[0], "-test.run", "^$")
-	cmd.Env = append(os.Environ(), childEnv+"="+string(raw))
-	var out, errOut bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &errOut
-	if err := cmd.Run(); err != nil {
-		tb.Fatalf("child: %v\n%s", err, errOut.String())
-	}
-	var res childResult
-	if err := json.Unmarshal(out.Bytes(), &res); err != nil {
-		tb.Fatalf("child said %q: %v\n%s", out.String(), err, errOut.String())
-	}
-	if res.Err != "" {
-		tb.Fatalf("child: %s", res.Err)
-	}
-	return res
+	runs, rss := testsvc.StartChild[[]childRun](tb, childEnv, j)
+	return childResult{Runs: runs, RSSMB: rss}
 }
 
 func mysqlDB(j childJob) (*sql.DB, error) {

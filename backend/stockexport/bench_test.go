@@ -1,13 +1,11 @@
 package stockexport_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"io/fs"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"testing"
@@ -51,26 +49,19 @@ type benchResult struct {
 	Written int
 	Rows    int
 	Mode    string
-	RSSMB   float64 // peak resident set of the child
+	RSSMB   float64 // peak resident set of the child (StartChild)
 	Err     string
 }
 
 // benchChild runs one export when the process was started as the child.
 func benchChild() bool {
-	raw := os.Getenv(childEnv)
-	if raw == "" {
-		return false
-	}
-	var j benchJob
-	res := benchResult{}
-	if err := json.Unmarshal([]byte(raw), &j); err != nil {
-		res.Err = err.Error()
-	} else {
-		res = runChild(j)
-	}
-	res.RSSMB = testsvc.PeakRSSMB()
-	json.NewEncoder(os.Stdout).Encode(res)
-	return true
+	return testsvc.AsChild(childEnv, func(j benchJob) (benchResult, error) {
+		res := runChild(j)
+		if res.Err != "" {
+			return res, errors.New(res.Err)
+		}
+		return res, nil
+	})
 }
 
 func runChild(j benchJob) benchResult {
@@ -191,23 +182,9 @@ func BenchmarkStockExport20k(b *testing.B) {
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 	url, path, secret := benchBridge(b, sdb.Database, sdb.Port)
-	self, err := os.Executable()
-	if err != nil {
-		b.Fatal(err)
-	}
 	run := func(b *testing.B, j benchJob) benchResult {
-		raw, _ := json.Marshal(j)
-		cmd := exec.Command(self, "-test.run=^$")
-		cmd.Env = append(os.Environ(), childEnv+"="+string(raw))
-		var out, errb bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &errb
-		if err := cmd.Run(); err != nil {
-			b.Fatalf("child: %v %s", err, errb.String())
-		}
-		var res benchResult
-		if err := json.Unmarshal(out.Bytes(), &res); err != nil || res.Err != "" {
-			b.Fatalf("child: %s %v %s", out.String(), err, res.Err)
-		}
+		res, rss := testsvc.StartChild[benchResult](b, childEnv, j)
+		res.RSSMB = rss
 		return res
 	}
 	// The shop's own stock, to go back to before every full export.
