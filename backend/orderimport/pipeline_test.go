@@ -132,16 +132,16 @@ func TestRunStoppedWithSendsQueuedLeavesTheLedgerRight(t *testing.T) {
 		t.Fatalf("the stop came after every order was booked (%d of %d)", len(there), len(ids))
 	}
 	// The orders still queued when the run stopped were not sent: they say
-	// so, and the ledger has nothing of them (not "failed, SnelStart
-	// unreachable"): the next run books them as new.
+	// so, in the result and in an open ledger entry (not "failed, SnelStart
+	// unreachable"), which the next run reads whatever the watermark.
 	stopped := 0
 	for _, res := range first.Results {
 		if res.Reason == nil || res.Reason.Code != "stopped" {
 			continue
 		}
 		stopped++
-		if e, ok := entries[res.OrderID]; ok || there[fmt.Sprint(res.OrderID)] > 0 {
-			t.Fatalf("order %d, stopped before its turn: ledger %q, %d in SnelStart", res.OrderID, e.State, there[fmt.Sprint(res.OrderID)])
+		if e := entries[res.OrderID]; e.State != config.LedgerFailed || e.Reason != "stopped()" || there[fmt.Sprint(res.OrderID)] > 0 {
+			t.Fatalf("order %d, stopped before its turn: ledger %q %q, %d in SnelStart", res.OrderID, e.State, e.Reason, there[fmt.Sprint(res.OrderID)])
 		}
 	}
 	if stopped == 0 {

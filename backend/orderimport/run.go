@@ -470,11 +470,12 @@ func (ss *senders) work() {
 		var res Result
 		var u *unsettled
 		if ss.ctx.Err() != nil {
-			// The run was stopped before this order's turn: nothing was
-			// sent and nothing is written, so the next run books it as new
-			// (not as failed on "SnelStart unreachable").
-			res = Result{OrderID: q.order.ID, State: "failed", Customer: customerName(q.order), Reason: &Hold{"stopped", ""}}
-			r.track.finished(q.order.ID)
+			// The run was stopped before this order's turn: nothing is
+			// sent, and the ledger says so (not "SnelStart unreachable").
+			// The entry is an open one, which the next run reads whatever
+			// the watermark: a stop while settling comes after the
+			// watermark was saved, past an order that has no entry yet.
+			res = r.record(q.order, q.entry, config.LedgerFailed, &Hold{"stopped", ""}, customerName(q.order))
 		} else {
 			r.track.at(q.order.ID)
 			res, u = r.book(ss.ctx, q.send)
