@@ -414,7 +414,7 @@ func TestCreditReferenceTakenIsHeld(t *testing.T) {
 	w := knownWorld(t, 40)
 	s := w.refundSettings()
 	w.runWith(t, s, nil)
-	o := w.unreturnedOrder()
+	o := w.unreturnedOrder(t)
 	vos, _ := w.byReference()
 	own := vos[fmt.Sprint(o.ID)]["relatie"].(map[string]any)["id"]
 	other := w.relatie(t, func(r map[string]any) bool { return r["id"] != own })
@@ -450,7 +450,7 @@ func TestRefundOfAnOrderBookedElsewhere(t *testing.T) {
 	w := knownWorld(t, 40)
 	s := w.refundSettings()
 	w.runWith(t, s, nil)
-	o := w.unreturnedOrder()
+	o := w.unreturnedOrder(t)
 	w.setStatus(t, o.ID, 11)
 	fresh, err := config.Open(t.TempDir())
 	if err != nil {
@@ -677,12 +677,14 @@ func (w *world) returnedOrders() map[int]bool {
 }
 
 // unreturnedOrder is an order in a sale status (not 12) without a return.
-func (w *world) unreturnedOrder() opencart.Order {
+func (w *world) unreturnedOrder(t *testing.T) opencart.Order {
+	t.Helper()
 	returned := w.returnedOrders()
 	for _, o := range w.statusOrders() {
 		if o.StatusID != 12 && !returned[o.ID] {
 			return o
 		}
 	}
+	t.Fatal("the fixture has no order in a sale status without a return")
 	return opencart.Order{}
 }
