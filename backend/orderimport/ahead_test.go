@@ -75,3 +75,64 @@ func TestAnOrderWaitsOnlyForItsOwnNewCustomer(t *testing.T) {
 	}
 	w.checkSnelStart(t)
 }
+
+// A run that ends while an order still waits for a customer whose create
+// may have reached SnelStart (its answer lost, and SnelStart not answering
+// the look-ups that would tell) never sent that order: it gets a ledger
+// entry of its own, so that the next run — a watermark run, which reads
+// only what is new, changed or open — takes it up and books it once.
+func TestOrderWaitingForAnUncertainCustomerIsTakenUpByTheNextRun(t *testing.T) {
+	w := newWorld(t, "3.0", 40, sim.Faults{})
+	var lost, failReads atomic.Bool
+	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/relaties") && lost.CompareAndSwap(false, true):
+			// Stored, and the answer lost.
+			w.sim.ServeHTTP(httptest.NewRecorder(), r)
+			failReads.Store(true)
+			rw.WriteHeader(http.StatusBadGateway)
+			return
+		case r.Method == http.MethodGet && strings.Contains(r.URL.Path, "/relaties") && failReads.Load():
+			rw.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		w.sim.ServeHTTP(rw, r)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := snelstart.NewClient(snelstart.Options{APIBaseURL: srv.URL + "/v2/", AuthBaseURL: srv.URL + "/", ClientKey: "k", SubscriptionKey: "s",
+		MaxRetries: 1, BackoffBase: time.Millisecond, BackoffCap: 5 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := orderimport.Job{ProfileID: w.prof, Shop: w.shop, Client: c, Ledger: w.store, State: w.store, Settings: w.settings(), Settle: 20 * time.Millisecond}
+	first, err := orderimport.Run(context.Background(), job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !lost.Load() {
+		t.Fatal("no customer was made: the test shows nothing")
+	}
+	var waiting []int
+	for _, res := range first.Results {
+		if res.Kind == "" && res.State == "failed" && res.Reason != nil && res.Reason.Code == "uncertain" {
+			waiting = append(waiting, res.OrderID)
+		}
+	}
+	entries, err := w.store.Ledger(w.prof, waiting)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(waiting) == 0 || len(entries) != len(waiting) {
+		t.Fatalf("%d orders waited for the customer, %d have a ledger entry (%v)", len(waiting), len(entries), first.Counts)
+	}
+	failReads.Store(false)
+	job.Client = w.client
+	next, err := orderimport.Run(context.Background(), job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if next.Mode != orderimport.ModeIncremental || next.Counts["failed"] != 0 {
+		t.Fatalf("next run: %s %v", next.Mode, next.Counts)
+	}
+	w.checkSnelStart(t)
+}

@@ -226,16 +226,20 @@ func (r *runner) sendAgain(ctx context.Context, absent []*unsettled) {
 }
 
 // unsettledLeft counts the orders a run could not settle before it ended
-// as finished, for the progress: their entries wait for the next run.
+// as finished, for the progress: their entries wait for the next run. The
+// orders still waiting for a customer or article whose create may have
+// reached SnelStart were never sent and may have no entry yet: they get a
+// "failed" one, so that the next run, however few orders it reads
+// (watermark.go), takes them up again.
 func (r *runner) unsettledLeft() {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	for _, u := range r.unsettled {
 		r.track.finished(u.order.ID)
 	}
+	r.mu.Unlock()
 	for _, pc := range r.pending {
 		for _, s := range pc.waiting {
-			r.track.finished(s.order.ID)
+			r.set(s.slot, r.record(s.order, s.entry, config.LedgerFailed, &Hold{"uncertain", ""}, customerName(s.order)))
 		}
 	}
 }
